@@ -1,0 +1,105 @@
+// defineOp(): one declaration per op holding its shape rule, forward dispatch, what it saves and one lazy
+// gradient per input. `apply` validates inputs, runs the forward without recording inner ops, and hangs a tape
+// node on the output when an input needs a gradient.
+
+import { fmtShape, sameShape, type DType, type Shape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { isGradEnabled, noGrad, TapeNode } from './tape.js';
+
+/** Shape and dtype of a tensor, real or symbolic (the nn module infers output shapes from these). */
+export interface Meta {
+  shape: Shape;
+  dtype: DType;
+}
+
+export type Inputs<I extends string> = { [K in I]: Tensor };
+
+export interface ForwardResult {
+  y: Tensor;
+  /** Extra tensors the backward needs (e.g. max-pool argmax); the tape holds them until backward runs. */
+  saved?: Record<string, Tensor>;
+  /** Non-differentiable side outputs handed to the caller (e.g. batch statistics). */
+  aux?: Record<string, Tensor>;
+}
+
+export interface BackwardContext<I extends string, A> {
+  /** Saved inputs (those listed in `save`), the saved output as `y`, and forward's extra `saved` tensors. */
+  saved: Record<string, Tensor>;
+  /** Shapes of every input, saved or not. */
+  shapes: { [K in I]: Shape };
+  attrs: A;
+  /** Which inputs need a gradient; a rule may skip work for the others. */
+  needs: { [K in I]: boolean };
+}
+
+export type GradThunks<I extends string> = Partial<{ [K in I]: () => Tensor }>;
+
+export interface OpDef<I extends string, A> {
+  name: string;
+  inputs: readonly I[];
+  /** Validates shapes/dtypes (throwing with the op's name) and returns the output's. */
+  shape: (x: { [K in I]: Meta }, attrs: A) => Meta;
+  forward: (x: Inputs<I>, attrs: A, out: Meta) => Tensor | ForwardResult;
+  /** Inputs (and 'y' for the output) the backward reads. */
+  save?: readonly (I | 'y')[];
+  /** One thunk per input (called only when that input needs a gradient), or 'none' for non-differentiable ops. */
+  backward: 'none' | ((ctx: BackwardContext<I, A>, dy: Tensor) => GradThunks<I>);
+}
+
+export interface Op<I extends string, A> extends OpDef<I, A> {
+  apply(x: Inputs<I>, attrs: A): Tensor;
+  applyWithAux(x: Inputs<I>, attrs: A): { y: Tensor; aux: Record<string, Tensor> };
+  infer(x: { [K in I]: Meta }, attrs: A): Meta;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyOp = Op<any, any>;
+
+function checkInputs<I extends string, A>(def: OpDef<I, A>, x: Inputs<I>): void {
+  let device: string | undefined;
+  for (const name of def.inputs) {
+    const t = x[name];
+    if (!t || (t as { isTensor?: boolean }).isTensor !== true) throw new Error(`${def.name}: input '${name}' is not a Tensor`);
+    t.assertAlive(def.name, name);
+    if (device && t.device !== device) throw new Error(`${def.name}: inputs live on different devices (${device} and ${t.device})`);
+    device = t.device;
+  }
+}
+
+export function defineOp<I extends string, A = Record<string, never>>(def: OpDef<I, A>): Op<I, A> {
+  const infer = (x: { [K in I]: Meta }, attrs: A): Meta => def.shape(x, attrs);
+
+  const run = (x: Inputs<I>, attrs: A): ForwardResult => {
+    checkInputs(def, x);
+    const out = def.shape(x, attrs);
+    const res = noGrad(() => def.forward(x, attrs, out));
+    const result: ForwardResult = (res as { isTensor?: boolean }).isTensor ? { y: res as Tensor } : (res as ForwardResult);
+    const { y } = result;
+    if (!sameShape(y.shape, out.shape) || y.dtype !== out.dtype) {
+      throw new Error(`${def.name}: forward returned ${fmtShape(y.shape)} ${y.dtype} but the shape rule says ${fmtShape(out.shape)} ${out.dtype}`);
+    }
+    const needs = {} as { [K in I]: boolean };
+    let any = false;
+    for (const name of def.inputs) {
+      needs[name] = x[name].requiresGrad;
+      any ||= needs[name];
+    }
+    if (any && def.backward !== 'none' && isGradEnabled()) {
+      y.requiresGrad = true;
+      y.node = new TapeNode(def as unknown as OpDef<string, unknown>, x, attrs, needs, y, result.saved ?? {});
+    } else if (result.saved) {
+      for (const t of Object.values(result.saved)) t.dispose();
+    }
+    return result;
+  };
+
+  return {
+    ...def,
+    infer,
+    apply: (x, attrs) => run(x, attrs).y,
+    applyWithAux: (x, attrs) => {
+      const r = run(x, attrs);
+      return { y: r.y, aux: r.aux ?? {} };
+    },
+  };
+}

@@ -1,0 +1,139 @@
+// Elementwise ops: one op per unary table row (its gradient is the row's derivative kernel), the broadcasting
+// binary ops, and `scalar` for a tensor combined with a JS number (the number travels as a uniform).
+
+import { binary, binaryScalar, unary, unaryGrad, unaryOps, type BinaryOpName, type UnaryOpName } from '../../kernels/elementwise.js';
+import { broadcastShapes } from '../../tensor/shape.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { defineOp, type Meta, type Op } from '../op.js';
+
+function f32Meta(op: string, ...xs: Meta[]): void {
+  for (const x of xs) if (x.dtype !== 'f32') throw new Error(`${op}: expects f32 tensors but got ${x.dtype}; cast it first`);
+}
+
+function unaryOp(name: UnaryOpName): Op<'x', Record<string, never>> {
+  return defineOp({
+    name,
+    inputs: ['x'],
+    shape: ({ x }) => (f32Meta(name, x), { shape: x.shape, dtype: 'f32' }),
+    forward: ({ x }) => unary(name, x),
+    save: ['x'],
+    backward: unaryOps[name].grad === null ? 'none' : ({ saved }, dy) => ({ x: () => unaryGrad(name, saved.x!, dy) }),
+  });
+}
+
+export const unaryOpTable = Object.fromEntries(
+  (Object.keys(unaryOps) as UnaryOpName[]).map((n) => [n, unaryOp(n)]),
+) as { [K in UnaryOpName]: Op<'x', Record<string, never>> };
+
+type BinaryGrad = (s: Record<string, Tensor>, dy: Tensor) => { a: () => Tensor; b: () => Tensor };
+
+const mask = (cmp: BinaryOpName, s: Record<string, Tensor>, dy: Tensor, swap = false): Tensor => {
+  const m = swap ? binary(cmp, s.b!, s.a!) : binary(cmp, s.a!, s.b!);
+  const out = binary('mul', dy, m);
+  m.dispose();
+  return out;
+};
+
+// Gradients of the differentiable binary ops, written with the forward kernels themselves. Ties in maximum/minimum
+// send the gradient to `a`.
+const binaryGrads: Partial<Record<BinaryOpName, { save: readonly ('a' | 'b' | 'y')[]; grad: BinaryGrad }>> = {
+  add: { save: [], grad: (_s, dy) => ({ a: () => dy.view(dy.shape), b: () => dy.view(dy.shape) }) },
+  sub: { save: [], grad: (_s, dy) => ({ a: () => dy.view(dy.shape), b: () => unary('neg', dy) }) },
+  mul: { save: ['a', 'b'], grad: (s, dy) => ({ a: () => binary('mul', dy, s.b!), b: () => binary('mul', dy, s.a!) }) },
+  div: {
+    save: ['a', 'b'],
+    grad: (s, dy) => ({
+      a: () => binary('div', dy, s.b!),
+      b: () => {
+        const q = binary('div', s.a!, s.b!), q2 = binary('div', q, s.b!), g = binary('mul', dy, q2);
+        q.dispose(); q2.dispose();
+        const out = unary('neg', g);
+        g.dispose();
+        return out;
+      },
+    }),
+  },
+  pow: {
+    save: ['a', 'b', 'y'],
+    grad: (s, dy) => ({
+      a: () => {
+        // b * a^(b-1) = b * y / a would be 0/0 at a = 0, so a^(b-1) is computed directly.
+        const bm1 = binaryScalar('sub', s.b!, 1), p = binary('pow', s.a!, bm1), t = binary('mul', p, s.b!), out = binary('mul', dy, t);
+        bm1.dispose(); p.dispose(); t.dispose();
+        return out;
+      },
+      b: () => {
+        const l = unary('log', s.a!), t = binary('mul', s.y!, l), out = binary('mul', dy, t);
+        l.dispose(); t.dispose();
+        return out;
+      },
+    }),
+  },
+  maximum: { save: ['a', 'b'], grad: (s, dy) => ({ a: () => mask('greaterEqual', s, dy), b: () => mask('less', s, dy) }) },
+  minimum: { save: ['a', 'b'], grad: (s, dy) => ({ a: () => mask('lessEqual', s, dy), b: () => mask('greater', s, dy) }) },
+};
+
+function binaryOp(name: BinaryOpName): Op<'a' | 'b', Record<string, never>> {
+  const g = binaryGrads[name];
+  return defineOp({
+    name,
+    inputs: ['a', 'b'],
+    shape: ({ a, b }) => (f32Meta(name, a, b), { shape: broadcastShapes(a.shape, b.shape, name), dtype: 'f32' }),
+    forward: ({ a, b }) => binary(name, a, b),
+    save: g?.save ?? [],
+    backward: g ? ({ saved }, dy) => g.grad(saved, dy) : 'none',
+  });
+}
+
+export const binaryOpTable = Object.fromEntries(
+  (['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual'] as const)
+    .map((n) => [n, binaryOp(n)]),
+) as { [K in BinaryOpName]: Op<'a' | 'b', Record<string, never>> };
+
+export interface ScalarAttrs {
+  op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
+  s: number;
+  /** Computes s (op) x instead of x (op) s. */
+  scalarFirst?: boolean;
+}
+
+/** x (op) s for a JS number s. */
+export const scalarOp = defineOp<'x', ScalarAttrs>({
+  name: 'scalar',
+  inputs: ['x'],
+  shape: ({ x }) => (f32Meta('scalar', x), { shape: x.shape, dtype: 'f32' }),
+  forward: ({ x }, { op, s, scalarFirst }) => binaryScalar(op, x, s, scalarFirst),
+  save: ['x', 'y'],
+  backward: ({ saved, attrs: { op, s, scalarFirst } }, dy) => ({
+    x: () => {
+      const x = saved.x!, y = saved.y!;
+      const chain = (t: Tensor): Tensor => {
+        const out = binary('mul', dy, t);
+        t.dispose();
+        return out;
+      };
+      switch (op) {
+        case 'add': return dy.view(dy.shape);
+        case 'sub': return scalarFirst ? unary('neg', dy) : dy.view(dy.shape);
+        case 'mul': return binaryScalar('mul', dy, s);
+        case 'div': {
+          if (!scalarFirst) return binaryScalar('div', dy, s);
+          const t = binary('div', y, x); // d(s/x)/dx = -s/x^2 = -y/x
+          const n = unary('neg', t);
+          t.dispose();
+          return chain(n);
+        }
+        case 'pow': {
+          if (scalarFirst) return chain(binaryScalar('mul', y, Math.log(s))); // d(s^x)/dx = s^x ln s
+          if (s === 0) return binaryScalar('mul', dy, 0);
+          const p = binaryScalar('pow', x, s - 1);
+          const t = binaryScalar('mul', p, s);
+          p.dispose();
+          return chain(t);
+        }
+        case 'maximum': return chain(binaryScalar('greaterEqual', x, s));
+        case 'minimum': return chain(binaryScalar('lessEqual', x, s));
+      }
+    },
+  }),
+});

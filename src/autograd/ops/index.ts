@@ -1,0 +1,23 @@
+// The op registry: every op the tape can record, by name. test/autograd/gradcheck.test.ts walks it, so an op
+// added here without a gradient case fails the suite instead of being skipped.
+
+import type { AnyOp } from '../op.js';
+import { binaryOpTable, scalarOp, unaryOpTable } from './elementwise.js';
+import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp } from './reduce.js';
+import { broadcastToOp, reshapeOp } from './shape.js';
+
+export const registry = {
+  ...unaryOpTable,
+  ...binaryOpTable,
+  scalar: scalarOp,
+  sum: sumOp,
+  mean: meanOp,
+  max: maxOp,
+  min: minOp,
+  argmax: argmaxOp,
+  argmin: argminOp,
+  reshape: reshapeOp,
+  broadcastTo: broadcastToOp,
+} satisfies Record<string, AnyOp>;
+
+export type OpName = keyof typeof registry;

@@ -1,0 +1,235 @@
+// Kernel declarations: typed inputs, outputs and uniforms from which the WGSL header (bindings, the Uniforms
+// struct, the entry point) and the uniform packer are both generated, so they cannot drift apart. Pipelines are
+// cached by their final WGSL source; shapes travel in uniforms so one pipeline serves every shape.
+
+import { gpu, onClose } from '../tensor/device.js';
+import { dispatch, type BufferBinding } from '../tensor/queue.js';
+import { fmtShape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/** How a binding is declared in WGSL. 'u8' tensors are bound as packed array<u32>. */
+export type BindingType = 'f32' | 'i32' | 'u32' | 'u8' | 'vec4f';
+/** Uniform field types. 'shape' is array<vec4<u32>, 2>: up to 8 dims, read in WGSL with dim(u.field, i). */
+export type UniformType = 'u32' | 'i32' | 'f32' | 'vec4u' | 'vec4f' | 'shape';
+
+type Bindings = Record<string, BindingType>;
+type Uniforms = Record<string, UniformType>;
+
+export interface KernelSpec<I extends Bindings, O extends Bindings, U extends Uniforms> {
+  name: string;
+  inputs: I;
+  outputs: O;
+  uniforms: U;
+  /** Threads per workgroup: x, or [x, y, z]. */
+  workgroup: number | readonly [number, number?, number?];
+  /** WGSL functions and constants placed before the entry point. */
+  helpers?: string;
+  /** The body of `main`. In scope: gid, lid, wid, nwg (vec3<u32>), lidx (u32), and `u` when there are uniforms. */
+  body: string;
+}
+
+type UniformValue<T extends UniformType> = T extends 'vec4u' | 'vec4f' | 'shape' ? readonly number[] : number;
+export type UniformValues<U extends Uniforms> = { [K in keyof U]: UniformValue<U[K]> };
+type BindingArgs<I extends Bindings, O extends Bindings> = { [K in keyof I | keyof O]: Tensor | BufferBinding };
+
+const WGSL_ARRAY: Record<BindingType, string> = { f32: 'f32', i32: 'i32', u32: 'u32', u8: 'u32', vec4f: 'vec4<f32>' };
+const WGSL_UNIFORM: Record<UniformType, string> = {
+  u32: 'u32', i32: 'i32', f32: 'f32', vec4u: 'vec4<u32>', vec4f: 'vec4<f32>', shape: 'array<vec4<u32>, 2>',
+};
+const UNIFORM_SIZE: Record<UniformType, number> = { u32: 4, i32: 4, f32: 4, vec4u: 16, vec4f: 16, shape: 32 };
+const UNIFORM_ALIGN: Record<UniformType, number> = { u32: 4, i32: 4, f32: 4, vec4u: 16, vec4f: 16, shape: 16 };
+const ACCEPTS: Record<BindingType, string> = { f32: 'f32', vec4f: 'f32', i32: 'i32', u32: 'i32', u8: 'u8' };
+
+/** Shared WGSL helpers every kernel may call. */
+// NOTE: infinities and NaN come from runtime bitcasts: a const-expression 1.0 / 0.0 is a shader-creation error.
+const PRELUDE = /* wgsl */ `
+fn dim(s: array<vec4<u32>, 2>, i: u32) -> u32 { return s[i / 4u][i % 4u]; }
+fn posInf() -> f32 { var bits = 0x7f800000u; return bitcast<f32>(bits); }
+fn nanF32() -> f32 { var bits = 0x7fc00000u; return bitcast<f32>(bits); }
+// NOTE: tested on the bit pattern: compilers that assume finite math fold \`x != x\` to false.
+fn isNan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+`;
+
+interface UniformField {
+  name: string;
+  type: UniformType;
+  offset: number;
+}
+
+function layoutUniforms(uniforms: Uniforms): { fields: UniformField[]; bytes: number } {
+  const fields: UniformField[] = [];
+  let offset = 0;
+  for (const [name, type] of Object.entries(uniforms)) {
+    offset = Math.ceil(offset / UNIFORM_ALIGN[type]) * UNIFORM_ALIGN[type];
+    fields.push({ name, type, offset });
+    offset += UNIFORM_SIZE[type];
+  }
+  return { fields, bytes: Math.ceil(offset / 16) * 16 };
+}
+
+function workgroupSize(w: KernelSpec<Bindings, Bindings, Uniforms>['workgroup']): [number, number, number] {
+  return typeof w === 'number' ? [w, 1, 1] : [w[0], w[1] ?? 1, w[2] ?? 1];
+}
+
+interface Compiled {
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+}
+
+const pipelines = new Map<string, Compiled>();
+onClose(() => pipelines.clear());
+
+/** Number of distinct pipelines compiled on the open device. */
+export function pipelineCount(): number {
+  return pipelines.size;
+}
+
+export class Kernel<I extends Bindings, O extends Bindings, U extends Uniforms> {
+  readonly name: string;
+  readonly source: string;
+  readonly workgroup: [number, number, number];
+  readonly #spec: KernelSpec<I, O, U>;
+  readonly #fields: UniformField[];
+  readonly #uniformBytes: number;
+
+  constructor(spec: KernelSpec<I, O, U>) {
+    this.#spec = spec;
+    this.name = spec.name;
+    this.workgroup = workgroupSize(spec.workgroup);
+    const { fields, bytes } = layoutUniforms(spec.uniforms);
+    this.#fields = fields;
+    this.#uniformBytes = bytes;
+    this.source = this.#generate();
+  }
+
+  #generate(): string {
+    const s = this.#spec;
+    const lines: string[] = [`// kernel: ${s.name}`];
+    let binding = 0;
+    for (const [name, type] of Object.entries(s.inputs)) {
+      lines.push(`@group(0) @binding(${binding++}) var<storage, read> ${name}: array<${WGSL_ARRAY[type]}>;`);
+    }
+    for (const [name, type] of Object.entries(s.outputs)) {
+      lines.push(`@group(0) @binding(${binding++}) var<storage, read_write> ${name}: array<${WGSL_ARRAY[type]}>;`);
+    }
+    if (this.#fields.length) {
+      lines.push(`struct Uniforms {\n${this.#fields.map((f) => `  ${f.name}: ${WGSL_UNIFORM[f.type]},`).join('\n')}\n}`);
+      lines.push(`@group(0) @binding(${binding}) var<uniform> u: Uniforms;`);
+    }
+    const [x, y, z] = this.workgroup;
+    lines.push(`const WG = vec3<u32>(${x}u, ${y}u, ${z}u);`);
+    lines.push(PRELUDE.trim());
+    if (s.helpers) lines.push(s.helpers.trim());
+    lines.push(
+      `@compute @workgroup_size(${x}, ${y}, ${z})`,
+      'fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,',
+      '        @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,',
+      '        @builtin(local_invocation_index) lidx: u32) {',
+      s.body.replace(/^\n+|\s+$/g, ''),
+      '}',
+    );
+    return lines.join('\n') + '\n';
+  }
+
+  #compile(): Compiled {
+    const hit = pipelines.get(this.source);
+    if (hit) return hit;
+    const { device } = gpu();
+    if (process.env.WGSL_DUMP === '1') console.error(`--- WGSL ${this.name} ---\n${this.source}`);
+    const entries: GPUBindGroupLayoutEntry[] = [];
+    let binding = 0;
+    for (const _ of Object.keys(this.#spec.inputs)) entries.push({ binding: binding++, visibility: 4, buffer: { type: 'read-only-storage' } });
+    for (const _ of Object.keys(this.#spec.outputs)) entries.push({ binding: binding++, visibility: 4, buffer: { type: 'storage' } });
+    if (this.#fields.length) entries.push({ binding, visibility: 4, buffer: { type: 'uniform' } });
+    const layout = device.createBindGroupLayout({ entries, label: this.name });
+    const module = device.createShaderModule({ code: this.source, label: this.name });
+    const pipeline = device.createComputePipeline({
+      label: this.name,
+      layout: device.createPipelineLayout({ bindGroupLayouts: [layout], label: this.name }),
+      compute: { module, entryPoint: 'main' },
+    });
+    const compiled = { pipeline, layout };
+    pipelines.set(this.source, compiled);
+    return compiled;
+  }
+
+  #pack(values: UniformValues<U>): Uint8Array | null {
+    if (!this.#fields.length) return null;
+    const buf = new ArrayBuffer(this.#uniformBytes);
+    const dv = new DataView(buf);
+    for (const f of this.#fields) {
+      const v = (values as Record<string, number | readonly number[]>)[f.name];
+      if (v === undefined) throw new Error(`kernel ${this.name}: uniform '${f.name}' was not given`);
+      const put = (off: number, x: number, type: 'u32' | 'i32' | 'f32'): void => {
+        if (type === 'f32') dv.setFloat32(off, x, true);
+        else if (type === 'i32') dv.setInt32(off, x, true);
+        else {
+          if (!(x >= 0 && x <= 0xffffffff)) throw new Error(`kernel ${this.name}: uniform '${f.name}' = ${x} is not a u32`);
+          dv.setUint32(off, x, true);
+        }
+      };
+      if (typeof v === 'number') put(f.offset, v, f.type as 'u32' | 'i32' | 'f32');
+      else {
+        const max = f.type === 'shape' ? 8 : 4;
+        if (v.length > max) throw new Error(`kernel ${this.name}: uniform '${f.name}' has ${v.length} values, at most ${max} fit`);
+        v.forEach((x, i) => put(f.offset + 4 * i, x, f.type === 'vec4f' ? 'f32' : 'u32'));
+      }
+    }
+    return new Uint8Array(buf);
+  }
+
+  /** Records one dispatch of `groups` workgroups (x, y, z). */
+  run(args: BindingArgs<I, O>, uniforms: UniformValues<U>, groups: readonly [number, number?, number?]): void {
+    const g: [number, number, number] = [groups[0], groups[1] ?? 1, groups[2] ?? 1];
+    if (g[0] === 0 || g[1] === 0 || g[2] === 0) return;
+    const { limits } = gpu();
+    const maxGroups = limits.maxComputeWorkgroupsPerDimension;
+    if (g.some((n) => n > maxGroups)) throw new Error(`kernel ${this.name}: grid [${g.join(', ')}] exceeds ${maxGroups} workgroups per dimension`);
+    const storage: BufferBinding[] = [];
+    const declared = { ...this.#spec.inputs, ...this.#spec.outputs } as Bindings;
+    for (const [name, type] of Object.entries(declared)) {
+      const arg = (args as Record<string, Tensor | BufferBinding | undefined>)[name];
+      if (!arg) throw new Error(`kernel ${this.name}: binding '${name}' was not given`);
+      if ('isTensor' in arg) {
+        arg.assertAlive(this.name, name);
+        if (ACCEPTS[type] !== arg.dtype) {
+          throw new Error(`kernel ${this.name}: binding '${name}' expects ${ACCEPTS[type]} but got a ${arg.dtype} tensor ${fmtShape(arg.shape)}`);
+        }
+        const size = arg.storage.bindBytes;
+        if (size > limits.maxStorageBufferBindingSize) {
+          throw new Error(`kernel ${this.name}: tensor '${name}' ${fmtShape(arg.shape)} is ${size} bytes, over the device's ` +
+            `maxStorageBufferBindingSize of ${limits.maxStorageBufferBindingSize}; use a smaller batch`);
+        }
+        storage.push({ buffer: arg.storage.buffer, offset: 0, size });
+      } else storage.push(arg);
+    }
+    const { pipeline, layout } = this.#compile();
+    dispatch({ label: this.name, pipeline, layout, storage, uniforms: this.#pack(uniforms), groups: g });
+  }
+}
+
+export function kernel<I extends Bindings, O extends Bindings, U extends Uniforms>(spec: KernelSpec<I, O, U>): Kernel<I, O, U> {
+  return new Kernel(spec);
+}
+
+/** Memoises a kernel factory on its (JSON-serialisable) compile-time parameters. */
+export function variants<P, K>(make: (params: P) => K): (params: P) => K {
+  const cache = new Map<string, K>();
+  return (params: P) => {
+    const key = JSON.stringify(params);
+    let k = cache.get(key);
+    if (!k) cache.set(key, (k = make(params)));
+    return k;
+  };
+}
+
+/** Workgroup counts for `threads` threads in groups of `wg`, folding past 65,535 groups into y. */
+export function grid1d(threads: number, wg: number): [number, number, number] {
+  const groups = Math.ceil(threads / wg);
+  if (groups <= 65535) return [groups, 1, 1];
+  const x = 65535;
+  return [x, Math.ceil(groups / x), 1];
+}
+
+/** WGSL expression for the flat thread index of a grid made by grid1d. */
+export const FLAT_ID = 'gid.x + gid.y * nwg.x * WG.x';

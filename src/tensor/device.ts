@@ -1,0 +1,153 @@
+// Opens and closes the one shared WebGPU device (Dawn's node bindings). The only importer of 'webgpu'.
+// Ops encode synchronously, so the device must be opened once, asynchronously, with `init()` before any op.
+
+import { createRequire } from 'node:module';
+
+export interface DeviceInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  /** True for CPU-backed adapters such as Mesa's lavapipe. */
+  isSoftware: boolean;
+  subgroupMinSize?: number;
+  subgroupMaxSize?: number;
+  features: string[];
+}
+
+export interface Gpu {
+  device: GPUDevice;
+  info: DeviceInfo;
+  limits: GPUSupportedLimits;
+  /** Adapter features the device was opened with (e.g. 'timestamp-query'). */
+  features: Set<string>;
+}
+
+/** Thrown when no WebGPU adapter can be had; its message is the one sentence users see. */
+export class NoAdapterError extends Error {
+  override name = 'NoAdapterError';
+}
+
+const SETUP_HINT =
+  'webgpu-nn found no WebGPU adapter: install a Vulkan driver (on Debian/Ubuntu, as root, `npm run setup` installs ' +
+  "libvulkan1 and Mesa's lavapipe from bookworm-backports), or run on a machine with a GPU.";
+
+// NOTE: dawn.node segfaults if the object that create() returns is garbage-collected while a device is in use,
+// so it lives in this module for the life of the process.
+let dawn: { gpu: GPU } | null = null;
+let current: Gpu | null = null;
+let opening: Promise<Gpu> | null = null;
+let lostReason: string | null = null;
+const uncaptured: string[] = [];
+
+/** Limits requested from the adapter instead of WebGPU's small defaults. */
+const WANTED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupSizeZ',
+  'maxComputeWorkgroupsPerDimension',
+  'maxStorageBuffersPerShaderStage',
+  'maxUniformBufferBindingSize',
+  'maxBindingsPerBindGroup',
+] as const;
+
+const OPTIONAL_FEATURES = ['timestamp-query', 'subgroups', 'shader-f16'] as const;
+
+function loadDawn(): { gpu: GPU } {
+  if (dawn) return dawn;
+  process.env.XDG_RUNTIME_DIR ??= '/tmp';
+  let mod: { create: (flags: string[]) => GPU; globals: Record<string, unknown> };
+  try {
+    mod = createRequire(import.meta.url)('webgpu') as typeof mod;
+  } catch (err) {
+    throw new NoAdapterError(`${SETUP_HINT} (the 'webgpu' npm package failed to load: ${(err as Error).message})`);
+  }
+  Object.assign(globalThis, mod.globals);
+  dawn = { gpu: mod.create([]) };
+  (globalThis as Record<string, unknown>).__webgpuNnDawn = dawn;
+  return dawn;
+}
+
+async function open(): Promise<Gpu> {
+  const { gpu } = loadDawn();
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new NoAdapterError(SETUP_HINT);
+  const requiredLimits: Record<string, number> = {};
+  for (const name of WANTED_LIMITS) {
+    const value = (adapter.limits as unknown as Record<string, number>)[name];
+    if (typeof value === 'number') requiredLimits[name] = value;
+  }
+  const requiredFeatures = OPTIONAL_FEATURES.filter((f) => adapter.features.has(f)) as GPUFeatureName[];
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'webgpu-nn' });
+  lostReason = null;
+  device.lost.then((info) => {
+    if (current?.device === device) lostReason = `${info.reason}: ${info.message}`;
+  });
+  device.addEventListener('uncapturederror', (event) => {
+    uncaptured.push((event as GPUUncapturedErrorEvent).error.message);
+  });
+  const a = adapter.info;
+  const description = `${a.vendor} ${a.architecture} ${a.device} ${a.description}`.trim();
+  const info: DeviceInfo = {
+    vendor: a.vendor,
+    architecture: a.architecture,
+    description,
+    isSoftware: /llvmpipe|lavapipe|swiftshader|software/i.test(description),
+    subgroupMinSize: (a as unknown as { subgroupMinSize?: number }).subgroupMinSize,
+    subgroupMaxSize: (a as unknown as { subgroupMaxSize?: number }).subgroupMaxSize,
+    features: [...device.features],
+  };
+  return { device, info, limits: device.limits, features: new Set(device.features) };
+}
+
+/** Opens the shared device once; later calls return the same one. */
+export function init(): Promise<Gpu> {
+  if (current) return Promise.resolve(current);
+  opening ??= open().then(
+    (g) => {
+      current = g;
+      opening = null;
+      return g;
+    },
+    (err) => {
+      opening = null;
+      throw err;
+    },
+  );
+  return opening;
+}
+
+/** The open device. Throws a clear error before `init()` or after the device was lost. */
+export function gpu(): Gpu {
+  if (lostReason) throw new Error(`webgpu-nn: the WebGPU device was lost (${lostReason}); call init() to open a new one`);
+  if (!current) throw new Error('webgpu-nn: no WebGPU device is open; await init() before running ops');
+  return current;
+}
+
+export function isOpen(): boolean {
+  return current !== null;
+}
+
+/** Errors Dawn reported asynchronously since the last call (validation, out-of-memory). */
+export function takeUncapturedErrors(): string[] {
+  return uncaptured.splice(0, uncaptured.length);
+}
+
+const closeHooks: Array<() => void> = [];
+
+/** Modules that cache device objects (pool, pipelines) register here to drop them when the device closes. */
+export function onClose(hook: () => void): void {
+  closeHooks.push(hook);
+}
+
+/** Destroys the device so the process can exit. A later `init()` opens a fresh one. */
+export function close(): void {
+  if (!current) return;
+  for (const hook of closeHooks) hook();
+  const { device } = current;
+  current = null;
+  device.destroy();
+}

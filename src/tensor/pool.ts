@@ -1,0 +1,80 @@
+// Size-bucketed pool of GPU storage buffers with live/pooled counters (the leak tests read them).
+// Buckets are quarter steps between powers of two, so a reused buffer wastes at most 25% of its bytes.
+
+import { gpu, onClose } from './device.js';
+
+const USAGE_STORAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
+
+export interface PoolStats {
+  liveBuffers: number;
+  liveBytes: number;
+  pooledBuffers: number;
+  pooledBytes: number;
+  /** Buffers created since the device opened: a flat count in steady state means the pool is doing its job. */
+  created: number;
+}
+
+const free = new Map<number, GPUBuffer[]>();
+const live = new Set<GPUBuffer>();
+let liveBytes = 0;
+let pooledBytes = 0;
+let pooledBuffers = 0;
+let created = 0;
+
+/** The bucket a request of `bytes` is served from: at least 16 bytes, a multiple of 16. */
+export function bucketBytes(bytes: number): number {
+  const b = Math.max(16, bytes);
+  const pow = 2 ** Math.floor(Math.log2(b));
+  const quarter = Math.max(16, pow / 4);
+  return Math.ceil(b / quarter) * quarter;
+}
+
+export function acquireBuffer(bytes: number, label?: string): GPUBuffer {
+  const size = bucketBytes(bytes);
+  const bucket = free.get(size);
+  let buffer = bucket?.pop();
+  if (buffer) {
+    pooledBytes -= size;
+    pooledBuffers--;
+  } else {
+    const { device, limits } = gpu();
+    if (size > limits.maxBufferSize) {
+      throw new Error(`buffer pool: ${bytes} bytes${label ? ` for ${label}` : ''} exceed the device's maxBufferSize of ${limits.maxBufferSize}`);
+    }
+    buffer = device.createBuffer({ size, usage: USAGE_STORAGE, label });
+    created++;
+  }
+  live.add(buffer);
+  liveBytes += size;
+  return buffer;
+}
+
+export function releaseBuffer(buffer: GPUBuffer): void {
+  if (!live.delete(buffer)) return; // the device closed since this buffer was handed out
+  const size = buffer.size;
+  liveBytes -= size;
+  let bucket = free.get(size);
+  if (!bucket) free.set(size, (bucket = []));
+  bucket.push(buffer);
+  pooledBytes += size;
+  pooledBuffers++;
+}
+
+/** Destroys every pooled (not live) buffer, returning their memory to the driver. */
+export function trimPool(): void {
+  for (const bucket of free.values()) for (const b of bucket) b.destroy();
+  free.clear();
+  pooledBytes = 0;
+  pooledBuffers = 0;
+}
+
+export function poolStats(): PoolStats {
+  return { liveBuffers: live.size, liveBytes, pooledBuffers, pooledBytes, created };
+}
+
+onClose(() => {
+  trimPool();
+  live.clear();
+  liveBytes = 0;
+  created = 0;
+});

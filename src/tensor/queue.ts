@@ -1,0 +1,187 @@
+// Puts every dispatch into one command encoder and submits only on readback, on an explicit flush (the end of a
+// training step) or every `maxPendingDispatches`. Uniforms go into a CPU arena that is written to GPU chunks just
+// before the submit, so a step costs a handful of writeBuffer calls rather than one per dispatch.
+
+import { gpu, onClose, takeUncapturedErrors } from './device.js';
+
+const UNIFORM_CHUNK_BYTES = 65536;
+const MAP_READ_COPY_DST = 0x1 | 0x8;
+const UNIFORM_COPY_DST = 0x40 | 0x8;
+
+export interface BufferBinding {
+  buffer: GPUBuffer;
+  offset: number;
+  size: number;
+}
+
+export interface DispatchCall {
+  label: string;
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+  /** Storage bindings in declaration order; the uniform block (if any) is bound after them. */
+  storage: BufferBinding[];
+  uniforms: Uint8Array | null;
+  groups: readonly [number, number, number];
+}
+
+interface UniformChunk {
+  buffer: GPUBuffer;
+  mirror: Uint8Array;
+  used: number;
+}
+
+let encoder: GPUCommandEncoder | null = null;
+let pass: GPUComputePassEncoder | null = null;
+let pending = 0;
+const chunks: UniformChunk[] = [];
+let chunkIndex = 0;
+const stats = { dispatches: 0, submits: 0 };
+
+/** Dispatches recorded before an automatic submit; bounds how much work waits unsubmitted. */
+export let maxPendingDispatches = 2048;
+export function setMaxPendingDispatches(n: number): void {
+  maxPendingDispatches = Math.max(1, n);
+}
+
+function ensureEncoder(): GPUCommandEncoder {
+  encoder ??= gpu().device.createCommandEncoder({ label: 'webgpu-nn step' });
+  return encoder;
+}
+
+function ensurePass(): GPUComputePassEncoder {
+  pass ??= ensureEncoder().beginComputePass();
+  return pass;
+}
+
+function endPass(): void {
+  pass?.end();
+  pass = null;
+}
+
+function uniformSlot(bytes: number): { chunk: UniformChunk; offset: number } {
+  const align = gpu().limits.minUniformBufferOffsetAlignment;
+  for (;;) {
+    let chunk = chunks[chunkIndex];
+    if (!chunk) {
+      const buffer = gpu().device.createBuffer({ size: UNIFORM_CHUNK_BYTES, usage: UNIFORM_COPY_DST, label: 'uniforms' });
+      chunk = { buffer, mirror: new Uint8Array(UNIFORM_CHUNK_BYTES), used: 0 };
+      chunks.push(chunk);
+    }
+    const offset = Math.ceil(chunk.used / align) * align;
+    if (offset + bytes <= UNIFORM_CHUNK_BYTES) {
+      chunk.used = offset + bytes;
+      return { chunk, offset };
+    }
+    chunkIndex++;
+  }
+}
+
+/** Records one compute dispatch. */
+export function dispatch(call: DispatchCall): void {
+  const { device } = gpu();
+  const entries: GPUBindGroupEntry[] = call.storage.map((b, i) => ({ binding: i, resource: b }));
+  if (call.uniforms) {
+    const { chunk, offset } = uniformSlot(call.uniforms.byteLength);
+    chunk.mirror.set(call.uniforms, offset);
+    entries.push({ binding: entries.length, resource: { buffer: chunk.buffer, offset, size: call.uniforms.byteLength } });
+  }
+  const bindGroup = device.createBindGroup({ layout: call.layout, entries, label: call.label });
+  const p = ensurePass();
+  p.setPipeline(call.pipeline);
+  p.setBindGroup(0, bindGroup);
+  p.dispatchWorkgroups(call.groups[0], call.groups[1], call.groups[2]);
+  pending++;
+  stats.dispatches++;
+  if (pending >= maxPendingDispatches) flush();
+}
+
+/** Records a buffer-to-buffer copy (sizes and offsets multiples of 4). */
+export function copyBuffer(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
+  endPass();
+  ensureEncoder().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+  pending++;
+}
+
+/** Submits whatever was recorded. Cheap when nothing is pending. */
+export function flush(): void {
+  if (!encoder) return;
+  endPass();
+  const { device } = gpu();
+  for (let i = 0; i <= chunkIndex && i < chunks.length; i++) {
+    const c = chunks[i]!;
+    if (c.used > 0) device.queue.writeBuffer(c.buffer, 0, c.mirror, 0, Math.ceil(c.used / 4) * 4);
+    c.used = 0;
+  }
+  chunkIndex = 0;
+  device.queue.submit([encoder.finish()]);
+  encoder = null;
+  pending = 0;
+  stats.submits++;
+}
+
+/** Flushes and waits until the GPU has finished everything submitted so far. */
+export async function sync(): Promise<void> {
+  flush();
+  await gpu().device.queue.onSubmittedWorkDone();
+  throwUncaptured();
+}
+
+function throwUncaptured(): void {
+  const errors = takeUncapturedErrors();
+  if (errors.length) throw new Error(`WebGPU reported ${errors.length} error(s): ${errors.slice(0, 3).join(' | ')}`);
+}
+
+/**
+ * Writes host data into a buffer. Anything recorded but unsubmitted is submitted first: queue.writeBuffer runs
+ * ahead of unsubmitted commands, and a pooled buffer may still be read by one of them.
+ */
+export function writeBuffer(buffer: GPUBuffer, offset: number, data: ArrayBufferView): void {
+  if (pending > 0) flush();
+  let bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (bytes.byteLength % 4 !== 0) {
+    const padded = new Uint8Array(Math.ceil(bytes.byteLength / 4) * 4);
+    padded.set(bytes);
+    bytes = padded;
+  }
+  gpu().device.queue.writeBuffer(buffer, offset, bytes);
+}
+
+const staging = new Map<number, GPUBuffer[]>();
+
+/** Copies `bytes` from a buffer back to the host. The only way data leaves the GPU. */
+export async function readBuffer(buffer: GPUBuffer, offset: number, bytes: number): Promise<ArrayBuffer> {
+  const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+  const bucket = 2 ** Math.ceil(Math.log2(Math.max(256, size)));
+  const readBack = staging.get(bucket)?.pop() ??
+    gpu().device.createBuffer({ size: bucket, usage: MAP_READ_COPY_DST, label: 'readback' });
+  copyBuffer(buffer, offset, readBack, 0, size);
+  flush();
+  try {
+    await readBack.mapAsync(GPUMapMode.READ, 0, size);
+  } catch (err) {
+    throwUncaptured();
+    throw new Error(`readback failed: ${(err as Error).message}`);
+  }
+  const out = readBack.getMappedRange(0, size).slice(0, bytes);
+  readBack.unmap();
+  let bucketList = staging.get(bucket);
+  if (!bucketList) staging.set(bucket, (bucketList = []));
+  bucketList.push(readBack);
+  throwUncaptured();
+  return out;
+}
+
+export function recorderStats(): { dispatches: number; submits: number; pending: number } {
+  return { ...stats, pending };
+}
+
+onClose(() => {
+  encoder = null;
+  pass = null;
+  pending = 0;
+  for (const c of chunks) c.buffer.destroy();
+  chunks.length = 0;
+  chunkIndex = 0;
+  for (const list of staging.values()) for (const b of list) b.destroy();
+  staging.clear();
+});
