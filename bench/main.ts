@@ -1,0 +1,23 @@
+// `npm run bench [-- --json] [-- --filter REGEX]`: every suite, side by side in one process on one device.
+import { close, init } from '../src/index.js';
+import * as dispatch from './dispatch.js';
+import { jsonOutput } from './harness.js';
+
+const suites: Array<{ name: string; run: () => Promise<void> }> = [
+  { name: 'dispatch', run: dispatch.run },
+];
+
+async function main(): Promise<void> {
+  const { info } = await init();
+  if (!jsonOutput) console.log(`webgpu-nn bench on ${info.description}\n`);
+  for (const s of suites) await s.run();
+  close();
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    console.error(err.name === 'NoAdapterError' ? err.message : err.stack);
+    process.exit(1);
+  },
+);
