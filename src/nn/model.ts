@@ -1,0 +1,151 @@
+// Models: the functional graph (layers applied to SymbolicTensors from Input(), as the notebook's ResNet and
+// Xception code does) and Sequential. A Model is itself a Layer, so a base model nests inside a Sequential and
+// `model.layers[0].trainable = false` freezes the whole base. Training lives in training.ts.
+
+import type { Tensor } from '../tensor/tensor.js';
+import { isSymbolic, Layer, SymbolicTensor, uniqueName, type CallContext, type LayerOptions, type LayerShape } from './layer.js';
+
+/** Keras's Input(shape): a symbolic batch of `shape` (batch axis excluded). */
+export function Input(shape: readonly number[], opts: { name?: string; batchSize?: number } = {}): SymbolicTensor {
+  return new SymbolicTensor([opts.batchSize ?? null, ...shape], 'f32', null, opts.name ?? uniqueName('input'));
+}
+
+interface GraphNode {
+  layer: Layer;
+  inputs: SymbolicTensor[];
+  output: SymbolicTensor;
+  /** Whether the layer was applied to a list (Add, Concatenate) rather than one tensor. */
+  isList: boolean;
+}
+
+/** Walks back from the outputs and returns the layer applications in execution order. */
+function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], modelName: string): GraphNode[] {
+  const nodes: GraphNode[] = [];
+  const done = new Set<SymbolicTensor>(inputs);
+  const visiting = new Set<SymbolicTensor>();
+  const visit = (t: SymbolicTensor): void => {
+    if (done.has(t)) return;
+    if (!t.source) throw new Error(`Model ${modelName}: output depends on input '${t.name}' that is not among the model's inputs`);
+    if (visiting.has(t)) throw new Error(`Model ${modelName}: the graph has a cycle at '${t.name}'`);
+    visiting.add(t);
+    for (const i of t.source.inputs) visit(i);
+    visiting.delete(t);
+    done.add(t);
+    nodes.push({ layer: t.source.layer, inputs: t.source.inputs, output: t, isList: t.source.inputs.length > 1 || t.source.layer.takesList });
+  };
+  for (const o of outputs) visit(o);
+  return nodes;
+}
+
+export interface ModelOptions {
+  inputs: SymbolicTensor | SymbolicTensor[];
+  outputs: SymbolicTensor | SymbolicTensor[];
+  name?: string;
+}
+
+export class Model extends Layer {
+  inputs: SymbolicTensor[] = [];
+  outputs: SymbolicTensor[] = [];
+  protected nodes: GraphNode[] = [];
+
+  constructor(opts?: ModelOptions & { name?: string }) {
+    super({ name: opts?.name ?? uniqueName(new.target === Model ? 'model' : 'sequential') });
+    if (opts?.inputs) this.setGraph(opts.inputs, opts.outputs);
+  }
+
+  protected setGraph(inputs: SymbolicTensor | SymbolicTensor[], outputs: SymbolicTensor | SymbolicTensor[]): void {
+    this.inputs = Array.isArray(inputs) ? inputs : [inputs];
+    if (!this.inputs.length) throw new Error(`Model ${this.name}: needs at least one input`);
+    this.outputs = Array.isArray(outputs) ? outputs : [outputs];
+    if (this.outputs.length !== 1) throw new Error(`Model ${this.name}: exactly one output is supported, got ${this.outputs.length}`);
+    this.nodes = traceGraph(this.inputs, this.outputs, this.name);
+    this.built = true;
+  }
+
+  /** Distinct layers in execution order (Keras's model.layers, without InputLayers). */
+  get layers(): Layer[] {
+    return [...new Set(this.nodes.map((n) => n.layer))];
+  }
+
+  override get sublayers(): Layer[] {
+    return this.layers;
+  }
+
+  /** Layer applications in execution order, for summary(). */
+  get graphNodes(): readonly GraphNode[] {
+    return this.nodes;
+  }
+
+  override computeOutputShape(_inputShape: LayerShape | LayerShape[]): LayerShape {
+    return this.outputs[0]!.shape;
+  }
+
+  override call(inputs: Tensor | Tensor[], ctx: CallContext): Tensor {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length !== this.inputs.length) throw new Error(`Model ${this.name}: expects ${this.inputs.length} input(s) but got ${list.length}`);
+    const values = new Map<SymbolicTensor, Tensor>();
+    this.inputs.forEach((s, i) => {
+      const t = list[i]!;
+      const want = s.shape.slice(1);
+      if (t.rank !== s.shape.length || want.some((d, j) => d !== null && d !== t.shape[j + 1])) {
+        throw new Error(`Model ${this.name}: input '${s.name}' expects shape (None, ${want.join(', ')}) but got [${t.shape.join(', ')}]`);
+      }
+      values.set(s, t);
+    });
+    for (const node of this.nodes) {
+      const ins = node.inputs.map((s) => values.get(s)!);
+      values.set(node.output, node.layer.apply(node.isList ? ins : ins[0]!, ctx));
+    }
+    return values.get(this.outputs[0]!)!;
+  }
+}
+
+/** Keras Sequential: a stack of single-input layers. */
+export class Sequential extends Model {
+  #stack: Layer[] = [];
+  #input: SymbolicTensor | null = null;
+
+  constructor(layers: Array<Layer | SymbolicTensor> = [], opts: { name?: string } = {}) {
+    super(opts.name ? ({ name: opts.name } as ModelOptions) : undefined);
+    for (const l of layers) this.add(l);
+  }
+
+  override get className(): string {
+    return 'Sequential';
+  }
+
+  /** Appends a layer (or an Input, which fixes the input shape as keras.Input does). */
+  add(layer: Layer | SymbolicTensor): this {
+    if (isSymbolic(layer)) {
+      if (this.#stack.length) throw new Error(`Sequential ${this.name}: an Input must come before the first layer`);
+      this.#input = layer;
+      return this;
+    }
+    this.#stack.push(layer);
+    if (!this.#input && this.#stack.length === 1 && layer.inputShape) this.#input = Input(layer.inputShape);
+    if (this.#input) this.rebuildGraph();
+    return this;
+  }
+
+  override get layers(): Layer[] {
+    return [...this.#stack];
+  }
+
+  /** Builds the symbolic graph once the input shape is known (from an Input, inputShape, or the first batch). */
+  private rebuildGraph(): void {
+    let x = this.#input!;
+    for (const l of this.#stack) x = l.apply(x);
+    this.setGraph(this.#input!, x);
+  }
+
+  override call(inputs: Tensor | Tensor[], ctx: CallContext): Tensor {
+    if (!this.#input) {
+      const t = Array.isArray(inputs) ? inputs[0]! : inputs;
+      this.#input = Input(t.shape.slice(1));
+      this.rebuildGraph();
+    }
+    return super.call(inputs, ctx);
+  }
+}
+
+export type { LayerOptions };
