@@ -122,7 +122,11 @@ export class Sequential extends Model {
       return this;
     }
     this.#stack.push(layer);
-    if (!this.#input && this.#stack.length === 1 && layer.inputShape) this.#input = Input(layer.inputShape);
+    if (!this.#input && this.#stack.length === 1) {
+      // The input shape comes from Keras's input_shape option, or from a nested model's own Input.
+      const shape = layer.inputShape ?? (layer instanceof Model && layer.inputs.length ? (layer.inputs[0]!.shape.slice(1) as number[]) : undefined);
+      if (shape) this.#input = Input(shape);
+    }
     if (this.#input) this.rebuildGraph();
     return this;
   }

@@ -1,0 +1,60 @@
+// Helpers shared by the layer files: Keras activation names, option normalisation (int or pair), and the seed
+// stream stochastic layers draw from, so a seeded run repeats its dropout masks and augmentations.
+
+import * as ops from '../../autograd/api.js';
+import type { Tensor } from '../../tensor/tensor.js';
+
+/** Keras activation names. The first four fuse into dense/conv kernels; the rest run as a separate op. */
+export type ActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'softplus' | 'relu6';
+export const FUSABLE = new Set<ActivationName>(['linear', 'relu', 'sigmoid', 'tanh']);
+
+export function applyActivation(x: Tensor, name: ActivationName | undefined): Tensor {
+  switch (name ?? 'linear') {
+    case 'linear': return x;
+    case 'relu': return ops.relu(x);
+    case 'sigmoid': return ops.sigmoid(x);
+    case 'tanh': return ops.tanh(x);
+    case 'softmax': return ops.softmax(x);
+    case 'elu': return ops.elu(x);
+    case 'softplus': return ops.softplus(x);
+    case 'relu6': return ops.relu6(x);
+    default: throw new Error(`unknown activation '${name}'`);
+  }
+}
+
+export function checkActivation(layer: string, name: string | undefined): ActivationName {
+  const known: ActivationName[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'softplus', 'relu6'];
+  const a = (name ?? 'linear') as ActivationName;
+  if (!known.includes(a)) throw new Error(`${layer}: unknown activation '${name}' (known: ${known.join(', ')})`);
+  return a;
+}
+
+/** Keras accepts an int or a pair for kernel sizes, strides and pool sizes. */
+export function pair(v: number | readonly [number, number], what: string, layer: string): [number, number] {
+  const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
+  if (!p.every((x) => Number.isInteger(x) && x > 0)) throw new Error(`${layer}: ${what} must be positive integers, got ${JSON.stringify(v)}`);
+  return p;
+}
+
+let seedCounter = 0;
+let baseSeed = 1337;
+
+/** Sets the global seed stream (weights initialisers and stochastic layers without an explicit seed). */
+export function setGlobalSeed(seed: number): void {
+  baseSeed = seed;
+  seedCounter = 0;
+}
+
+/** The next seed of the global stream. */
+export function nextSeed(): number {
+  return (Math.imul(baseSeed ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(++seedCounter, 0x85ebca6b)) >>> 0;
+}
+
+/** Per-call seeds for a stochastic layer: (layer seed, call index) -> seed. */
+export class SeedStream {
+  #calls = 0;
+  constructor(readonly seed: number = nextSeed()) {}
+  next(): number {
+    return (Math.imul(this.seed ^ 0x27d4eb2f, 0x165667b1) + Math.imul(++this.#calls, 0x9e3779b1)) >>> 0;
+  }
+}
