@@ -84,8 +84,9 @@ export function nonNeg(): Constraint {
 export function getConstraint(c: Constraint | string | null | undefined): Constraint | null {
   if (c === null || c === undefined) return null;
   if (typeof c !== 'string') return c;
-  const factories: Record<string, () => Constraint> = { max_norm: maxNorm, maxnorm: maxNorm, non_neg: nonNeg, nonneg: nonNeg, unit_norm: unitNorm, unitnorm: unitNorm, min_max_norm: minMaxNorm, minmaxnorm: minMaxNorm };
-  const f = factories[c.toLowerCase()];
+  // Keras accepts 'max_norm', 'MaxNorm' and 'maxnorm' alike.
+  const factories: Record<string, () => Constraint> = { maxnorm: maxNorm, nonneg: nonNeg, unitnorm: unitNorm, minmaxnorm: minMaxNorm };
+  const f = factories[c.replace(/_/g, '').toLowerCase()];
   if (!f) throw new Error(`getConstraint: unknown constraint '${c}' (known: max_norm, non_neg, unit_norm, min_max_norm)`);
   return f();
 }

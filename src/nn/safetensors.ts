@@ -11,7 +11,8 @@ import { fmtShape, sameShape, type DType } from '../tensor/shape.js';
 import { writeInto, type HostArray } from '../tensor/tensor.js';
 import type { NamedTensor } from './weights.js';
 
-export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U64' | 'U32' | 'U16' | 'U8' | 'BOOL' | 'F8_E4M3' | 'F8_E5M2';
+export type SafetensorsDType =
+  'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U64' | 'U32' | 'U16' | 'U8' | 'BOOL' | 'F8_E4M3' | 'F8_E5M2';
 
 const DTYPE_BYTES: Record<SafetensorsDType, number> = {
   F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1, F8_E4M3: 1, F8_E5M2: 1,
@@ -56,7 +57,9 @@ export function encodeHeader(entries: readonly EncodeEntry[], metadata?: Record<
     if (e.name === METADATA_KEY) throw new Error(`safetensors: '${METADATA_KEY}' is reserved and cannot name a tensor`);
     if (e.name in header) throw new Error(`safetensors: duplicate tensor name '${e.name}'`);
     const want = e.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[e.dtype];
-    if (e.byteLength !== want) throw new Error(`safetensors: '${e.name}' ${e.dtype} ${fmtShape(e.shape)} needs ${want} bytes but has ${e.byteLength}`);
+    if (e.byteLength !== want) {
+      throw new Error(`safetensors: '${e.name}' ${e.dtype} ${fmtShape(e.shape)} needs ${want} bytes but has ${e.byteLength}`);
+    }
     header[e.name] = { dtype: e.dtype, shape: [...e.shape], data_offsets: [offset, offset + e.byteLength] };
     offset += e.byteLength;
   }
@@ -131,7 +134,9 @@ export function decodeSafetensors(buf: Uint8Array, source = 'safetensors'): Safe
     const dtype = e.dtype as SafetensorsDType;
     const [begin, end] = e.data_offsets as [number, number];
     const want = e.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[dtype];
-    if (end - begin !== want) fail(`'${name}' ${dtype} ${fmtShape(e.shape)} needs ${want} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
+    if (end - begin !== want) {
+      fail(`'${name}' ${dtype} ${fmtShape(e.shape)} needs ${want} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
+    }
     if (end > data.length) fail(`'${name}' data_offsets [${begin}, ${end}] run past the end of the data (${data.length} bytes): truncated`);
     spans.push({ name, begin, end, dtype, shape: e.shape });
   }

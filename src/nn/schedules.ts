@@ -136,10 +136,13 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
   constructor(readonly boundaries: readonly number[], readonly values: readonly number[]) {
     super();
     if (boundaries.length !== values.length - 1) {
-      throw new Error(`PiecewiseConstantDecay: boundaries must have one element fewer than values but got ${boundaries.length} boundaries and ${values.length} values`);
+      throw new Error('PiecewiseConstantDecay: boundaries must have one element fewer than values but got ' +
+        `${boundaries.length} boundaries and ${values.length} values`);
     }
     for (let i = 1; i < boundaries.length; i++) {
-      if (!(boundaries[i]! > boundaries[i - 1]!)) throw new Error(`PiecewiseConstantDecay: boundaries must increase strictly but got [${boundaries.join(', ')}]`);
+      if (!(boundaries[i]! > boundaries[i - 1]!)) {
+        throw new Error(`PiecewiseConstantDecay: boundaries must increase strictly but got [${boundaries.join(', ')}]`);
+      }
     }
   }
   call(step: number): number {

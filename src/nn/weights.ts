@@ -61,7 +61,9 @@ export function assignNamed(targets: readonly NamedTensor[], sources: readonly N
   for (const t of targets) {
     const s = byName.get(t.name);
     if (!s) problems.push(`'${t.name}' is missing`);
-    else if (!sameShape(s.shape, t.tensor.shape)) problems.push(`'${t.name}': shape ${fmtShape(s.shape)} given vs ${fmtShape(t.tensor.shape)} expected`);
+    else if (!sameShape(s.shape, t.tensor.shape)) {
+      problems.push(`'${t.name}': shape ${fmtShape(s.shape)} given vs ${fmtShape(t.tensor.shape)} expected`);
+    }
     else if (s.dtype !== t.tensor.dtype) problems.push(`'${t.name}': dtype ${s.dtype} given vs ${t.tensor.dtype} expected`);
   }
   const targetNames = new Set(targets.map((t) => t.name));

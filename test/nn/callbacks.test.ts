@@ -116,14 +116,17 @@ describe('ModelCheckpoint', () => {
     expect(new ModelCheckpoint('w.{epoch:02d}-{val_loss:.4f}.safetensors').filePathFor(4, null, logs)).toBe('w.05-0.1235.safetensors');
     expect(new ModelCheckpoint('m_{epoch}_{val_accuracy:.2f}').filePathFor(0, null, logs)).toBe('m_1_0.99');
     expect(new ModelCheckpoint('{epoch:03d}-{batch}-{loss}').filePathFor(9, 6, logs)).toBe('010-7-0.5');
-    expect(() => new ModelCheckpoint('w-{val_acc:.2f}').filePathFor(0, null, logs)).toThrow(/failed to format this callback filepath: "w-\{val_acc:.2f\}". Reason: KeyError: 'val_acc'/);
+    expect(() => new ModelCheckpoint('w-{val_acc:.2f}').filePathFor(0, null, logs))
+      .toThrow(/failed to format this callback filepath: "w-\{val_acc:.2f\}". Reason: KeyError: 'val_acc'/);
   });
 
   it("Keras: save_best_only with monitor='val_accuracy', mode='max' (the notebook's get_checkpoint) keeps the best epoch", async () => {
     const path = join(dir, 'best.safetensors');
     const model = new FakeModel();
     const printed: string[] = [];
-    const ck = new ModelCheckpoint(path, { monitor: 'val_accuracy', saveBestOnly: true, saveWeightsOnly: true, mode: 'max', verbose: 1, print: (m) => printed.push(m) });
+    const ck = new ModelCheckpoint(path, {
+      monitor: 'val_accuracy', saveBestOnly: true, saveWeightsOnly: true, mode: 'max', verbose: 1, print: (m) => printed.push(m),
+    });
     await scriptedFit(model, [ck], { epochs: accs([0.5, 0.7, 0.6, 0.8, 0.75]) });
     expect(model.calls).toEqual([`saveWeights ${path}`, `saveWeights ${path}`, `saveWeights ${path}`]);
     expect(Array.from(entryValues((await readSafetensors(path)).tensors.get('dense/kernel')!))).toEqual([3, 3, 3]);
@@ -195,7 +198,8 @@ describe('TerminateOnNaN, CSVLogger, CallbackList, History', () => {
     expect(epochsRun).toBe(2);
     expect(seen).toEqual([0, 1, 2, 3, 4, 0, 1, 2]);
     expect(printed).toEqual(['Batch 2: Invalid loss, terminating training']);
-    await expect(scriptedFit(model, [new TerminateOnNaN(true)], { epochs: losses([1]), batchLogs: () => ({ loss: Infinity }) })).rejects.toThrow(/NaN or Inf loss encountered at batch 0/);
+    const raising = scriptedFit(model, [new TerminateOnNaN(true)], { epochs: losses([1]), batchLogs: () => ({ loss: Infinity }) });
+    await expect(raising).rejects.toThrow(/NaN or Inf loss encountered at batch 0/);
     model.dispose();
   });
 

@@ -60,6 +60,7 @@ describe('constraint details', () => {
     expect(maxNorm().getConfig()).toEqual({ max_value: 2, axis: 0 });
     expect(maxNorm(3).getConfig()).toEqual({ max_value: 3, axis: 0 });
     expect(getConstraint('non_neg')!.className).toBe('NonNeg');
+    expect(getConstraint('MaxNorm')!.getConfig()).toEqual({ max_value: 2, axis: 0 });
     expect(getConstraint(null)).toBeNull();
     expect(() => getConstraint('radial')).toThrow(/unknown constraint 'radial'/);
   });

@@ -143,7 +143,8 @@ export class CallbackList {
 
   constructor(callbacks: readonly Callback[], o: CallbackListOptions) {
     this.callbacks = [...callbacks];
-    if (o.progbar && o.params.verbose > 0 && !this.callbacks.some((c) => c.constructor === o.progbar!.constructor)) this.callbacks.unshift(o.progbar);
+    const bar = o.progbar;
+    if (bar && o.params.verbose > 0 && !this.callbacks.some((c) => c.constructor === bar.constructor)) this.callbacks.unshift(bar);
     let history = (this.callbacks.find((c) => c instanceof History) as History | undefined) ?? null;
     if (!history && (o.addHistory ?? true)) this.callbacks.push((history = new History()));
     this.history = history;

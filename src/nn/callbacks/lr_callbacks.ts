@@ -15,7 +15,9 @@ export class LearningRateScheduler extends Callback {
   override onEpochBegin(epoch: number): void {
     const opt = this.requireModel.optimizer;
     const lr = this.schedule(epoch, opt.learningRate);
-    if (typeof lr !== 'number' || !Number.isFinite(lr)) throw new Error(`LearningRateScheduler: the schedule should return a finite number but returned ${lr}`);
+    if (typeof lr !== 'number' || !Number.isFinite(lr)) {
+      throw new Error(`LearningRateScheduler: the schedule should return a finite number but returned ${lr}`);
+    }
     opt.learningRate = lr;
     if (this.verbose > 0) this.#print(`\nEpoch ${epoch + 1}: LearningRateScheduler setting learning rate to ${lr}.`);
   }

@@ -103,7 +103,8 @@ export class ModelCheckpoint extends Callback {
         return;
       }
       if (this.verbose > 0) {
-        this.#print(`\nEpoch ${epoch + 1}: ${this.monitor} improved from ${pyFixed(this.best, 5)} to ${pyFixed(current, 5)}, saving model to ${path}`);
+        const from = pyFixed(this.best, 5), to = pyFixed(current, 5);
+        this.#print(`\nEpoch ${epoch + 1}: ${this.monitor} improved from ${from} to ${to}, saving model to ${path}`);
       }
       this.best = current;
     } else if (this.verbose > 0) this.#print(`\nEpoch ${epoch + 1}: saving model to ${path}`);

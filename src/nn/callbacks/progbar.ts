@@ -80,7 +80,8 @@ export class Progbar {
   #stepDuration(current: number, now: number): number {
     if (!current) return 0;
     // The first step (compilation, warm-up) is left out of the estimate once there are others.
-    const perUnit = this.#timeAfterFirstStep !== null && current > 1 ? (now - this.#timeAfterFirstStep) / (current - 1) : (now - this.#start) / current;
+    const afterFirst = this.#timeAfterFirstStep;
+    const perUnit = afterFirst !== null && current > 1 ? (now - afterFirst) / (current - 1) : (now - this.#start) / current;
     if (current === 1) this.#timeAfterFirstStep = now;
     return perUnit;
   }
@@ -118,7 +119,8 @@ export class Progbar {
       const total = this.target ?? current;
       const count = `${String(current).padStart(String(total).length)}/${total}`;
       const elapsed = now - this.#start;
-      this.#stream.write(`${count} - ${pyFixed(elapsed, 0)}s${this.#metrics()} -${formatTimePerUnit(elapsed, 'epoch')} -${formatTimePerUnit(elapsed / Math.max(1, total), this.unitName)}\n`);
+      const times = ` -${formatTimePerUnit(elapsed, 'epoch')} -${formatTimePerUnit(elapsed / Math.max(1, total), this.unitName)}`;
+      this.#stream.write(`${count} - ${pyFixed(elapsed, 0)}s${this.#metrics()}${times}\n`);
     }
     this.#lastUpdate = now;
   }

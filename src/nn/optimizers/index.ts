@@ -15,7 +15,9 @@ export { Adadelta, type AdadeltaOptions } from './adadelta.js';
 /** Resolves `compile(optimizer='rmsprop')`-style names to a new optimiser with Keras defaults, or passes one through. */
 export function getOptimizer(o: Optimizer | string): Optimizer {
   if (typeof o !== 'string') return o;
-  const make: Record<string, () => Optimizer> = { sgd: () => new SGD(), rmsprop: () => new RMSprop(), adam: () => new Adam(), adadelta: () => new Adadelta() };
+  const make: Record<string, () => Optimizer> = {
+    sgd: () => new SGD(), rmsprop: () => new RMSprop(), adam: () => new Adam(), adadelta: () => new Adadelta(),
+  };
   const f = make[o.toLowerCase()];
   if (!f) throw new Error(`getOptimizer: unknown optimizer '${o}' (known: sgd, rmsprop, adam, adadelta)`);
   return f();

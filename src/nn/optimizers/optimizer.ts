@@ -46,7 +46,8 @@ export abstract class Optimizer {
   /** Sets a constant learning rate (LearningRateScheduler, ReduceLROnPlateau). Throws when a schedule drives it, as Keras 3 does. */
   set learningRate(value: number) {
     if (typeof this.#lr !== 'number') {
-      throw new Error(`${this.name}: the learning rate comes from a schedule, so it cannot be set (Keras: not settable when created with a LearningRateSchedule)`);
+      throw new Error(`${this.name}: the learning rate comes from a schedule, so it cannot be set ` +
+        '(Keras: not settable when created with a LearningRateSchedule)');
     }
     if (!Number.isFinite(value)) throw new Error(`${this.name}: learning rate must be a finite number but got ${value}`);
     this.#lr = value;
@@ -145,7 +146,9 @@ export abstract class Optimizer {
     const iterations = await iter.item();
     params.forEach((p, i) => {
       const slots = this.#slotsFor(p, rule);
-      rule.slots.forEach((slot, k) => assignTensor(slots[k]!, byName.get(`${this.name}/${p.name ?? `param${i}`}/${slot}`)!, `${this.name}.setWeights`));
+      rule.slots.forEach((slot, k) => {
+        assignTensor(slots[k]!, byName.get(`${this.name}/${p.name ?? `param${i}`}/${slot}`)!, `${this.name}.setWeights`);
+      });
     });
     this.iterations = iterations;
   }
