@@ -6,7 +6,7 @@ import type { Optimizer } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 
-export { Optimizer, type ApplyOptions } from './optimizer.js';
+export { Optimizer, clearGrads, type ApplyOptions } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export { Adam, type AdamOptions } from './adam.js';

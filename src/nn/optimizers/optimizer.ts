@@ -16,6 +16,14 @@ export interface ApplyOptions {
   constraints?: ReadonlyMap<Tensor, Constraint>;
 }
 
+/** Disposes and clears each parameter's `.grad` (backward accumulates into an existing grad, so clear between steps). */
+export function clearGrads(params: readonly Tensor[]): void {
+  for (const p of params) {
+    p.grad?.dispose();
+    p.grad = null;
+  }
+}
+
 export abstract class Optimizer {
   /** Keras class name, also the prefix of weight names ('Adam/iter'). */
   readonly name: string;
