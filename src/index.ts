@@ -12,3 +12,13 @@ export * from './autograd/api.js';
 export { backward, noGrad, isGradEnabled } from './autograd/tape.js';
 export { gradcheck, type GradcheckResult } from './autograd/gradcheck.js';
 export { registry, type OpName } from './autograd/ops/index.js';
+
+// Training machinery (Keras namespaces): optimisers, schedules, callbacks, initialisers, constraints, weights on disk.
+export * as optimizers from './nn/optimizers/index.js';
+export * as schedules from './nn/schedules.js';
+export * as callbacks from './nn/callbacks/index.js';
+export * as initializers from './nn/initializers.js';
+export * as constraints from './nn/constraints.js';
+export { saveSafetensors, loadSafetensors, readSafetensors, decodeSafetensors, entryValues, type SafetensorsFile, type SafetensorsEntry } from './nn/safetensors.js';
+export { copyTensor, assignTensor, copyNamed, assignNamed, disposeNamed, type NamedTensor } from './nn/weights.js';
+export { setSeed, nextSeed } from './kernels/random.js';

@@ -52,11 +52,11 @@ const uniformKernel = kernel({
 });
 
 const normalKernel = kernel({
-  name: 'randomNormal', inputs: {}, outputs: { y: 'f32' }, uniforms: { total: 'u32', key: 'u32', mean: 'f32', std: 'f32' }, workgroup: WG,
+  name: 'randomNormal', inputs: {}, outputs: { y: 'f32' }, uniforms: { total: 'u32', key: 'u32', mean: 'f32', stddev: 'f32' }, workgroup: WG,
   helpers: RNG_WGSL,
   body: `
   let i = ${FLAT_ID};
-  if (i < u.total) { y[i] = u.mean + u.std * randNormal(u.key, i); }`,
+  if (i < u.total) { y[i] = u.mean + u.stddev * randNormal(u.key, i); }`,
 });
 
 /** Uniform samples in [lo, hi). */
@@ -77,6 +77,66 @@ export function randomNormal(shape: Shape, seed: number, mean = 0, std = 1, devi
   if (device === 'cpu') {
     const ys = y.storage.data;
     for (let i = 0; i < n; i++) ys[i] = mean + std * randNormal(key, i);
-  } else normalKernel.run({ y }, { total: n, key, mean, std }, grid1d(n, WG));
+  } else normalKernel.run({ y }, { total: n, key, mean, stddev: std }, grid1d(n, WG));
   return y;
+}
+
+// Truncated normal (TF/Keras truncated_normal): a draw outside ±2 standard deviations is redrawn with a fresh key.
+// After 16 rejections (probability 0.0455^16, about 1e-21) the element is 0 rather than looping on.
+const TRUNC_WGSL = /* wgsl */ `
+fn randTruncNormal(key: u32, i: u32) -> f32 {
+  var k = key;
+  for (var a = 0u; a < 16u; a++) {
+    let z = randNormal(k, i);
+    if (abs(z) <= 2.0) { return z; }
+    k = hash32(k + 0x9e3779b9u);
+  }
+  return 0.0;
+}`;
+
+export function randTruncNormal(key: number, i: number): number {
+  let k = key;
+  for (let a = 0; a < 16; a++) {
+    const z = randNormal(k, i);
+    if (Math.abs(z) <= 2) return z;
+    k = hash32((k + 0x9e3779b9) >>> 0);
+  }
+  return 0;
+}
+
+const truncKernel = kernel({
+  name: 'randomTruncatedNormal', inputs: {}, outputs: { y: 'f32' }, uniforms: { total: 'u32', key: 'u32', mean: 'f32', stddev: 'f32' }, workgroup: WG,
+  helpers: RNG_WGSL + TRUNC_WGSL,
+  body: `
+  let i = ${FLAT_ID};
+  if (i < u.total) { y[i] = u.mean + u.stddev * randTruncNormal(u.key, i); }`,
+});
+
+/** Normal samples (times std, plus mean) with every draw within two standard deviations of the mean. */
+export function randomTruncatedNormal(shape: Shape, seed: number, mean = 0, std = 1, device: DeviceKind = 'webgpu'): Tensor {
+  const y = Tensor.empty(shape, 'f32', device);
+  const n = sizeOf(shape), key = rngKey(seed);
+  if (device === 'cpu') {
+    const ys = y.storage.data;
+    for (let i = 0; i < n; i++) ys[i] = mean + std * randTruncNormal(key, i);
+  } else truncKernel.run({ y }, { total: n, key, mean, stddev: std }, grid1d(n, WG));
+  return y;
+}
+
+// The global seed sequence: draws without an explicit seed (initialisers, and later dropout and shuffles) take the
+// next seed from here, so `setSeed(n)` makes a whole run reproducible. Unset, it starts from a random base, as
+// Keras does without a global seed.
+let seedBase = (Math.random() * 0x100000000) >>> 0;
+let seedCounter = 0;
+
+/** Restarts the global seed sequence from `seed` (Keras `keras.utils.set_random_seed`). */
+export function setSeed(seed: number): void {
+  if (!Number.isInteger(seed)) throw new Error(`setSeed: seed must be an integer but got ${seed}`);
+  seedBase = seed >>> 0;
+  seedCounter = 0;
+}
+
+/** The next seed of the global sequence (a u32). */
+export function nextSeed(): number {
+  return hash32((rngKey(seedBase) + hash32(seedCounter++)) >>> 0);
 }

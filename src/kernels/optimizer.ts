@@ -1,0 +1,79 @@
+// Fused optimiser updates: one dispatch per parameter reads the parameter, its gradient and its slots and writes
+// the parameter and the slots back in place (they are read_write bindings). Each optimiser supplies a rule: WGSL
+// statements over `p`, `g` and one variable per slot, plus a Float64 CPU twin. Thread mapping: one thread per
+// element, or per vec4 when the size is a multiple of 4 (the same statements compile for both: `T` is the type).
+
+import { fmtShape, sameShape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { FLAT_ID, grid1d, kernel, type Kernel } from './kernel.js';
+
+const WG = 64;
+
+/** An update rule: compile-time `key` (e.g. 'sgd_nesterov'), slots, scalar coefficients and both implementations. */
+export interface UpdateRule {
+  /** Unique per distinct WGSL: flags that change the statements belong in the key. */
+  key: string;
+  slots: readonly string[];
+  /** f32 uniforms, read in WGSL as `u.<name>`. */
+  coeffs: readonly string[];
+  /**
+   * WGSL statements. In scope: `g` (gradient, let), `p` and one `var` per slot named after it; `T` is f32 or
+   * vec4<f32>, so write `T(0.0)` where a builtin needs matching types. Assign the new values to `p` and the slots.
+   */
+  wgsl: string;
+  /** CPU twin: updates p and the slots in place, element by element, in float64. */
+  cpu: (p: Float64Array, g: Float64Array, slots: Float64Array[], c: Readonly<Record<string, number>>) => void;
+}
+
+const kernels = new Map<string, Kernel<Record<string, 'f32' | 'vec4f'>, Record<string, 'f32' | 'vec4f'>, Record<string, 'u32' | 'f32'>>>();
+
+function updateKernel(rule: UpdateRule, vec4: boolean) {
+  const id = `${rule.key}|${vec4 ? 'vec4' : 'f32'}`;
+  let k = kernels.get(id);
+  if (k) return k;
+  const type = vec4 ? 'vec4f' : 'f32';
+  const outputs: Record<string, 'f32' | 'vec4f'> = { param: type };
+  for (const s of rule.slots) outputs[`slot_${s}`] = type;
+  const uniforms: Record<string, 'u32' | 'f32'> = { total: 'u32' };
+  for (const c of rule.coeffs) uniforms[c] = 'f32';
+  k = kernel({
+    name: `${rule.key}Update${vec4 ? 'Vec4' : ''}`,
+    inputs: { grad: type }, outputs, uniforms, workgroup: WG,
+    helpers: `alias T = ${vec4 ? 'vec4<f32>' : 'f32'};`,
+    body: `
+  let i = ${FLAT_ID};
+  if (i >= u.total) { return; }
+  let g = grad[i];
+  var p = param[i];
+${rule.slots.map((s) => `  var ${s} = slot_${s}[i];`).join('\n')}
+  ${rule.wgsl.trim()}
+  param[i] = p;
+${rule.slots.map((s) => `  slot_${s}[i] = ${s};`).join('\n')}`,
+  });
+  kernels.set(id, k);
+  return k;
+}
+
+/** Applies `rule` to one parameter in place: p and its slots are overwritten. */
+export function fusedUpdate(rule: UpdateRule, p: Tensor, g: Tensor, slots: readonly Tensor[], coeffs: Readonly<Record<string, number>>): void {
+  const op = `${rule.key} update`;
+  p.assertAlive(op, 'param');
+  g.assertAlive(op, 'grad');
+  if (p.dtype !== 'f32' || g.dtype !== 'f32') throw new Error(`${op}: parameters and gradients must be f32 but got ${p.dtype} and ${g.dtype}`);
+  if (!sameShape(p.shape, g.shape)) throw new Error(`${op}: gradient ${fmtShape(g.shape)} does not match parameter ${fmtShape(p.shape)}`);
+  if (g.device !== p.device) throw new Error(`${op}: gradient on '${g.device}' but parameter on '${p.device}'`);
+  if (slots.length !== rule.slots.length) throw new Error(`${op}: expects ${rule.slots.length} slots but got ${slots.length}`);
+  for (const c of rule.coeffs) {
+    if (typeof coeffs[c] !== 'number') throw new Error(`${op}: coefficient '${c}' was not given`);
+  }
+  if (p.size === 0) return;
+  if (p.device === 'cpu') {
+    rule.cpu(p.storage.data, g.storage.data, slots.map((s) => s.storage.data), coeffs);
+    return;
+  }
+  const vec4 = p.size % 4 === 0;
+  const total = vec4 ? p.size / 4 : p.size;
+  const args: Record<string, Tensor> = { grad: g, param: p };
+  rule.slots.forEach((s, i) => (args[`slot_${s}`] = slots[i]!));
+  updateKernel(rule, vec4).run(args, { total, ...coeffs }, grid1d(total, WG));
+}
