@@ -1,8 +1,12 @@
-// Helpers shared by the layer files: Keras activation names, option normalisation (int or pair), and the seed
-// stream stochastic layers draw from, so a seeded run repeats its dropout masks and augmentations.
+// Helpers shared by the layer files: Keras activation names, initialiser lookup, option normalisation (int or
+// pair), and the per-layer seed stream stochastic layers draw from, so a seeded run repeats its dropout masks and
+// augmentations (unseeded layers take their seed from the global sequence, see setSeed).
 
 import * as ops from '../../autograd/api.js';
+import { nextSeed } from '../../kernels/random.js';
+import type { Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { getInitializer, type Initializer } from '../initializers.js';
 
 /** Keras activation names. The first four fuse into dense/conv kernels; the rest run as a separate op. */
 export type ActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'softplus' | 'relu6';
@@ -36,18 +40,11 @@ export function pair(v: number | readonly [number, number], what: string, layer:
   return p;
 }
 
-let seedCounter = 0;
-let baseSeed = 1337;
+export type InitializerSpec = Initializer | string;
 
-/** Sets the global seed stream (weights initialisers and stochastic layers without an explicit seed). */
-export function setGlobalSeed(seed: number): void {
-  baseSeed = seed;
-  seedCounter = 0;
-}
-
-/** The next seed of the global stream. */
-export function nextSeed(): number {
-  return (Math.imul(baseSeed ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(++seedCounter, 0x85ebca6b)) >>> 0;
+/** A new weight tensor from a Keras initialiser name ('glorot_uniform', ...) or instance. */
+export function init(spec: InitializerSpec, shape: Shape): Tensor {
+  return getInitializer(spec).apply(shape);
 }
 
 /** Per-call seeds for a stochastic layer: (layer seed, call index) -> seed. */

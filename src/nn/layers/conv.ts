@@ -5,9 +5,9 @@
 import * as ops from '../../autograd/api.js';
 import { convAxis, type Padding } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { makeInitializer, type InitializerSpec } from '../initializers.js';
-import { expectRank, Layer, type Constraint, type LayerOptions, type LayerShape } from '../layer.js';
-import { applyActivation, checkActivation, FUSABLE, pair, type ActivationName } from './common.js';
+import { expectRank, Layer, type LayerOptions, type LayerShape } from '../layer.js';
+import type { Constraint } from '../constraints.js';
+import { applyActivation, checkActivation, FUSABLE, init, pair, type ActivationName, type InitializerSpec } from './common.js';
 
 interface ConvCommon extends LayerOptions {
   strides?: number | [number, number];
@@ -56,10 +56,10 @@ export class Conv2D extends Layer {
 
   override build(s: LayerShape): void {
     const c = channels(this, s);
-    this.kernel = this.addWeight('kernel', makeInitializer(this.opts.kernelInitializer ?? 'glorot_uniform')([...this.kernelSize, c, this.filters]), {
+    this.kernel = this.addWeight('kernel', init(this.opts.kernelInitializer ?? 'glorot_uniform', [...this.kernelSize, c, this.filters]), {
       constraint: this.opts.kernelConstraint,
     });
-    if (this.opts.useBias ?? true) this.bias = this.addWeight('bias', makeInitializer(this.opts.biasInitializer ?? 'zeros')([this.filters]));
+    if (this.opts.useBias ?? true) this.bias = this.addWeight('bias', init(this.opts.biasInitializer ?? 'zeros', [this.filters]));
   }
 
   override computeOutputShape(s: LayerShape): LayerShape {
@@ -109,9 +109,8 @@ export class DepthwiseConv2D extends Layer {
 
   override build(s: LayerShape): void {
     const c = channels(this, s);
-    const init = makeInitializer(this.opts.depthwiseInitializer ?? 'glorot_uniform');
-    this.depthwiseKernel = this.addWeight('depthwise_kernel', init([...this.kernelSize, c, this.depthMultiplier]));
-    if (this.opts.useBias ?? true) this.bias = this.addWeight('bias', makeInitializer(this.opts.biasInitializer ?? 'zeros')([c * this.depthMultiplier]));
+    this.depthwiseKernel = this.addWeight('depthwise_kernel', init(this.opts.depthwiseInitializer ?? 'glorot_uniform', [...this.kernelSize, c, this.depthMultiplier]));
+    if (this.opts.useBias ?? true) this.bias = this.addWeight('bias', init(this.opts.biasInitializer ?? 'zeros', [c * this.depthMultiplier]));
   }
 
   override computeOutputShape(s: LayerShape): LayerShape {
@@ -162,9 +161,9 @@ export class SeparableConv2D extends Layer {
   override build(s: LayerShape): void {
     const c = channels(this, s);
     const m = this.depthMultiplier;
-    this.depthwiseKernel = this.addWeight('depthwise_kernel', makeInitializer(this.opts.depthwiseInitializer ?? 'glorot_uniform')([...this.kernelSize, c, m]));
-    this.pointwiseKernel = this.addWeight('pointwise_kernel', makeInitializer(this.opts.pointwiseInitializer ?? 'glorot_uniform')([1, 1, c * m, this.filters]));
-    if (this.opts.useBias ?? true) this.bias = this.addWeight('bias', makeInitializer(this.opts.biasInitializer ?? 'zeros')([this.filters]));
+    this.depthwiseKernel = this.addWeight('depthwise_kernel', init(this.opts.depthwiseInitializer ?? 'glorot_uniform', [...this.kernelSize, c, m]));
+    this.pointwiseKernel = this.addWeight('pointwise_kernel', init(this.opts.pointwiseInitializer ?? 'glorot_uniform', [1, 1, c * m, this.filters]));
+    if (this.opts.useBias ?? true) this.bias = this.addWeight('bias', init(this.opts.biasInitializer ?? 'zeros', [this.filters]));
   }
 
   override computeOutputShape(s: LayerShape): LayerShape {

@@ -3,9 +3,9 @@
 
 import * as ops from '../../autograd/api.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { makeInitializer, type InitializerSpec } from '../initializers.js';
-import { Layer, type CallContext, type Constraint, type LayerOptions, type LayerShape } from '../layer.js';
-import { applyActivation, checkActivation, FUSABLE, SeedStream, type ActivationName } from './common.js';
+import { Layer, type CallContext, type LayerOptions, type LayerShape } from '../layer.js';
+import type { Constraint } from '../constraints.js';
+import { applyActivation, checkActivation, FUSABLE, init, SeedStream, type ActivationName, type InitializerSpec } from './common.js';
 
 export interface DenseOptions extends LayerOptions {
   activation?: ActivationName;
@@ -30,11 +30,11 @@ export class Dense extends Layer {
   override build(inputShape: LayerShape): void {
     const fanIn = inputShape[inputShape.length - 1];
     if (inputShape.length < 2 || fanIn == null) throw new Error(`${this.name} (Dense): needs a known last axis, got (${inputShape.join(', ')})`);
-    this.kernel = this.addWeight('kernel', makeInitializer(this.opts.kernelInitializer ?? 'glorot_uniform')([fanIn, this.units]), {
+    this.kernel = this.addWeight('kernel', init(this.opts.kernelInitializer ?? 'glorot_uniform', [fanIn, this.units]), {
       constraint: this.opts.kernelConstraint,
     });
     if (this.opts.useBias ?? true) {
-      this.bias = this.addWeight('bias', makeInitializer(this.opts.biasInitializer ?? 'zeros')([this.units]), { constraint: this.opts.biasConstraint });
+      this.bias = this.addWeight('bias', init(this.opts.biasInitializer ?? 'zeros', [this.units]), { constraint: this.opts.biasConstraint });
     }
   }
 

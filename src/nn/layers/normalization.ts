@@ -7,8 +7,8 @@ import { noGrad } from '../../autograd/tape.js';
 import { lerpInPlace } from '../../kernels/assign.js';
 import { unscoped } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { makeInitializer, type InitializerSpec } from '../initializers.js';
 import { Layer, type CallContext, type LayerOptions, type LayerShape } from '../layer.js';
+import { init, type InitializerSpec } from './common.js';
 
 export interface BatchNormalizationOptions extends LayerOptions {
   axis?: number;
@@ -45,7 +45,7 @@ export class BatchNormalization extends Layer {
     const c = s[s.length - 1];
     if (c == null) throw new Error(`${this.name} (BatchNormalization): the channel axis must be known`);
     const o = this.opts;
-    const make = (spec: InitializerSpec): Tensor => makeInitializer(spec)([c]);
+    const make = (spec: InitializerSpec): Tensor => init(spec, [c]);
     unscoped(() => {
       if (o.scale ?? true) this.gamma = this.addWeight('gamma', make(o.gammaInitializer ?? 'ones'));
       else this.#constants.push((this.gamma = ops.ones([c])));

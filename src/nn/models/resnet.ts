@@ -2,6 +2,7 @@
 // (BN-ReLU-Conv twice, the conv block downsampling by 2 with a BN + 1x1 conv shortcut), glorot_uniform(seed=0)
 // kernels, then average pooling and a dense 256-128-10 head with dropout (261,238 params, 1,414 non-trainable).
 
+import { glorotUniform } from '../initializers.js';
 import { Activation, Dense, Dropout, Flatten } from '../layers/core.js';
 import { Conv2D } from '../layers/conv.js';
 import { Add } from '../layers/merge.js';
@@ -12,7 +13,7 @@ import { Input, Model } from '../model.js';
 
 // NOTE: Keras's glorot_uniform(seed=0) gives every kernel the same seed; so do we, as the notebook did.
 const convLayer = (filters: number, k: number, strides: number, name: string): Conv2D =>
-  new Conv2D(filters, k, { strides, padding: 'same', name, kernelInitializer: { name: 'glorot_uniform', seed: 0 } });
+  new Conv2D(filters, k, { strides, padding: 'same', name, kernelInitializer: glorotUniform({ seed: 0 }) });
 
 function identityBlock(x: SymbolicTensor, filters: [number, number], stage: number, block: string): SymbolicTensor {
   const conv = `res${stage}${block}_branch`;
