@@ -12,3 +12,4 @@ export * from './autograd/api.js';
 export { backward, noGrad, isGradEnabled } from './autograd/tape.js';
 export { gradcheck, type GradcheckResult } from './autograd/gradcheck.js';
 export { registry, type OpName } from './autograd/ops/index.js';
+export * from './data/index.js';
