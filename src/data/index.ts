@@ -12,3 +12,4 @@ export { tarEntries, extractTar, type TarEntry } from './tar.js';
 export { decodeImage, CHANNELS, type ColorMode, type DecodedImage } from './decode.js';
 export { loadImageFolder, type ImageFolderOptions, type ImageFolderResult } from './folder.js';
 export { defaultCacheDir } from './cache.js';
+export { trainValSplit, permutation, epochPermutation, type Split, type SplitOptions } from './split.js';
