@@ -13,3 +13,6 @@ export { decodeImage, CHANNELS, type ColorMode, type DecodedImage } from './deco
 export { loadImageFolder, type ImageFolderOptions, type ImageFolderResult } from './folder.js';
 export { defaultCacheDir } from './cache.js';
 export { trainValSplit, permutation, epochPermutation, type Split, type SplitOptions } from './split.js';
+export { DataLoader, EpochIterator, describeEpoch, type Batch, type EpochStats, type LoaderMode, type LoaderOptions } from './loader.js';
+export { cpuRandomAffine, type AffineOptions, type CpuTransform } from './augment.cpu.js';
+export { unpackBatch, packedBytes } from './unpack.js';
