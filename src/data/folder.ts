@@ -59,7 +59,7 @@ function isArchive(source: string): boolean {
 }
 
 function subdirs(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort(byName);
+  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort(byName);
 }
 
 /** Lists a folder's images and fingerprints each split from every file's size and mtime. */
