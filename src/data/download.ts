@@ -42,7 +42,10 @@ async function download(url: string, dest: string, fetchImpl: (url: string) => P
   try {
     res = await fetchImpl(url);
   } catch (err) {
-    throw new DataError(url, 'a download', `a network error (${(err as Error).message})`, hint, 'cifar10');
+    // Node's fetch says only 'fetch failed'; the reason (ENOTFOUND, ECONNREFUSED...) is in its cause.
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause ? `${(err as Error).message}: ${cause.code ?? cause.message}` : (err as Error).message;
+    throw new DataError(url, 'a download', `a network error (${why})`, hint, 'cifar10');
   }
   if (!res.ok || !res.body) throw new DataError(url, 'HTTP 200', `HTTP ${res.status} ${res.statusText}`, hint, 'cifar10');
   const total = Number(res.headers.get('content-length')) || 0;

@@ -2,7 +2,7 @@
 // partial batches both ways, one upload per batch made while the consumer awaits, the three modes, and no leaks.
 import { describe, expect, it } from 'vitest';
 import {
-  DataLoader, describeEpoch, gpu, liveTensors, mul, poolStats, sum, tensor, trainValSplit, unpackBatch, packedBytes,
+  classCounts, DataLoader, describeEpoch, gpu, liveTensors, loadMnist, mul, poolStats, sum, tensor, trainValSplit, unpackBatch, packedBytes,
   type Batch, type ImageSet, type Tensor,
 } from '../../src/index.js';
 import { expectClose } from '../helpers.js';
@@ -201,6 +201,22 @@ describe('DataLoader', () => {
     expect(s.inputWaitShare).toBeCloseTo(s.waitMs / s.totalMs, 10);
     expect(s.msPerStep).toBeCloseTo(s.totalMs / 7, 10);
     expect(describeEpoch(s)).toMatch(/^double-buffered: 7 steps, [\d.]+ ms\/step, input wait [\d.]+ ms\/step \([\d.]+%\)$/);
+  });
+
+  it("feeds real MNIST in the CNN's shape: every test label once, pixels as the host has them", async () => {
+    const { test } = await loadMnist();
+    const loader = new DataLoader(test, { batchSize: 64 });
+    const counts = new Array<number>(10).fill(0);
+    for await (const b of loader) {
+      expect(b.x.shape).toEqual([b.size, 28, 28, 1]);
+      for (const l of await b.y.data()) counts[l]!++;
+      if (b.index === 0) {
+        const x = await b.x.data(), j = b.indices[5]!;
+        expectClose(x.subarray(5 * 784, 6 * 784), Array.from(test.images.subarray(j * 784, (j + 1) * 784), (v) => v / 255), 0, 1e-6, 'x');
+      }
+    }
+    expect(counts).toEqual(classCounts(test));
+    expect(loader.lastEpoch!.batches).toBe(157);
   });
 
   it('rejects bad options with clear errors', () => {
