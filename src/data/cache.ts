@@ -87,9 +87,9 @@ export async function cachedSplits(cacheDir: string, source: string, colorMode: 
   return null;
 }
 
-/** Builds a fingerprint from (path, size, mtime) triples, in a fixed order. */
-export function fingerprintOf(files: ReadonlyArray<readonly [string, number, number]>): Fingerprint {
-  const hash = createHash('sha1');
+/** Builds a fingerprint from (path, size, mtime) triples, in a fixed order, and `salt` (e.g. the class list). */
+export function fingerprintOf(files: ReadonlyArray<readonly [string, number, number]>, salt = ''): Fingerprint {
+  const hash = createHash('sha1').update(`${salt}\n`);
   let bytes = 0, newest = 0;
   for (const [path, size, mtime] of files) {
     hash.update(`${path}\t${size}\t${mtime}\n`);

@@ -62,13 +62,21 @@ function subdirs(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort(byName);
 }
 
-/** Lists a folder's images and fingerprints each split from every file's size and mtime. */
-function listFolder(root: string, splits: readonly string[] | undefined): { items: Item[]; fps: Map<string, Fingerprint> } {
+interface Listing {
+  items: Item[];
+  /** Every split the source holds. */
+  present: string[];
+  /** Classes across every split (not only the requested ones), so labels agree however a source is loaded. */
+  classes: string[];
+}
+
+/** Lists a folder's images and fingerprints each split from every file's size and mtime (and the class list). */
+function listFolder(root: string, splits: readonly string[] | undefined): Listing & { fps: Map<string, Fingerprint> } {
   const present = subdirs(root);
-  const wanted = splits ?? present;
+  const classes = [...new Set(present.flatMap((s) => subdirs(join(root, s))))].sort(byName);
   const items: Item[] = [];
   const fps = new Map<string, Fingerprint>();
-  for (const split of wanted) {
+  for (const split of splits ?? present) {
     if (!present.includes(split)) {
       throw new DataError(join(root, split), `a split folder '${split}'`, `no such folder (present: ${present.join(', ') || 'none'})`, HINT, READER);
     }
@@ -83,18 +91,18 @@ function listFolder(root: string, splits: readonly string[] | undefined): { item
         items.push({ split, cls, file, read: () => readFileSync(file) });
       }
     }
-    fps.set(split, fingerprintOf(stats));
+    fps.set(split, fingerprintOf(stats, classes.join('/')));
   }
-  return { items, fps };
+  return { items, present, classes, fps };
 }
 
 /** Lists a tar(.gz)'s images: entries at [prefix/]<split>/<class>/<file>, one common prefix. */
-async function listArchive(file: string, splits: readonly string[] | undefined): Promise<{ items: Item[]; present: string[] }> {
+async function listArchive(file: string, splits: readonly string[] | undefined): Promise<Listing> {
   let bytes: Uint8Array = await readFile(file);
   if (isGzip(bytes)) bytes = gunzip(bytes, file, READER, HINT);
   const items: Item[] = [];
   let prefix: string | null = null;
-  const present = new Set<string>();
+  const present = new Set<string>(), classes = new Set<string>();
   for (const e of tarEntries(bytes, file)) {
     if (e.type !== 'file' || !IMAGE.test(e.name)) continue;
     const parts = e.name.split('/');
@@ -106,6 +114,7 @@ async function listArchive(file: string, splits: readonly string[] | undefined):
     prefix = p;
     const [split, cls] = parts.slice(-3) as [string, string];
     present.add(split);
+    classes.add(cls);
     if (splits && !splits.includes(split)) continue;
     const data = e.data;
     items.push({ split, cls, file: `${file}:${e.name}`, read: () => data });
@@ -115,7 +124,7 @@ async function listArchive(file: string, splits: readonly string[] | undefined):
     if (!present.has(s)) throw new DataError(file, `a split folder '${s}'`, `none (present: ${names.join(', ') || 'none'})`, HINT, READER);
   }
   items.sort((a, b) => byName(a.split, b.split) || byName(a.cls, b.cls) || byName(a.file, b.file));
-  return { items, present: names };
+  return { items, present: names, classes: [...classes].sort(byName) };
 }
 
 /** An archive's fingerprint: its own size and mtime (listing it would cost as much as decoding). */
@@ -159,7 +168,7 @@ export async function loadImageFolder(source: string, o: ImageFolderOptions = {}
   const folder = isTar ? null : listFolder(source, o.splits);
   const tarFp = isTar ? archiveFingerprint(source) : null;
   const keyOf = (split: string): CacheKey => ({ source, split, colorMode: mode, fp: tarFp ?? folder!.fps.get(split)! });
-  let sourceSplits = folder ? [...folder.fps.keys()] : null;
+  let sourceSplits = folder ? folder.present : null;
 
   if (cacheDir) {
     sourceSplits ??= await cachedSplits(cacheDir, source, mode, tarFp!);
@@ -175,9 +184,9 @@ export async function loadImageFolder(source: string, o: ImageFolderOptions = {}
     }
   }
 
-  const listing = folder ? { items: folder.items, present: sourceSplits! } : await listArchive(source, o.splits);
+  const listing = folder ?? await listArchive(source, o.splits);
   const splits = o.splits ?? listing.present;
-  const classNames = [...new Set(listing.items.map((it) => it.cls))].sort(byName);
+  const classNames = listing.classes;
   if (classNames.length > 256) throw new DataError(source, 'at most 256 classes (labels are uint8)', `${classNames.length}`, HINT, READER);
   const sets: Record<string, ImageSet> = {};
   for (const split of splits) sets[split] = decodeSplit(split, listing.items.filter((it) => it.split === split), classNames, mode, source);

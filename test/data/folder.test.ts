@@ -1,6 +1,6 @@
 // Image folders (Keras image_dataset_from_directory layout) from a folder and from a .tar.gz, decoding, class order,
 // colour modes, the decoded-pixel cache and its invalidation, and the errors.
-import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -117,6 +117,22 @@ describe('image folder reader', () => {
     expect(grown.cached).toBe(false);
     expect(grown.sets.train!.shape[0]).toBe(6);
     expect(Array.from(sample(grown.sets.train!, 3))).toEqual(Array.from(rgbPattern(W, H, 40)));
+  });
+
+  it('labels by the classes of every split, also when loading one split or adding a class to one split', async () => {
+    const root = folder(), cacheDir = tempDir('cache');
+    rmSync(join(root, 'test', 'bird'), { recursive: true });
+    const test = (await loadImageFolder(root, { splits: ['test'], cacheDir })).sets.test!;
+    expect(test.classNames).toEqual(['bird', 'cat', 'dog']);
+    expect(Array.from(test.labels)).toEqual([1, 2]);
+    expect((await loadImageFolder(root, { cacheDir })).cached).toBe(false);
+    expect((await loadImageFolder(root, { cacheDir })).cached).toBe(true);
+    mkdirSync(join(root, 'test', 'ant'));
+    writeFileSync(join(root, 'test', 'ant', 'a.png'), imageFile('a.png', 50));
+    const grown = await loadImageFolder(root, { cacheDir, splits: ['train'] }); // train's files are unchanged
+    expect(grown.cached).toBe(false);
+    expect(grown.classNames).toEqual(['ant', 'bird', 'cat', 'dog']);
+    expect(Array.from(grown.sets.train!.labels)).toEqual([1, 1, 2, 3, 3]);
   });
 
   it('caches an archive and reuses it without listing it, for all splits or some', async () => {
