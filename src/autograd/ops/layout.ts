@@ -78,7 +78,7 @@ export function concatOp(n: number): Op<string, AxisAttrs> {
     shape: (xs, { axis }) => {
       const metas = names.map((k) => xs[k]!);
       const first = metas[0]!;
-      const ax = normalizeAxes(axis, first.shape.length, 'concat')[0]!;
+      const ax = normalizeAxes(axis, first.shape.length, 'concat', first.shape)[0]!;
       metas.forEach((m, i) => {
         if (m.dtype !== first.dtype) throw new Error(`concat: input ${i} is ${m.dtype} ${fmtShape(m.shape)} but input 0 is ${first.dtype} ${fmtShape(first.shape)}`);
       });
@@ -113,7 +113,7 @@ export const gatherOp = defineOp<'x' | 'indices', GatherAttrs>({
       throw new Error(`gather: input 'indices' must be i32 but got ${indices.dtype} ${fmtShape(indices.shape)} (x ${fmtShape(x.shape)})`);
     }
     if (x.shape.length < 1) throw new Error(`gather: input 'x' must have at least rank 1 but got ${fmtShape(x.shape)}`);
-    return { shape: gatherShape(x.shape, indices.shape, normalizeAxes(axis, x.shape.length, 'gather')[0]!), dtype: x.dtype };
+    return { shape: gatherShape(x.shape, indices.shape, normalizeAxes(axis, x.shape.length, 'gather', x.shape)[0]!), dtype: x.dtype };
   },
   forward: ({ x, indices }, { axis }) => gather(x, indices, normalizeAxes(axis, x.rank, 'gather')[0]!),
   save: ['indices'],

@@ -71,7 +71,7 @@ export interface SqueezeAttrs {
 export const squeezeOp = defineOp<'x', SqueezeAttrs>({
   name: 'squeeze', inputs: ['x'],
   shape: ({ x }, { axis }) => {
-    const drop = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes(axis, x.shape.length, 'squeeze');
+    const drop = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes(axis, x.shape.length, 'squeeze', x.shape);
     for (const a of drop) {
       if (x.shape[a] !== 1) throw new Error(`squeeze: axis ${a} of x ${fmtShape(x.shape)} has size ${x.shape[a]}, not 1`);
     }
