@@ -1,10 +1,12 @@
 // `npm run bench [-- --json] [-- --filter REGEX]`: every suite, side by side in one process on one device.
 import { close, init } from '../src/index.js';
 import * as dispatch from './dispatch.js';
+import * as softmax from './softmax.js';
 import { jsonOutput } from './harness.js';
 
 const suites: Array<{ name: string; run: () => Promise<void> }> = [
   { name: 'dispatch', run: dispatch.run },
+  { name: 'softmax', run: softmax.run },
 ];
 
 async function main(): Promise<void> {

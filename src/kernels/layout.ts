@@ -45,8 +45,32 @@ export function checkRank(op: string, x: Tensor | Shape, name = 'x'): void {
   if (shape.length > MAX_RANK) throw new Error(`${op}: input '${name}' ${fmtShape(shape)} has rank ${shape.length}, above the supported ${MAX_RANK}`);
 }
 
+/** Elements one thread copies along the last axis in the strided and concat kernels. */
+const RUN = 8;
+
+/**
+ * Merges adjacent axes that are contiguous in both layouts (stride[d] = stride[d+1] * shape[d+1]) and drops size-1
+ * axes, so the kernels decode fewer coordinates; always keeps at least one axis.
+ */
+export function collapse(shape: Shape, strides: readonly number[]): { shape: number[]; strides: number[] } {
+  const outS: number[] = [], outT: number[] = [];
+  shape.forEach((d, i) => {
+    if (d === 1) return;
+    const last = outS.length - 1;
+    if (last >= 0 && outT[last] === strides[i]! * d) {
+      outS[last]! *= d;
+      outT[last] = strides[i]!;
+    } else {
+      outS.push(d);
+      outT.push(strides[i]!);
+    }
+  });
+  return outS.length ? { shape: outS, strides: outT } : { shape: [1], strides: [0] };
+}
+
 // Strided view: source = offset + sum_d coord_d * strides[d]. Covers transpose (permuted strides), slice (an offset)
-// and broadcast (zero strides).
+// and broadcast (zero strides). The (u32) divisions that decode coordinates are scalar on CPU adapters, so f32/i32
+// threads decode once and then copy a run of RUN outputs along the last axis by adding its stride.
 const stridedKernel = variants((p: { dtype: DType }) =>
   kernel({
     name: `strided_${p.dtype}`, inputs: { x: p.dtype }, outputs: { y: p.dtype },
@@ -62,16 +86,28 @@ fn src(o: u32) -> i32 {
   }
   return i32(s);
 }`,
-    body: mapBody(p.dtype),
+    body: p.dtype === 'u8' ? mapBody('u8') : `
+  let L = dim(u.outShape, u.rank - 1u);
+  let runs = (L + ${RUN}u - 1u) / ${RUN}u;
+  let t = ${FLAT_ID};
+  if (t >= (u.total / L) * runs) { return; }
+  let c0 = (t % runs) * ${RUN}u;
+  let o0 = (t / runs) * L + c0;
+  let s0 = u32(src(o0));
+  let step = dim(u.strides, u.rank - 1u);
+  for (var k = 0u; k < ${RUN}u && c0 + k < L; k++) { y[o0 + k] = x[s0 + k * step]; }`,
   }));
 
 function strided(x: Tensor, outShape: Shape, strides: readonly number[], offset: number): Tensor {
   const y = Tensor.empty(outShape, x.dtype, x.device);
   const total = y.size;
   if (x.device === 'cpu') stridedCpu(x.storage.data, y.storage.data, outShape, strides, offset);
-  else {
+  else if (total > 0) {
+    const c = collapse(outShape, strides);
+    const L = c.shape[c.shape.length - 1]!;
+    const threads = x.dtype === 'u8' ? Math.ceil(total / 4) : (total / L) * Math.ceil(L / RUN);
     stridedKernel({ dtype: x.dtype }).run(
-      { x, y }, { total, rank: outShape.length, outShape, strides, offset, fill: 0 }, mapGrid(total, x.dtype));
+      { x, y }, { total, rank: c.shape.length, outShape: c.shape, strides: c.strides, offset, fill: 0 }, grid1d(threads, WG));
   }
   return y;
 }
@@ -122,11 +158,8 @@ export function slice(x: Tensor, begin: readonly number[], size: readonly number
 }
 
 // Bounded map: coordinate c of the output reads c - before[d] of the input when that lies inside, else the fill.
-const padKernel = variants((p: { dtype: DType }) =>
-  kernel({
-    name: `pad_${p.dtype}`, inputs: { x: p.dtype }, outputs: { y: p.dtype },
-    uniforms: { total: 'u32', rank: 'u32', outShape: 'shape', inShape: 'shape', before: 'shape', fill: 'f32' }, workgroup: WG,
-    helpers: `
+// f32/i32 threads decode the row once and then fill a run of RUN outputs along the last axis.
+const PAD_SRC = `
 fn src(o: u32) -> i32 {
   var rem = o;
   var s = 0u;
@@ -141,8 +174,40 @@ fn src(o: u32) -> i32 {
     stride *= len;
   }
   return i32(s);
-}`,
-    body: mapBody(p.dtype),
+}`;
+
+const padKernel = variants((p: { dtype: DType }) =>
+  kernel({
+    name: `pad_${p.dtype}`, inputs: { x: p.dtype }, outputs: { y: p.dtype },
+    uniforms: { total: 'u32', rank: 'u32', outShape: 'shape', inShape: 'shape', before: 'shape', fill: 'f32' }, workgroup: WG,
+    helpers: p.dtype === 'u8' ? PAD_SRC : undefined,
+    body: p.dtype === 'u8' ? mapBody('u8') : `
+  let last = u.rank - 1u;
+  let L = dim(u.outShape, last);
+  let runs = (L + ${RUN}u - 1u) / ${RUN}u;
+  let t = ${FLAT_ID};
+  if (t >= (u.total / L) * runs) { return; }
+  let c0 = (t % runs) * ${RUN}u;
+  var rem = t / runs;
+  let o0 = rem * L + c0;
+  let inLen = dim(u.inShape, last);
+  var base = 0u;
+  var stride = inLen;
+  var inside = true;
+  for (var d = i32(last) - 1; d >= 0; d--) {
+    let n = dim(u.outShape, u32(d));
+    let c = i32(rem % n) - i32(dim(u.before, u32(d)));
+    rem = rem / n;
+    let len = dim(u.inShape, u32(d));
+    inside = inside && c >= 0 && c < i32(len);
+    base += u32(max(c, 0)) * stride;
+    stride *= len;
+  }
+  let fillV = ${p.dtype === 'f32' ? 'u.fill' : 'i32(u.fill)'};
+  for (var k = 0u; k < ${RUN}u && c0 + k < L; k++) {
+    let c = i32(c0 + k) - i32(dim(u.before, last));
+    if (inside && c >= 0 && c < i32(inLen)) { y[o0 + k] = x[base + u32(c)]; } else { y[o0 + k] = fillV; }
+  }`,
   }));
 
 /** Checks `paddings` ([before, after] per axis of x, non-negative integers). */
@@ -168,30 +233,39 @@ export function pad(x: Tensor, paddings: ReadonlyArray<readonly [number, number]
   const before = paddings.map((p) => p[0]);
   const y = Tensor.empty(outShape, x.dtype, x.device);
   if (x.device === 'cpu') boundedCpu(x.storage.data, y.storage.data, x.shape, outShape, before, value);
-  else {
+  else if (y.size > 0) {
+    // A scalar is padded as [1] with no padding.
+    const [o, i, b] = outShape.length ? [outShape, x.shape, before] : [[1], [1], [0]];
+    const L = o[o.length - 1]!;
+    const threads = x.dtype === 'u8' ? Math.ceil(y.size / 4) : (y.size / L) * Math.ceil(L / RUN);
     padKernel({ dtype: x.dtype }).run(
-      { x, y }, { total: y.size, rank: outShape.length, outShape, inShape: x.shape, before, fill: value }, mapGrid(y.size, x.dtype));
+      { x, y }, { total: y.size, rank: o.length, outShape: o, inShape: i, before: b, fill: value }, grid1d(threads, WG));
   }
   return y;
 }
 
-// Concat writes each input into its block of the output: one thread per input element, destination from the
-// output's strides plus the block's offset along the axis.
+// Concat writes each input into its block of the output: one thread per run of RUN input elements along the
+// last axis (contiguous in the output too), destination from the output's strides plus the block's offset.
 const copyIntoKernel = variants((p: { dtype: 'f32' | 'i32' }) =>
   kernel({
     name: `copyInto_${p.dtype}`, inputs: { x: p.dtype }, outputs: { y: p.dtype },
     uniforms: { total: 'u32', rank: 'u32', xShape: 'shape', outStrides: 'shape', offset: 'u32' }, workgroup: WG,
     body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
-  var rem = i;
+  let L = dim(u.xShape, u.rank - 1u);
+  let runs = (L + ${RUN}u - 1u) / ${RUN}u;
+  let t = ${FLAT_ID};
+  if (t >= (u.total / L) * runs) { return; }
+  let c0 = (t % runs) * ${RUN}u;
+  let i0 = (t / runs) * L + c0;
+  var rem = i0;
   var dst = u.offset;
   for (var d = i32(u.rank) - 1; d >= 0; d--) {
     let n = dim(u.xShape, u32(d));
     dst += (rem % n) * dim(u.outStrides, u32(d));
     rem = rem / n;
   }
-  y[dst] = x[i];`,
+  let step = dim(u.outStrides, u.rank - 1u);
+  for (var k = 0u; k < ${RUN}u && c0 + k < L; k++) { y[dst + k * step] = x[i0 + k]; }`,
   }));
 
 /** Output shape of concatenating `shapes` along `axis` (already normalised); throws naming the mismatch. */
@@ -221,9 +295,12 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   let offset = 0;
   for (const x of xs) {
     if (x.device === 'cpu') copyIntoCpu(x.storage.data, y.storage.data, x.shape, outStrides, offset);
-    else {
+    else if (x.size > 0) {
+      const c = collapse(x.shape, outStrides);
+      const L = c.shape[c.shape.length - 1]!;
       copyIntoKernel({ dtype: dtype as 'f32' | 'i32' }).run(
-        { x, y }, { total: x.size, rank: x.rank, xShape: x.shape, outStrides, offset }, grid1d(x.size, WG));
+        { x, y }, { total: x.size, rank: c.shape.length, xShape: c.shape, outStrides: c.strides, offset },
+        grid1d((x.size / L) * Math.ceil(L / RUN), WG));
     }
     offset += x.shape[axis]! * outStrides[axis]!;
   }

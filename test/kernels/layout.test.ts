@@ -75,6 +75,9 @@ describe('slice and pad', () => {
     const x = nn.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
     expect(Array.from(await nn.slice(x, [0, 1], [-1, 2]).data())).toEqual([2, 3, 5, 6]);
     expect(Array.from(await nn.pad(x, [[0, 1], [1, 0]], 9).data())).toEqual([9, 1, 2, 3, 9, 4, 5, 6, 9, 9, 9, 9]);
+    const s = nn.tensor([4], []);
+    expect(Array.from(await nn.pad(s, []).data())).toEqual([4]);
+    expect(Array.from(await nn.pad(nn.tensor([1, 2], [2], 'i32'), [[3, 9]], -4).data())).toEqual([-4, -4, -4, 1, 2, ...new Array(9).fill(-4)]);
     const u = nn.tensor([1, 2, 3], [3], 'u8');
     const p = nn.pad(u, [[2, 0]], 255);
     expect(Array.from(await p.data())).toEqual([255, 255, 1, 2, 3]);
@@ -112,6 +115,17 @@ describe('concat', () => {
       dispose(a, b);
     });
   }
+
+  it('long rows (runs of 8 along the last axis, ragged ends) vs CPU twin', async () => {
+    for (const [sa, sb, axis] of [[[3, 37], [3, 21], 1], [[17, 9], [5, 9], 0], [[2, 1, 130], [2, 3, 130], 1]] as const) {
+      const a = pairOf([...sa], 'f32', 1), b = pairOf([...sb], 'f32', 2);
+      const g = nn.concat([a.gpu, b.gpu], axis), c = nn.concat([a.cpu, b.cpu], axis);
+      expectClose(await g.data(), Array.from(await c.data(), Math.fround), 0, 0, `concat ${sa} ${sb}`);
+      g.dispose();
+      c.dispose();
+      dispose(a, b);
+    }
+  });
 
   it('hand-worked values and errors', async () => {
     const a = nn.tensor([1, 2, 3, 4], [2, 2]), b = nn.tensor([5, 6], [2, 1]);
