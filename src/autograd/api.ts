@@ -114,6 +114,10 @@ export interface CrossEntropyOptions {
  * From logits: logsumexp(z) - z[label]. From probabilities (Keras's default): p is clipped to [1e-7, 1 - 1e-7] and
  * the loss is log(sum(clipped)) - log(clipped[label]), i.e. the clipped row is renormalised, so outputs that do
  * not sum to 1 (sigmoid) are scored as Keras scores them. Labels outside [0, C) throw on 'cpu' and give NaN on 'webgpu'.
+ * NOTE: inside fit/evaluate, tf.keras 2.x and Keras 3 (TensorFlow backend) never see a sigmoid or softmax layer's
+ * probabilities here: those activations cache their input as `_keras_logits` and the loss uses it with
+ * from_logits=True (softmax CE of the pre-activation). A layer stack that wants Keras's training numbers passes the
+ * pre-activation with { fromLogits: true }; this function is what Keras computes for probabilities given directly.
  */
 export const sparseCategoricalCrossentropy = (labels: Tensor, pred: Tensor, o: CrossEntropyOptions = {}): Tensor =>
   sparseCategoricalCrossentropyOp.apply({ labels, pred }, { fromLogits: o.fromLogits ?? false });
