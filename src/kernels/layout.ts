@@ -1,7 +1,7 @@
 // Data-movement kernels: broadcastTo, transpose, slice, pad (strided or bounded index maps) and concat.
-// Thread mapping: one thread per output element finds its source element through `src(o)` (-1 = the fill value);
-// u8 tensors are packed four to a u32 word, so for them one thread assembles one output word from four sources.
-// Any dtype moves (f32, i32, u8) except in concat (f32, i32). Float64 twins: layout.cpu.ts.
+// Thread mapping: for f32/i32 one thread copies a run of RUN elements along the last axis (coordinates decoded
+// once per run); u8 tensors are packed four to a u32 word, so one thread assembles one output word from the four
+// sources `src(o)` names (-1 = the fill value). Any dtype moves except in concat (f32, i32). Twins: layout.cpu.ts.
 
 import { broadcastShapes, broadcastStrides, fmtShape, sameShape, stridesOf, type DType, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
