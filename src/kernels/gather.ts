@@ -6,16 +6,20 @@ import { fmtShape, sizeOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fill } from './fill.js';
 import { FLAT_ID, grid1d, kernel, variants } from './kernel.js';
-import { checkRank, mapBody, mapGrid } from './layout.js';
+import { checkRank, mapBody } from './layout.js';
 import type { DType } from '../tensor/shape.js';
 
 const WG = 64;
 
+const RUN = 8;
+
+// f32/i32: one thread per run of RUN elements of a gathered row (contiguous in x and y), so the index and the
+// coordinates are decoded once per run. u8 goes through the shared per-word index map.
 const gatherKernel = variants((p: { dtype: DType }) =>
   kernel({
     name: `gather_${p.dtype}`, inputs: { x: p.dtype, idx: 'i32' }, outputs: { y: p.dtype },
     uniforms: { total: 'u32', inner: 'u32', K: 'u32', D: 'u32', fill: 'f32' }, workgroup: WG,
-    helpers: `
+    helpers: p.dtype !== 'u8' ? undefined : `
 fn src(o: u32) -> i32 {
   let i = o % u.inner;
   let t = o / u.inner;
@@ -23,7 +27,21 @@ fn src(o: u32) -> i32 {
   if (j < 0 || j >= i32(u.D)) { return -1; }
   return i32(((t / u.K) * u.D + u32(j)) * u.inner + i);
 }`,
-    body: mapBody(p.dtype),
+    body: p.dtype === 'u8' ? mapBody('u8') : `
+  let runs = (u.inner + ${RUN}u - 1u) / ${RUN}u;
+  let t = ${FLAT_ID};
+  if (t >= (u.total / u.inner) * runs) { return; }
+  let c0 = (t % runs) * ${RUN}u;
+  let row = t / runs;
+  let o0 = row * u.inner + c0;
+  let n = min(${RUN}u, u.inner - c0);
+  let j = idx[row % u.K];
+  if (j < 0 || j >= i32(u.D)) {
+    for (var k = 0u; k < n; k++) { y[o0 + k] = ${p.dtype === 'f32' ? 'u.fill' : 'i32(u.fill)'}; }
+    return;
+  }
+  let s0 = ((row / u.K) * u.D + u32(j)) * u.inner + c0;
+  for (var k = 0u; k < n; k++) { y[o0 + k] = x[s0 + k]; }`,
   }));
 
 interface GatherPlan {
@@ -65,9 +83,10 @@ export function gather(x: Tensor, indices: Tensor, axis: number): Tensor {
       const i = o % p.inner, t = Math.floor(o / p.inner);
       ys[o] = xs[(Math.floor(t / p.K) * p.D + is[t % p.K]!) * p.inner + i]!;
     }
-  } else {
+  } else if (y.size > 0) {
+    const threads = x.dtype === 'u8' ? Math.ceil(y.size / 4) : (y.size / p.inner) * Math.ceil(p.inner / RUN);
     gatherKernel({ dtype: x.dtype }).run(
-      { x, idx: indices, y }, { total: y.size, inner: p.inner, K: p.K, D: p.D, fill: 0 }, mapGrid(y.size, x.dtype));
+      { x, idx: indices, y }, { total: y.size, inner: p.inner, K: p.K, D: p.D, fill: 0 }, grid1d(threads, WG));
   }
   return y;
 }

@@ -35,11 +35,6 @@ export function mapBody(dtype: DType): string {
   if (s < 0) { y[o] = ${dtype === 'f32' ? 'u.fill' : 'i32(u.fill)'}; } else { y[o] = x[u32(s)]; }`;
 }
 
-/** Workgroups for an index-map kernel writing `total` elements of `dtype`. */
-export function mapGrid(total: number, dtype: DType): [number, number, number] {
-  return grid1d(dtype === 'u8' ? Math.ceil(total / 4) : total, WG);
-}
-
 export function checkRank(op: string, x: Tensor | Shape, name = 'x'): void {
   const shape = 'isTensor' in x ? x.shape : x;
   if (shape.length > MAX_RANK) throw new Error(`${op}: input '${name}' ${fmtShape(shape)} has rank ${shape.length}, above the supported ${MAX_RANK}`);
