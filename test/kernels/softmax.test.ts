@@ -174,6 +174,15 @@ describe('cross-entropy semantics (Keras)', () => {
     expect(Array.from(a)).toEqual(Array.from(b));
   });
 
+  it('Keras: pred [..., C] with labels [...] gives per-position losses (rows flattened)', async () => {
+    const v = Array.from(uniformData(24, 3, 0.05, 0.95));
+    const lab = [0, 3, 1, 2, 2, 0];
+    const a = nn.sparseCategoricalCrossentropy(i32(lab, [2, 3]), f32(v, [2, 3, 4]));
+    const b = nn.sparseCategoricalCrossentropy(i32(lab), f32(v, [6, 4]));
+    expect(a.shape).toEqual([2, 3]);
+    expect(Array.from(await a.data())).toEqual(Array.from(await b.data()));
+  });
+
   it('labels outside [0, C): a clear error on cpu, NaN rows (no out-of-bounds read) on webgpu', async () => {
     const pc = nn.tensor([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [2, 3], 'f32', 'cpu');
     expect(() => nn.sparseCategoricalCrossentropy(i32([0, 3], [2], 'cpu'), pc))
