@@ -1,12 +1,14 @@
 // `npm run bench [-- --json] [-- --filter REGEX]`: every suite, side by side in one process on one device.
 import { close, init } from '../src/index.js';
 import * as dispatch from './dispatch.js';
+import * as softmax from './softmax.js';
 import { jsonOutput } from './harness.js';
 import * as optimizers from './optimizers.js';
 
 const suites: Array<{ name: string; run: () => Promise<void> }> = [
   { name: 'dispatch', run: dispatch.run },
   { name: 'optimizers', run: optimizers.run },
+  { name: 'softmax', run: softmax.run },
 ];
 
 async function main(): Promise<void> {

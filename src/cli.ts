@@ -1,6 +1,48 @@
 #!/usr/bin/env node
-// webgpu-nn command line: `info` prints the adapter; more commands arrive with the nn and data modules.
-import { close, init } from './index.js';
+// webgpu-nn command line: `info` prints the adapter; `data cifar10 --dir DIR` installs CIFAR-10. More commands arrive
+// with the nn module.
+import { close, init, installCifar10, loadImageFolder, type ColorMode } from './index.js';
+
+const USAGE = `usage: webgpu-nn info
+       webgpu-nn data cifar10 --dir DIR [--archive cifar-10-binary.tar.gz]   download (or take) CIFAR-10, check its MD5, extract
+       webgpu-nn data folder SOURCE [--color rgb|grayscale|rgba] [--cache-dir DIR]
+                                     decode SOURCE/<split>/<class>/*.jpg|png (folder or .tar.gz) into the cache, print stats`;
+
+/** The value after `--name`, or undefined. */
+function option(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+/** Loads an image folder (filling the cache) and prints per split its size, channel means and the load time. */
+async function folder(source: string, argv: string[]): Promise<number> {
+  const t0 = performance.now();
+  const r = await loadImageFolder(source, { colorMode: option(argv, 'color') as ColorMode | undefined, cacheDir: option(argv, 'cache-dir') });
+  const ms = performance.now() - t0;
+  console.log(`classes: ${r.classNames.join(', ')}`);
+  for (const [split, set] of Object.entries(r.sets)) {
+    const c = set.shape[3]!, sums = new Array<number>(c).fill(0);
+    for (let i = 0; i < set.images.length; i++) sums[i % c]! += set.images[i]!;
+    const means = sums.map((v) => (v / (set.images.length / c)).toFixed(2)).join('/');
+    console.log(`${split}: [${set.shape.join(', ')}], channel means ${means}`);
+  }
+  console.log(`loaded in ${(ms / 1000).toFixed(2)} s ${r.cached ? 'from the cache' : 'by decoding'} (${r.cacheFiles.join(', ') || 'no cache'})`);
+  if (r.cacheWarning) console.log(`warning: ${r.cacheWarning}`);
+  return 0;
+}
+
+async function data(argv: string[]): Promise<number> {
+  const [dataset] = argv;
+  if (dataset === 'folder' && argv[1]) return folder(argv[1], argv.slice(2));
+  const dir = option(argv, 'dir');
+  if (dataset !== 'cifar10' || !dir) {
+    console.error(USAGE);
+    return 2;
+  }
+  const batches = await installCifar10({ dir, archive: option(argv, 'archive'), log: (line) => console.log(line) });
+  console.log(`load it with loadCifar10('${dir}') (batches in ${batches})`);
+  return 0;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [cmd = 'help'] = argv;
@@ -12,8 +54,10 @@ async function main(argv: string[]): Promise<number> {
       console.log(`features: ${info.features.join(', ')}`);
       return 0;
     }
+    case 'data':
+      return data(argv.slice(1));
     default:
-      console.log('usage: webgpu-nn info');
+      console.log(USAGE);
       return cmd === 'help' ? 0 : 2;
   }
 }
@@ -25,7 +69,7 @@ main(process.argv.slice(2)).then(
     process.exit(code);
   },
   (err: Error) => {
-    console.error(err.name === 'NoAdapterError' ? err.message : `webgpu-nn: ${err.message}`);
+    console.error(err.name === 'NoAdapterError' || err.name === 'DataError' ? err.message : `webgpu-nn: ${err.message}`);
     process.exit(1);
   },
 );

@@ -22,3 +22,6 @@ export * as constraints from './nn/constraints.js';
 export { saveSafetensors, loadSafetensors, readSafetensors, decodeSafetensors, entryValues, type SafetensorsFile, type SafetensorsEntry } from './nn/safetensors.js';
 export { copyTensor, assignTensor, copyNamed, assignNamed, disposeNamed, type NamedTensor } from './nn/weights.js';
 export { setSeed, nextSeed } from './kernels/random.js';
+
+// Data: dataset readers, splits and the double-buffered GPU loader.
+export * from './data/index.js';

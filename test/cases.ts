@@ -100,4 +100,90 @@ export const gradCases: Cases = {
   argmin: 'not differentiable',
   reshape: [{ label: 'reshape [2,6] -> [3,-1]', inputs: [{ shape: [2, 6] }], call: (x) => nn.reshape(x, [3, -1]) }],
   broadcastTo: [{ label: 'broadcast [3,1] -> [2,3,4]', inputs: [{ shape: [3, 1] }], call: (x) => nn.broadcastTo(x, [2, 3, 4]) }],
+  expandDims: [{ label: 'expandDims [3,4] axis -2', inputs: [{ shape: [3, 4] }], call: (x) => nn.expandDims(x, -2) }],
+  squeeze: [{ label: 'squeeze [3,1,4,1] axis 1', inputs: [{ shape: [3, 1, 4, 1] }], call: (x) => nn.squeeze(x, 1) }],
+  transpose: [
+    { label: 'transpose [2,3,4] perm [2,0,1]', inputs: [{ shape: [2, 3, 4] }], call: (x) => nn.transpose(x, [2, 0, 1]) },
+    { label: 'transpose [3,5] default perm', inputs: [{ shape: [3, 5] }], call: (x) => nn.transpose(x) },
+  ],
+  slice: [
+    { label: 'slice [4,5] begin [1,2] size [2,-1]', inputs: [{ shape: [4, 5] }], call: (x) => nn.slice(x, [1, 2], [2, -1]) },
+    { label: 'slice [2,3,4] middle', inputs: [{ shape: [2, 3, 4] }], call: (x) => nn.slice(x, [1, 1, 0], [1, 2, 3]) },
+  ],
+  pad: [{ label: 'pad [2,3] [[1,0],[2,1]] value 0.5', inputs: [{ shape: [2, 3] }], call: (x) => nn.pad(x, [[1, 0], [2, 1]], 0.5) }],
+  concat: [
+    { label: 'concat 3 inputs axis 1', inputs: [{ shape: [2, 3] }, { shape: [2, 1] }, { shape: [2, 2] }], call: (a, b, c) => nn.concat([a!, b!, c!], 1) },
+    { label: 'concat 2 inputs axis -3', inputs: [{ shape: [1, 2, 3] }, { shape: [2, 2, 3] }], call: (a, b) => nn.concat([a!, b!], -3) },
+  ],
+  gather: [
+    {
+      label: 'gather axis 0 with repeated indices',
+      inputs: [{ shape: [5, 3] }, { shape: [6], dtype: 'i32', values: [4, 0, 4, 2, 4, 1], constant: true }],
+      call: (x, i) => nn.gather(x, i!, 0),
+    },
+    {
+      label: 'gather axis 1 with [2,2] indices',
+      inputs: [{ shape: [2, 4, 3] }, { shape: [2, 2], dtype: 'i32', values: [3, 3, 0, 2], constant: true }],
+      call: (x, i) => nn.gather(x, i!, 1),
+    },
+  ],
+  oneHot: 'not differentiable',
+  where: [
+    {
+      label: 'where cond [2,3], a [2,3], b [3]',
+      inputs: [{ shape: [2, 3], values: [1, 0, -2, 0, NaN, 0], constant: true }, { shape: [2, 3] }, { shape: [3] }],
+      call: (c, a, b) => nn.where(c, a!, b!),
+    },
+    {
+      label: 'where cond [2,1], a [1,3], b [2,3]',
+      inputs: [{ shape: [2, 1], values: [0, 1], constant: true }, { shape: [1, 3] }, { shape: [2, 3] }],
+      call: (c, a, b) => nn.where(c, a!, b!),
+    },
+  ],
+  softmax: [
+    { label: 'softmax [3,5]', inputs: [{ shape: [3, 5], range: [-3, 3] }], call: (x) => nn.softmax(x) },
+    { label: 'softmax [2,3,7]', inputs: [{ shape: [2, 3, 7], range: [-3, 3] }], call: (x) => nn.softmax(x) },
+  ],
+  logSoftmax: [
+    { label: 'logSoftmax [3,5]', inputs: [{ shape: [3, 5], range: [-3, 3] }], call: (x) => nn.logSoftmax(x) },
+    { label: 'logSoftmax [2,3,7]', inputs: [{ shape: [2, 3, 7], range: [-3, 3] }], call: (x) => nn.logSoftmax(x) },
+  ],
+  sparseCategoricalCrossentropy: [
+    {
+      label: 'sparse CE from logits, labels [4]',
+      inputs: [{ shape: [4], dtype: 'i32', values: [0, 2, 1, 4], constant: true }, { shape: [4, 5], range: [-3, 3] }],
+      call: (l, p) => nn.sparseCategoricalCrossentropy(l, p!, { fromLogits: true }),
+    },
+    {
+      label: 'sparse CE from sigmoid-like probabilities, labels [3,1]',
+      inputs: [{ shape: [3, 1], dtype: 'i32', values: [2, 0, 3], constant: true }, { shape: [3, 4], range: [0.05, 0.95] }],
+      call: (l, p) => nn.sparseCategoricalCrossentropy(l, p!),
+    },
+    {
+      // 1.2 and the negative values sit in the clipped region, where the gradient is zero.
+      label: 'sparse CE from probabilities with clipped entries',
+      inputs: [
+        { shape: [2], dtype: 'i32', values: [1, 2], constant: true },
+        { shape: [2, 4], values: [0.3, 1.2, -0.2, 0.6, 0.25, 0.4, 0.7, -0.01] },
+      ],
+      call: (l, p) => nn.sparseCategoricalCrossentropy(l, p!),
+    },
+  ],
+  categoricalCrossentropy: [
+    {
+      label: 'CE from logits (pred and target gradients)',
+      inputs: [{ shape: [3, 5], range: [0, 1] }, { shape: [3, 5], range: [-3, 3] }],
+      call: (t, p) => nn.categoricalCrossentropy(t, p!, { fromLogits: true }),
+    },
+    {
+      label: 'CE from probabilities (renormalised)',
+      inputs: [{ shape: [3, 4], range: [0, 1] }, { shape: [3, 4], range: [0.05, 0.95] }],
+      call: (t, p) => nn.categoricalCrossentropy(t, p!),
+    },
+    {
+      label: 'CE from probabilities with clipped entries',
+      inputs: [{ shape: [2, 3], values: [0.2, 0.5, 0.3, 1, 0, 0] }, { shape: [2, 3], values: [0.5, -0.01, 0.5, 0.2, 0.9, 0.3] }],
+      call: (t, p) => nn.categoricalCrossentropy(t, p!),
+    },
+  ],
 };

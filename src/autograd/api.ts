@@ -9,7 +9,9 @@ import type { DeviceKind } from '../tensor/storage.js';
 import { getDefaultDevice, type Tensor } from '../tensor/tensor.js';
 import { binaryOpTable, scalarOp, unaryOpTable, type ScalarAttrs } from './ops/elementwise.js';
 import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp, type ReduceAttrs } from './ops/reduce.js';
-import { broadcastToOp, reshapeOp } from './ops/shape.js';
+import { concatOp, gatherOp, oneHotOp, padOp, sliceOp, transposeOp, whereOp } from './ops/layout.js';
+import { broadcastToOp, expandDimsOp, reshapeOp, squeezeOp } from './ops/shape.js';
+import { categoricalCrossentropyOp, logSoftmaxOpDef, softmaxOpDef, sparseCategoricalCrossentropyOp } from './ops/softmax.js';
 
 type Operand = Tensor | number;
 
@@ -70,6 +72,63 @@ export const argmin = (x: Tensor, axis = -1, keepDims = false): Tensor => argmin
 
 export const reshape = (x: Tensor, shape: readonly number[]): Tensor => reshapeOp.apply({ x }, { shape });
 export const broadcastTo = (x: Tensor, shape: readonly number[]): Tensor => broadcastToOp.apply({ x }, { shape });
+/** A view with a new size-1 axis at `axis` (negative counts from the end of the output). */
+export const expandDims = (x: Tensor, axis: number): Tensor => expandDimsOp.apply({ x }, { axis });
+/** A view without the given size-1 axes (all size-1 axes when `axis` is omitted). */
+export const squeeze = (x: Tensor, axis?: number | readonly number[]): Tensor => squeezeOp.apply({ x }, { axis });
+
+/** Permutes the axes: output axis d is input axis perm[d]; the default reverses them. */
+export const transpose = (x: Tensor, perm?: readonly number[]): Tensor => transposeOp.apply({ x }, { perm });
+/** Joins tensors with equal shapes outside `axis` along `axis`. */
+export const concat = (xs: readonly Tensor[], axis: number): Tensor => {
+  if (!Array.isArray(xs) || xs.length === 0) throw new Error('concat: xs must be a non-empty array of tensors');
+  return concatOp(xs.length).apply(Object.fromEntries(xs.map((x, i) => [`x${i}`, x])), { axis });
+};
+/** The block starting at `begin` with extent `size` per axis (-1 = to the end of that axis). */
+export const slice = (x: Tensor, begin: readonly number[], size: readonly number[]): Tensor => sliceOp.apply({ x }, { begin, size });
+/** Constant padding: paddings[d] = [before, after] cells of `value` on axis d. */
+export const pad = (x: Tensor, paddings: ReadonlyArray<readonly [number, number]>, value = 0): Tensor =>
+  padOp.apply({ x }, { paddings, value });
+/**
+ * Takes the entries of x at `indices` (i32, any shape) along `axis`: the result's shape is
+ * x.shape[:axis] + indices.shape + x.shape[axis+1:]. Its gradient is a deterministic scatter-add.
+ */
+export const gather = (x: Tensor, indices: Tensor, axis = 0): Tensor => gatherOp.apply({ x, indices }, { axis });
+/** f32 [..., depth] one-hot rows for i32 indices; out-of-range indices give all-zero rows. Not differentiable. */
+export const oneHot = (indices: Tensor, depth: number): Tensor => oneHotOp.apply({ indices }, { depth });
+/** a where the f32 mask `cond` is non-zero (NaN counts as non-zero), b elsewhere; all three broadcast. */
+export const where = (cond: Tensor, a: Tensor, b: Tensor): Tensor => whereOp.apply({ cond, a, b }, {});
+
+/** Softmax over the last axis (stable: the row max is subtracted first). */
+export const softmax = (x: Tensor): Tensor => softmaxOpDef.apply({ x }, {});
+/** log(softmax(x)) over the last axis, computed as x - max - log(sum(exp(x - max))). */
+export const logSoftmax = (x: Tensor): Tensor => logSoftmaxOpDef.apply({ x }, {});
+
+export interface CrossEntropyOptions {
+  /** pred holds logits instead of probabilities (Keras's from_logits); default false. */
+  fromLogits?: boolean;
+}
+
+/**
+ * Keras's sparse_categorical_crossentropy, per sample: labels i32 [N] (or [N, 1]), pred f32 [N, C] -> [N].
+ * From logits: logsumexp(z) - z[label]. From probabilities (Keras's default): p is clipped to [1e-7, 1 - 1e-7] and
+ * the loss is log(sum(clipped)) - log(clipped[label]), i.e. the clipped row is renormalised, so outputs that do
+ * not sum to 1 (sigmoid) are scored as Keras scores them. Labels outside [0, C) throw on 'cpu' and give NaN on 'webgpu'.
+ * NOTE: inside fit/evaluate, tf.keras 2.x and Keras 3 (TensorFlow backend) never see a sigmoid or softmax layer's
+ * probabilities here: those activations cache their input as `_keras_logits` and the loss uses it with
+ * from_logits=True (softmax CE of the pre-activation). A layer stack that wants Keras's training numbers passes the
+ * pre-activation with { fromLogits: true }; this function is what Keras computes for probabilities given directly.
+ */
+export const sparseCategoricalCrossentropy = (labels: Tensor, pred: Tensor, o: CrossEntropyOptions = {}): Tensor =>
+  sparseCategoricalCrossentropyOp.apply({ labels, pred }, { fromLogits: o.fromLogits ?? false });
+
+/**
+ * Keras's categorical_crossentropy, per sample: target f32 [N, C] (one-hot or probabilities), pred f32 [N, C] -> [N].
+ * From logits: -sum(target * logSoftmax(z)). From probabilities: p is divided by its row sum, clipped to
+ * [1e-7, 1 - 1e-7], and the loss is -sum(target * log(p)).
+ */
+export const categoricalCrossentropy = (target: Tensor, pred: Tensor, o: CrossEntropyOptions = {}): Tensor =>
+  categoricalCrossentropyOp.apply({ target, pred }, { fromLogits: o.fromLogits ?? false });
 
 /** Converts dtype; not differentiable (the result has no gradient path). */
 export const cast = (x: Tensor, dtype: DType): Tensor => castKernel(x, dtype);

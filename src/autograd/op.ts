@@ -56,13 +56,16 @@ export interface Op<I extends string, A> extends OpDef<I, A> {
 export type AnyOp = Op<any, any>;
 
 function checkInputs<I extends string, A>(def: OpDef<I, A>, x: Inputs<I>): void {
-  let device: string | undefined;
+  let first: { name: string; t: Tensor } | undefined;
   for (const name of def.inputs) {
     const t = x[name];
     if (!t || (t as { isTensor?: boolean }).isTensor !== true) throw new Error(`${def.name}: input '${name}' is not a Tensor`);
     t.assertAlive(def.name, name);
-    if (device && t.device !== device) throw new Error(`${def.name}: inputs live on different devices (${device} and ${t.device})`);
-    device = t.device;
+    if (first && t.device !== first.t.device) {
+      throw new Error(`${def.name}: input '${name}' ${fmtShape(t.shape)} is on ${t.device} but input '${first.name}' ` +
+        `${fmtShape(first.t.shape)} is on ${first.t.device}`);
+    }
+    first ??= { name, t };
   }
 }
 

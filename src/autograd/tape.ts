@@ -67,19 +67,36 @@ function nodeOf(t: Tensor): TapeNode | null {
   return t.node instanceof TapeNode ? t.node : null;
 }
 
+function freedError(node: TapeNode): Error {
+  return new Error(`backward: the graph through '${node.opName}' was already freed by an earlier backward(); pass { retainGraph: true } to it`);
+}
+
+/** The inputs of `node` that need a gradient; throws when one was disposed (its gradient has nowhere to go). */
+function gradInputs(node: TapeNode): Tensor[] {
+  return Object.entries(node.inputs).flatMap(([name, t]) => {
+    if (!node.needs[name]) return [];
+    if (t.isDisposed) {
+      throw new Error(`backward: input '${name}' ${fmtShape(t.shape)} of '${node.opName}' was disposed before backward() ` +
+        '(a scope closed over it?); run backward() inside the scope that made the graph');
+    }
+    return [t];
+  });
+}
+
 /** Nodes reachable from `root`, inputs before the ops that consume them. */
 function topoOrder(root: TapeNode): TapeNode[] {
+  if (root.released) throw freedError(root);
   const order: TapeNode[] = [];
   const seen = new Set<TapeNode>([root]);
-  const stack: Array<{ node: TapeNode; next: number; inputs: Tensor[] }> = [{ node: root, next: 0, inputs: Object.values(root.inputs) }];
+  const stack: Array<{ node: TapeNode; next: number; inputs: Tensor[] }> = [{ node: root, next: 0, inputs: gradInputs(root) }];
   while (stack.length) {
     const top = stack[stack.length - 1]!;
     if (top.next < top.inputs.length) {
       const child = nodeOf(top.inputs[top.next++]!);
       if (child && !seen.has(child)) {
-        if (child.released) throw new Error(`backward: the graph through '${child.opName}' was already freed; pass { retainGraph: true } to the first backward()`);
+        if (child.released) throw freedError(child);
         seen.add(child);
-        stack.push({ node: child, next: 0, inputs: Object.values(child.inputs) });
+        stack.push({ node: child, next: 0, inputs: gradInputs(child) });
       }
     } else {
       order.push(top.node);
@@ -105,6 +122,33 @@ export function sumTo(g: Tensor, shape: Shape, opName: string): Tensor {
   return out;
 }
 
+/** Runs the gradient rules of `order` from the output back, accumulating into `grads`. */
+function propagate(order: TapeNode[], grads: Map<Tensor, Tensor>, accumulate: (t: Tensor, g: Tensor) => void, retainGraph: boolean): void {
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    const dy = grads.get(node.output);
+    if (!dy) continue;
+    grads.delete(node.output);
+    try {
+      if (node.def.backward === 'none') throw new Error(`backward: op '${node.opName}' is not differentiable`);
+      const ctx = { saved: node.saved, shapes: node.shapes, attrs: node.attrs, needs: node.needs };
+      const thunks = node.def.backward(ctx, dy) as Record<string, (() => Tensor) | undefined>;
+      for (const [name, input] of Object.entries(node.inputs)) {
+        if (!node.needs[name]) continue;
+        const thunk = thunks[name];
+        if (!thunk) throw new Error(`backward: op '${node.opName}' gives no gradient for its input '${name}'`);
+        const g = thunk();
+        const reduced = sumTo(g, node.shapes[name]!, node.opName);
+        if (reduced !== g) g.dispose();
+        accumulate(input, reduced);
+      }
+    } finally {
+      dy.dispose();
+    }
+    if (!retainGraph) node.release();
+  }
+}
+
 export interface BackwardOptions {
   /** Gradient of the output; defaults to ones (for a scalar loss). */
   dy?: Tensor;
@@ -121,6 +165,8 @@ export function backward(y: Tensor, opts: BackwardOptions = {}): void {
   if (!y.requiresGrad) throw new Error('backward: the tensor does not require a gradient (no input of its graph has requiresGrad)');
   if (!opts.dy && y.size !== 1) throw new Error(`backward: y has shape ${fmtShape(y.shape)}; pass { dy } for a non-scalar output`);
   if (opts.dy && !sameShape(opts.dy.shape, y.shape)) throw new Error(`backward: dy ${fmtShape(opts.dy.shape)} does not match y ${fmtShape(y.shape)}`);
+  const root = nodeOf(y);
+  const order = root ? topoOrder(root) : [];
   noGrad(() => {
     const grads = new Map<Tensor, Tensor>();
     grads.set(y, opts.dy ? opts.dy.view(y.shape) : fill(y.shape, 1, 'f32', y.device));
@@ -134,26 +180,12 @@ export function backward(y: Tensor, opts: BackwardOptions = {}): void {
       prev.dispose();
       g.dispose();
     };
-    const root = nodeOf(y);
-    const order = root ? topoOrder(root) : [];
-    for (let i = order.length - 1; i >= 0; i--) {
-      const node = order[i]!;
-      const dy = grads.get(node.output);
-      if (!dy) continue;
-      grads.delete(node.output);
-      if (node.def.backward === 'none') throw new Error(`backward: op '${node.opName}' is not differentiable`);
-      const thunks = node.def.backward({ saved: node.saved, shapes: node.shapes, attrs: node.attrs, needs: node.needs }, dy) as Record<string, (() => Tensor) | undefined>;
-      for (const [name, input] of Object.entries(node.inputs)) {
-        if (!node.needs[name]) continue;
-        const thunk = thunks[name];
-        if (!thunk) throw new Error(`backward: op '${node.opName}' gives no gradient for its input '${name}'`);
-        const g = thunk();
-        const reduced = sumTo(g, node.shapes[name]!, node.opName);
-        if (reduced !== g) g.dispose();
-        accumulate(input, reduced);
-      }
-      dy.dispose();
-      if (!opts.retainGraph) node.release();
+    try {
+      propagate(order, grads, accumulate, opts.retainGraph ?? false);
+    } catch (err) {
+      // A failing gradient rule must not leak the gradients computed so far.
+      for (const g of grads.values()) g.dispose();
+      throw err;
     }
     for (const [t, g] of grads) {
       if (nodeOf(t)) {

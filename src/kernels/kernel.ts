@@ -2,7 +2,7 @@
 // struct, the entry point) and the uniform packer are both generated, so they cannot drift apart. Pipelines are
 // cached by their final WGSL source; shapes travel in uniforms so one pipeline serves every shape.
 
-import { gpu, onClose } from '../tensor/device.js';
+import { gpu, onClose, reportError } from '../tensor/device.js';
 import { dispatch, type BufferBinding } from '../tensor/queue.js';
 import { fmtShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -142,11 +142,18 @@ export class Kernel<I extends Bindings, O extends Bindings, U extends Uniforms> 
     for (const _ of Object.keys(this.#spec.outputs)) entries.push({ binding: binding++, visibility: 4, buffer: { type: 'storage' } });
     if (this.#fields.length) entries.push({ binding, visibility: 4, buffer: { type: 'uniform' } });
     const layout = device.createBindGroupLayout({ entries, label: this.name });
+    // Shader errors surface asynchronously; the error scope turns them into a report naming this kernel, thrown
+    // at the next readback or sync.
+    device.pushErrorScope('validation');
     const module = device.createShaderModule({ code: this.source, label: this.name });
     const pipeline = device.createComputePipeline({
       label: this.name,
       layout: device.createPipelineLayout({ bindGroupLayouts: [layout], label: this.name }),
       compute: { module, entryPoint: 'main' },
+    });
+    const name = this.name;
+    void device.popErrorScope().then((err) => {
+      if (err) reportError(`kernel ${name} failed to compile: ${err.message}`);
     });
     const compiled = { pipeline, layout };
     pipelines.set(this.source, compiled);

@@ -19,10 +19,17 @@ fn hash32(x: u32) -> u32 {
 }
 // Uniform in [0, 1) with 24 random bits.
 fn rand01(key: u32, i: u32) -> f32 { return f32(hash32(key + hash32(i)) >> 8u) * (1.0 / 16777216.0); }
-// Uniform in (0, 1): never 0, so log() is finite.
-fn rand01Open(key: u32, i: u32) -> f32 { return (f32(hash32(key + hash32(i)) >> 8u) + 0.5) * (1.0 / 16777216.0); }
+// Uniform in (0, 1]: never 0, so log() is finite. (h + 1) <= 2^24 is exact in f32, so both devices agree exactly.
+fn rand01Open(key: u32, i: u32) -> f32 { return f32((hash32(key + hash32(i)) >> 8u) + 1u) * (1.0 / 16777216.0); }
+// NOTE: WGSL only bounds log() near 1 to an absolute error of 2^-21, which is most of log(u) as u -> 1 (and of
+// the small normal values made from it), so there a series in t = 1 - u (exact in f32) replaces it.
+fn logNear1(u: f32) -> f32 {
+  let t = 1.0 - u;
+  if (t >= 0.03125) { return log(u); }
+  return -t * (1.0 + t * (0.5 + t * (0.33333334 + t * (0.25 + t * (0.2 + t * 0.16666667)))));
+}
 fn randNormal(key: u32, i: u32) -> f32 {
-  let r = sqrt(-2.0 * log(rand01Open(key, 2u * i)));
+  let r = sqrt(-2.0 * logNear1(rand01Open(key, 2u * i)));
   return r * cos(6.283185307179586 * rand01(key, 2u * i + 1u));
 }`;
 
@@ -39,7 +46,7 @@ export function rngKey(seed: number): number {
   return hash32((Math.trunc(seed) ^ 0x9e3779b9) >>> 0);
 }
 export const rand01 = (key: number, i: number): number => (hash32((key + hash32(i)) >>> 0) >>> 8) / 16777216;
-const rand01Open = (key: number, i: number): number => ((hash32((key + hash32(i)) >>> 0) >>> 8) + 0.5) / 16777216;
+const rand01Open = (key: number, i: number): number => ((hash32((key + hash32(i)) >>> 0) >>> 8) + 1) / 16777216;
 export const randNormal = (key: number, i: number): number =>
   Math.sqrt(-2 * Math.log(rand01Open(key, 2 * i))) * Math.cos(2 * Math.PI * rand01(key, 2 * i + 1));
 
@@ -51,6 +58,7 @@ const uniformKernel = kernel({
   if (i < u.total) { y[i] = u.lo + (u.hi - u.lo) * rand01(u.key, i); }`,
 });
 
+// NOTE: the uniform is 'stddev' because 'std' is a reserved word in WGSL.
 const normalKernel = kernel({
   name: 'randomNormal', inputs: {}, outputs: { y: 'f32' }, uniforms: { total: 'u32', key: 'u32', mean: 'f32', stddev: 'f32' }, workgroup: WG,
   helpers: RNG_WGSL,

@@ -131,6 +131,11 @@ export function isOpen(): boolean {
   return current !== null;
 }
 
+/** Records an asynchronously detected error (e.g. a shader that failed to compile) for the next readback. */
+export function reportError(message: string): void {
+  uncaptured.push(message);
+}
+
 /** Errors Dawn reported asynchronously since the last call (validation, out-of-memory). */
 export function takeUncapturedErrors(): string[] {
   return uncaptured.splice(0, uncaptured.length);

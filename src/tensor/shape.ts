@@ -59,15 +59,19 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
   return outShape.map((_, i) => (i < offset || shape[i - offset] === 1 ? 0 : strides[i - offset]!));
 }
 
-/** Normalises possibly negative axes to [0, rank) and sorts them; throws naming the op on bad axes. */
-export function normalizeAxes(axes: number | readonly number[] | undefined, rank: number, op: string): number[] {
+/**
+ * Normalises possibly negative axes to [0, rank) and sorts them; throws naming the op (and the input's shape,
+ * when given) on bad axes.
+ */
+export function normalizeAxes(axes: number | readonly number[] | undefined, rank: number, op: string, shape?: Shape): number[] {
   if (axes === undefined) return [...Array(rank).keys()];
   const list = typeof axes === 'number' ? [axes] : [...axes];
+  const of = shape ? ` (x ${fmtShape(shape)})` : '';
   const out = list.map((a) => {
-    if (!Number.isInteger(a) || a < -rank || a >= rank) throw new Error(`${op}: axis ${a} is out of range for rank ${rank}`);
+    if (!Number.isInteger(a) || a < -rank || a >= rank) throw new Error(`${op}: axis ${a} is out of range for rank ${rank}${of}`);
     return a < 0 ? a + rank : a;
   });
-  if (new Set(out).size !== out.length) throw new Error(`${op}: repeated axis in ${fmtShape(list)}`);
+  if (new Set(out).size !== out.length) throw new Error(`${op}: repeated axis in ${fmtShape(list)}${of}`);
   return out.sort((x, y) => x - y);
 }
 

@@ -2,19 +2,21 @@
 // binary ops, and `scalar` for a tensor combined with a JS number (the number travels as a uniform).
 
 import { binary, binaryScalar, unary, unaryGrad, unaryOps, type BinaryOpName, type UnaryOpName } from '../../kernels/elementwise.js';
-import { broadcastShapes } from '../../tensor/shape.js';
+import { broadcastShapes, fmtShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { defineOp, type Meta, type Op } from '../op.js';
 
-function f32Meta(op: string, ...xs: Meta[]): void {
-  for (const x of xs) if (x.dtype !== 'f32') throw new Error(`${op}: expects f32 tensors but got ${x.dtype}; cast it first`);
+function f32Meta(op: string, xs: Record<string, Meta>): void {
+  for (const [name, x] of Object.entries(xs)) {
+    if (x.dtype !== 'f32') throw new Error(`${op}: input '${name}' must be f32 but got ${x.dtype} ${fmtShape(x.shape)}; cast it first`);
+  }
 }
 
 function unaryOp(name: UnaryOpName): Op<'x', Record<string, never>> {
   return defineOp({
     name,
     inputs: ['x'],
-    shape: ({ x }) => (f32Meta(name, x), { shape: x.shape, dtype: 'f32' }),
+    shape: ({ x }) => (f32Meta(name, { x }), { shape: x.shape, dtype: 'f32' }),
     forward: ({ x }) => unary(name, x),
     save: ['x'],
     backward: unaryOps[name].grad === null ? 'none' : ({ saved }, dy) => ({ x: () => unaryGrad(name, saved.x!, dy) }),
@@ -78,7 +80,7 @@ function binaryOp(name: BinaryOpName): Op<'a' | 'b', Record<string, never>> {
   return defineOp({
     name,
     inputs: ['a', 'b'],
-    shape: ({ a, b }) => (f32Meta(name, a, b), { shape: broadcastShapes(a.shape, b.shape, name), dtype: 'f32' }),
+    shape: ({ a, b }) => (f32Meta(name, { a, b }), { shape: broadcastShapes(a.shape, b.shape, name), dtype: 'f32' }),
     forward: ({ a, b }) => binary(name, a, b),
     save: g?.save ?? [],
     backward: g ? ({ saved }, dy) => g.grad(saved, dy) : 'none',
@@ -101,7 +103,7 @@ export interface ScalarAttrs {
 export const scalarOp = defineOp<'x', ScalarAttrs>({
   name: 'scalar',
   inputs: ['x'],
-  shape: ({ x }) => (f32Meta('scalar', x), { shape: x.shape, dtype: 'f32' }),
+  shape: ({ x }, { op }) => (f32Meta(op, { x }), { shape: x.shape, dtype: 'f32' }),
   forward: ({ x }, { op, s, scalarFirst }) => binaryScalar(op, x, s, scalarFirst),
   save: ['x', 'y'],
   backward: ({ saved, attrs: { op, s, scalarFirst } }, dy) => ({

@@ -4,7 +4,9 @@
 import type { AnyOp } from '../op.js';
 import { binaryOpTable, scalarOp, unaryOpTable } from './elementwise.js';
 import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp } from './reduce.js';
-import { broadcastToOp, reshapeOp } from './shape.js';
+import { concatOp, gatherOp, oneHotOp, padOp, sliceOp, transposeOp, whereOp } from './layout.js';
+import { broadcastToOp, expandDimsOp, reshapeOp, squeezeOp } from './shape.js';
+import { categoricalCrossentropyOp, logSoftmaxOpDef, softmaxOpDef, sparseCategoricalCrossentropyOp } from './softmax.js';
 
 export const registry = {
   ...unaryOpTable,
@@ -18,6 +20,20 @@ export const registry = {
   argmin: argminOp,
   reshape: reshapeOp,
   broadcastTo: broadcastToOp,
+  expandDims: expandDimsOp,
+  squeeze: squeezeOp,
+  transpose: transposeOp,
+  slice: sliceOp,
+  pad: padOp,
+  // One concat op exists per arity (ops have fixed inputs); the 2-input one stands for them all here.
+  concat: concatOp(2),
+  gather: gatherOp,
+  oneHot: oneHotOp,
+  where: whereOp,
+  softmax: softmaxOpDef,
+  logSoftmax: logSoftmaxOpDef,
+  sparseCategoricalCrossentropy: sparseCategoricalCrossentropyOp,
+  categoricalCrossentropy: categoricalCrossentropyOp,
 } satisfies Record<string, AnyOp>;
 
 export type OpName = keyof typeof registry;

@@ -3,7 +3,7 @@
 import { binary, binaryScalar } from '../../kernels/elementwise.js';
 import { broadcastTo } from '../../kernels/layout.js';
 import { argReduce, reduce } from '../../kernels/reduce.js';
-import { normalizeAxes, reducedShape, sizeOf, type Shape } from '../../tensor/shape.js';
+import { fmtShape, normalizeAxes, reducedShape, sizeOf, type Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { defineOp, type Meta } from '../op.js';
 
@@ -13,8 +13,8 @@ export interface ReduceAttrs {
 }
 
 function reduceMeta(op: string, x: Meta, { axes, keepDims = false }: ReduceAttrs): Meta {
-  if (x.dtype !== 'f32') throw new Error(`${op}: expects an f32 tensor but got ${x.dtype}`);
-  return { shape: reducedShape(x.shape, normalizeAxes(axes, x.shape.length, op), keepDims), dtype: 'f32' };
+  if (x.dtype !== 'f32') throw new Error(`${op}: input 'x' must be f32 but got ${x.dtype} ${fmtShape(x.shape)}; cast it first`);
+  return { shape: reducedShape(x.shape, normalizeAxes(axes, x.shape.length, op, x.shape), keepDims), dtype: 'f32' };
 }
 
 /** dy reshaped with the reduced axes kept as 1, then broadcast to the input's shape. */
@@ -83,8 +83,8 @@ function argOp(name: 'argmax' | 'argmin') {
   return defineOp<'x', ArgAttrs>({
     name, inputs: ['x'],
     shape: ({ x }, { axis, keepDims = false }) => {
-      if (x.dtype !== 'f32') throw new Error(`${name}: expects an f32 tensor but got ${x.dtype}`);
-      return { shape: reducedShape(x.shape, normalizeAxes(axis, x.shape.length, name), keepDims), dtype: 'i32' };
+      if (x.dtype !== 'f32') throw new Error(`${name}: input 'x' must be f32 but got ${x.dtype} ${fmtShape(x.shape)}; cast it first`);
+      return { shape: reducedShape(x.shape, normalizeAxes(axis, x.shape.length, name, x.shape), keepDims), dtype: 'i32' };
     },
     forward: ({ x }, { axis, keepDims }) => argReduce(name === 'argmax' ? 'max' : 'min', x, axis, keepDims),
     backward: 'none',

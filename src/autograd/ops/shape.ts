@@ -1,8 +1,8 @@
-// Shape ops: reshape (a view, no copy) and broadcastTo. Their gradients are shape changes of dy; the tape's
-// sumTo() turns broadcastTo's gradient back into the input's shape.
+// Shape ops: the views reshape, expandDims and squeeze (no copy), and broadcastTo. Their gradients are shape
+// changes of dy; the tape's sumTo() turns broadcastTo's gradient back into the input's shape.
 
 import { broadcastTo } from '../../kernels/layout.js';
-import { broadcastShapes, fmtShape, sameShape, sizeOf, type Shape } from '../../tensor/shape.js';
+import { broadcastShapes, fmtShape, normalizeAxes, sameShape, sizeOf, type Shape } from '../../tensor/shape.js';
 import { defineOp } from '../op.js';
 
 export interface ReshapeAttrs {
@@ -39,9 +39,44 @@ export const broadcastToOp = defineOp<'x', BroadcastAttrs>({
   shape: ({ x }, { shape }) => {
     const out = broadcastShapes(x.shape, shape, 'broadcastTo');
     if (!sameShape(out, shape)) throw new Error(`broadcastTo: ${fmtShape(x.shape)} cannot be broadcast to ${fmtShape(shape)}`);
-    if (x.dtype !== 'f32') throw new Error(`broadcastTo: expects f32 but got ${x.dtype}`);
-    return { shape: out, dtype: 'f32' };
+    return { shape: out, dtype: x.dtype };
   },
   forward: ({ x }, { shape }) => broadcastTo(x, shape),
   backward: (_ctx, dy) => ({ x: () => dy.view(dy.shape) }),
+});
+
+export interface ExpandDimsAttrs {
+  /** Position of the new size-1 axis in the output, in [-rank-1, rank]. */
+  axis: number;
+}
+
+export const expandDimsOp = defineOp<'x', ExpandDimsAttrs>({
+  name: 'expandDims', inputs: ['x'],
+  shape: ({ x }, { axis }) => {
+    const r = x.shape.length;
+    if (!Number.isInteger(axis) || axis < -r - 1 || axis > r) throw new Error(`expandDims: axis ${axis} is out of range [${-r - 1}, ${r}] for x ${fmtShape(x.shape)}`);
+    const shape = [...x.shape];
+    shape.splice(axis < 0 ? axis + r + 1 : axis, 0, 1);
+    return { shape, dtype: x.dtype };
+  },
+  forward: ({ x }, _a, out) => x.view(out.shape),
+  backward: ({ shapes }, dy) => ({ x: () => dy.view(shapes.x) }),
+});
+
+export interface SqueezeAttrs {
+  /** Size-1 axes to drop; all of them when omitted. */
+  axis?: number | readonly number[];
+}
+
+export const squeezeOp = defineOp<'x', SqueezeAttrs>({
+  name: 'squeeze', inputs: ['x'],
+  shape: ({ x }, { axis }) => {
+    const drop = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes(axis, x.shape.length, 'squeeze', x.shape);
+    for (const a of drop) {
+      if (x.shape[a] !== 1) throw new Error(`squeeze: axis ${a} of x ${fmtShape(x.shape)} has size ${x.shape[a]}, not 1`);
+    }
+    return { shape: x.shape.filter((_, i) => !drop.includes(i)), dtype: x.dtype };
+  },
+  forward: ({ x }, _a, out) => x.view(out.shape),
+  backward: ({ shapes }, dy) => ({ x: () => dy.view(shapes.x) }),
 });

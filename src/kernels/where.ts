@@ -1,0 +1,62 @@
+// where(cond, a, b): a where cond is non-zero, b elsewhere, all three broadcast NumPy-style. cond is an f32 mask;
+// NaN counts as true (it is non-zero). One thread per output element, input offsets from broadcast strides.
+
+import { broadcastShapes, broadcastStrides, sizeOf } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { FLAT_ID, grid1d, kernel } from './kernel.js';
+import { checkRank } from './layout.js';
+
+const WG = 64;
+
+const whereKernel = kernel({
+  name: 'where', inputs: { cond: 'f32', a: 'f32', b: 'f32' }, outputs: { y: 'f32' },
+  uniforms: { total: 'u32', rank: 'u32', outShape: 'shape', cStrides: 'shape', aStrides: 'shape', bStrides: 'shape' }, workgroup: WG,
+  body: `
+  let i = ${FLAT_ID};
+  if (i >= u.total) { return; }
+  var rem = i;
+  var ic = 0u;
+  var ia = 0u;
+  var ib = 0u;
+  for (var d = i32(u.rank) - 1; d >= 0; d--) {
+    let n = dim(u.outShape, u32(d));
+    let c = rem % n;
+    rem = rem / n;
+    ic += c * dim(u.cStrides, u32(d));
+    ia += c * dim(u.aStrides, u32(d));
+    ib += c * dim(u.bStrides, u32(d));
+  }
+  // NOTE: tested on the bit pattern (anything but +0 and -0 is true), so NaN is true whatever the compiler assumes.
+  let isTrue = (bitcast<u32>(cond[ic]) & 0x7fffffffu) != 0u;
+  y[i] = select(b[ib], a[ia], isTrue);`,
+});
+
+/** Output shape of where: the broadcast of the three shapes. */
+export function whereShape(c: readonly number[], a: readonly number[], b: readonly number[]): number[] {
+  return broadcastShapes(broadcastShapes(c, a, 'where'), b, 'where');
+}
+
+export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
+  const shape = whereShape(cond.shape, a.shape, b.shape);
+  checkRank('where', shape, 'output');
+  const y = Tensor.empty(shape, 'f32', a.device);
+  const total = sizeOf(shape);
+  const [sc, sa, sb] = [cond, a, b].map((t) => broadcastStrides(t.shape, shape)) as [number[], number[], number[]];
+  if (a.device === 'cpu') {
+    const cs = cond.storage.data, as = a.storage.data, bs = b.storage.data, ys = y.storage.data;
+    for (let i = 0; i < total; i++) {
+      let rem = i, ic = 0, ia = 0, ib = 0;
+      for (let d = shape.length - 1; d >= 0; d--) {
+        const c = rem % shape[d]!;
+        rem = Math.floor(rem / shape[d]!);
+        ic += c * sc[d]!;
+        ia += c * sa[d]!;
+        ib += c * sb[d]!;
+      }
+      ys[i] = cs[ic] !== 0 ? as[ia]! : bs[ib]!;
+    }
+  } else {
+    whereKernel.run({ cond, a, b, y }, { total, rank: shape.length, outShape: shape, cStrides: sc, aStrides: sa, bStrides: sb }, grid1d(total, WG));
+  }
+  return y;
+}
