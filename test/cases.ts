@@ -100,4 +100,16 @@ export const gradCases: Cases = {
   argmin: 'not differentiable',
   reshape: [{ label: 'reshape [2,6] -> [3,-1]', inputs: [{ shape: [2, 6] }], call: (x) => nn.reshape(x, [3, -1]) }],
   broadcastTo: [{ label: 'broadcast [3,1] -> [2,3,4]', inputs: [{ shape: [3, 1] }], call: (x) => nn.broadcastTo(x, [2, 3, 4]) }],
+  // vision (pooling, batch norm, dropout, padding, resizing)
+  maxPool2d: [
+    { label: 'maxPool2d 3x3 s1 same [2,5,5,3]', inputs: [{ shape: [2, 5, 5, 3] }], call: (x) => nn.maxPool2d(x, { poolSize: 3, strides: 1, padding: 'same' }) },
+    { label: 'maxPool2d 2x2 s2 valid [1,5,7,3]', inputs: [{ shape: [1, 5, 7, 3] }], call: (x) => nn.maxPool2d(x, { poolSize: 2 }) },
+    { label: 'maxPool2d 3x3 s2 same [1,7,5,4] (vec4)', inputs: [{ shape: [1, 7, 5, 4] }], call: (x) => nn.maxPool2d(x, { poolSize: 3, strides: 2, padding: 'same' }) },
+    { label: 'maxPool2d [2,3] s[1,2] valid [2,4,5,2]', inputs: [{ shape: [2, 4, 5, 2] }], call: (x) => nn.maxPool2d(x, { poolSize: [2, 3], strides: [1, 2] }) },
+  ],
+  avgPool2d: [
+    { label: 'avgPool2d 3x3 s1 same [1,5,5,3]', inputs: [{ shape: [1, 5, 5, 3] }], call: (x) => nn.avgPool2d(x, { poolSize: 3, strides: 1, padding: 'same' }) },
+    { label: 'avgPool2d 2x2 s2 same [1,5,7,4] (vec4)', inputs: [{ shape: [1, 5, 7, 4] }], call: (x) => nn.avgPool2d(x, { poolSize: 2, padding: 'same' }) },
+    { label: 'avgPool2d 3x3 s2 valid [2,7,7,1]', inputs: [{ shape: [2, 7, 7, 1] }], call: (x) => nn.avgPool2d(x, { poolSize: 3, strides: 2 }) },
+  ],
 };

@@ -3,6 +3,7 @@
 
 import type { AnyOp } from '../op.js';
 import { binaryOpTable, scalarOp, unaryOpTable } from './elementwise.js';
+import { avgPool2dOp, maxPool2dOp } from './pool.js';
 import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp } from './reduce.js';
 import { broadcastToOp, reshapeOp } from './shape.js';
 
@@ -18,6 +19,9 @@ export const registry = {
   argmin: argminOp,
   reshape: reshapeOp,
   broadcastTo: broadcastToOp,
+  // vision
+  maxPool2d: maxPool2dOp,
+  avgPool2d: avgPool2dOp,
 } satisfies Record<string, AnyOp>;
 
 export type OpName = keyof typeof registry;
