@@ -1,23 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import * as nn from '../../src/index.js';
 import { expectClose, pair, randomData } from '../helpers.js';
+import { forwardBackward, leakFree } from '../vision.js';
 
-type PoolFn = (x: nn.Tensor, o: nn.Pool2dOptions) => nn.Tensor;
-
-/** Forward and input gradient (for a random dy) of a pooling op on one device. */
-async function run(fn: PoolFn, data: Float32Array, shape: number[], o: nn.Pool2dOptions, device: nn.DeviceKind) {
-  const x = nn.tensor(data, shape, 'f32', device);
-  x.requiresGrad = true;
-  const out = await nn.scope(() => {
-    const y = fn(x, o);
-    const dy = nn.tensor(randomData(y.size, 7), y.shape, 'f32', device);
-    nn.backward(y, { dy });
-    return { y: nn.keep(y), shape: y.shape };
-  });
-  const res = { y: await out.y.data(), dx: await x.grad!.data(), shape: out.shape };
-  out.y.dispose();
-  x.dispose();
-  return res;
+function backwardSum(y: nn.Tensor): void {
+  const s = nn.sum(y);
+  nn.backward(s);
+  s.dispose();
 }
 
 const GEOMETRIES: Array<{ shape: number[]; o: nn.Pool2dOptions }> = [
@@ -41,8 +30,8 @@ describe.each([
     it(`${JSON.stringify(shape)} ${JSON.stringify(o)}`, async () => {
       const before = nn.liveTensors();
       const data = randomData(shape.reduce((a, b) => a * b, 1), shape.length + shape[1]! + shape[3]!);
-      const g = await run(fn, data, shape, o, 'webgpu');
-      const c = await run(fn, data, shape, o, 'cpu');
+      const g = await forwardBackward((x) => fn(x, o), data, shape, 'webgpu');
+      const c = await forwardBackward((x) => fn(x, o), data, shape, 'cpu');
       expect(g.shape).toEqual(c.shape);
       expectClose(g.y, c.y, 1e-6, 1e-5, `${name} forward`);
       expectClose(g.dx, c.dx, 1e-5, 1e-4, `${name} backward`);
@@ -52,6 +41,7 @@ describe.each([
 });
 
 describe('pooling semantics', () => {
+  const it = (name: string, body: () => Promise<void>) => test(name, () => leakFree(body));
   it("Keras: 'same' output size and padding put the odd cell at the bottom/right", async () => {
     // 1x4x4x1 with values 1..16, max pool 3x3 stride 2 'same': out 2x2, total pad 1 -> top/left 0, bottom/right 1.
     const x = nn.tensor(Array.from({ length: 16 }, (_, i) => i + 1), [1, 4, 4, 1]);
@@ -69,7 +59,7 @@ describe('pooling semantics', () => {
       x.requiresGrad = true;
       const y = nn.avgPool2d(x, { poolSize: 2, padding: 'same' });
       expect(await y.toArray()).toEqual([3, 4.5, 7.5, 9]);
-      nn.backward(nn.sum(y));
+      backwardSum(y);
       // Each cell gets 1/count of its window.
       expect(await x.grad!.toArray()).toEqual([0.25, 0.25, 0.5, 0.25, 0.25, 0.5, 0.5, 0.5, 1]);
       for (const t of [x, y]) t.dispose();
@@ -86,7 +76,7 @@ describe('pooling semantics', () => {
       x.requiresGrad = true;
       const y = nn.maxPool2d(x, { poolSize: 2 });
       expect(await y.toArray()).toEqual([5, 5, 5, 5, 7, 7, 7, 7]);
-      nn.backward(nn.sum(y));
+      backwardSum(y);
       const g = await x.grad!.toArray();
       const perCell = g.filter((_, i) => i % 4 === 0);
       expect(perCell).toEqual([1, 0, 0, 1, 0, 0, 0, 0]);
@@ -101,7 +91,7 @@ describe('pooling semantics', () => {
     const x = nn.tensor(data, [1, 5, 5, 1]);
     x.requiresGrad = true;
     const y = nn.maxPool2d(x, { poolSize: 3, strides: 1, padding: 'same' });
-    nn.backward(nn.sum(y));
+    backwardSum(y);
     const g = await x.grad!.toArray();
     expect(g[12]).toBe(9); // the 3x3 windows centred on rows 1..3, cols 1..3 all pick the centre
     expect(g.reduce((a, b) => a + b)).toBe(25); // each of the 25 windows routes its dy of 1 somewhere
@@ -138,7 +128,7 @@ describe('pooling semantics', () => {
     cpu.dispose();
   });
 
-  it('bad inputs name the op and the shapes', () => {
+  it('bad inputs name the op and the shapes', async () => {
     const x3 = nn.zeros([3, 4, 5]);
     const x4 = nn.zeros([1, 2, 2, 3]);
     expect(() => nn.maxPool2d(x3, { poolSize: 2 })).toThrow(/maxPool2d: input 'x' must be rank 4 \(NHWC\) but got \[3, 4, 5\]/);
