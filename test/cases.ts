@@ -112,4 +112,30 @@ export const gradCases: Cases = {
     { label: 'avgPool2d 2x2 s2 same [1,5,7,4] (vec4)', inputs: [{ shape: [1, 5, 7, 4] }], call: (x) => nn.avgPool2d(x, { poolSize: 2, padding: 'same' }) },
     { label: 'avgPool2d 3x3 s2 valid [2,7,7,1]', inputs: [{ shape: [2, 7, 7, 1] }], call: (x) => nn.avgPool2d(x, { poolSize: 3, strides: 2 }) },
   ],
+  batchNorm: [
+    {
+      label: 'batchNorm [6,5] (dense)', inputs: [{ shape: [6, 5] }, { shape: [5], range: [0.5, 2] }, { shape: [5] }],
+      call: (x, g, b) => nn.batchNorm(x, g, b),
+    },
+    {
+      label: 'batchNorm [2,3,3,4] (vec4, eps 1e-2)', inputs: [{ shape: [2, 3, 3, 4], range: [1, 4] }, { shape: [4], range: [0.5, 2] }, { shape: [4] }],
+      call: (x, g, b) => nn.batchNorm(x, g, b, { epsilon: 1e-2 }),
+    },
+    {
+      label: 'batchNorm [3,2,5,3] x only', inputs: [{ shape: [3, 2, 5, 3] }, { shape: [3], range: [0.5, 2], constant: true }, { shape: [3], constant: true }],
+      call: (x, g, b) => nn.batchNorm(x, g, b),
+    },
+  ],
+  batchNormInference: [
+    {
+      label: 'batchNormInference [2,3,3,3] all inputs',
+      inputs: [{ shape: [2, 3, 3, 3] }, { shape: [3], range: [0.5, 2] }, { shape: [3] }, { shape: [3] }, { shape: [3], range: [0.5, 2] }],
+      call: (x, g, b, m, v) => nn.batchNormInference(x, g, b, m, v),
+    },
+    {
+      label: 'batchNormInference [5,8] frozen statistics',
+      inputs: [{ shape: [5, 8] }, { shape: [8], range: [0.5, 2] }, { shape: [8] }, { shape: [8], constant: true }, { shape: [8], range: [0.5, 2], constant: true }],
+      call: (x, g, b, m, v) => nn.batchNormInference(x, g, b, m, v),
+    },
+  ],
 };

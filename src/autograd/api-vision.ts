@@ -1,13 +1,16 @@
 // Public functional API of the vision ops (pooling, batch norm, dropout, padding, resizing, augmentation), kept
 // beside api.ts and re-exported from it. NHWC everywhere. The nn layers and the data loader call these names.
 
+import { BATCH_NORM_DEFAULTS, updateMovingAverage } from '../kernels/batchnorm.js';
 import type { Pool2dOptions } from '../kernels/pool.js';
 import { fmtShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { batchNormInferenceOp, batchNormOp, type BatchNormAttrs } from './ops/batchnorm.js';
 import { avgPool2dOp, maxPool2dOp } from './ops/pool.js';
 import { maxOp, meanOp } from './ops/reduce.js';
 
 export type { Pool2dOptions } from '../kernels/pool.js';
+export { BATCH_NORM_DEFAULTS, updateMovingAverage };
 
 function rank4(op: string, x: Tensor): void {
   if (x.rank !== 4) throw new Error(`${op}: input 'x' must be rank 4 (NHWC) but got ${fmtShape(x.shape)}`);
@@ -35,4 +38,55 @@ export function globalAvgPool2d(x: Tensor): Tensor {
 export function globalMaxPool2d(x: Tensor): Tensor {
   rank4('globalMaxPool2d', x);
   return maxOp.apply({ x }, { axes: [1, 2] });
+}
+
+export type BatchNormOptions = BatchNormAttrs;
+
+/**
+ * Training-mode batch normalisation over the last axis (Keras BatchNormalization(training=True)): normalises with
+ * the batch mean and the biased batch variance (Keras 3's formula, var = mean((x - mean)^2)), epsilon 1e-3 by
+ * default. Returns y only; use batchNormWithStats for the batch statistics.
+ */
+export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, o: BatchNormOptions = {}): Tensor {
+  const { y, aux } = batchNormOp.applyWithAux({ x, gamma, beta }, o);
+  for (const t of Object.values(aux)) t.dispose();
+  return y;
+}
+
+/** batchNorm plus the batch statistics it used ([C] each, not differentiable), for the layer's moving averages. */
+export function batchNormWithStats(x: Tensor, gamma: Tensor, beta: Tensor, o: BatchNormOptions = {}): { y: Tensor; mean: Tensor; variance: Tensor } {
+  const { y, aux } = batchNormOp.applyWithAux({ x, gamma, beta }, o);
+  return { y, mean: aux.mean!, variance: aux.variance! };
+}
+
+/**
+ * Inference-mode batch normalisation with given statistics: (x - movingMean) / sqrt(movingVariance + eps) * gamma
+ * + beta. Keras runs this for training=False and for a frozen layer (trainable=false), as in transfer learning.
+ */
+export const batchNormInference = (
+  x: Tensor, gamma: Tensor, beta: Tensor, movingMean: Tensor, movingVariance: Tensor, o: BatchNormOptions = {},
+): Tensor => batchNormInferenceOp.apply({ x, gamma, beta, movingMean, movingVariance }, o);
+
+export interface BatchNormTrainingOptions extends BatchNormOptions {
+  /** Keras's default 0.99. */
+  momentum?: number;
+}
+
+/**
+ * One Keras training-mode call: y from the batch statistics, then, in place and outside the tape,
+ * movingMean = movingMean * momentum + mean * (1 - momentum) and likewise movingVariance with the biased variance.
+ */
+export function batchNormTraining(
+  x: Tensor, gamma: Tensor, beta: Tensor, movingMean: Tensor, movingVariance: Tensor, o: BatchNormTrainingOptions = {},
+): Tensor {
+  const momentum = o.momentum ?? BATCH_NORM_DEFAULTS.momentum;
+  const { y, mean, variance } = batchNormWithStats(x, gamma, beta, o);
+  try {
+    updateMovingAverage(movingMean, mean, momentum);
+    updateMovingAverage(movingVariance, variance, momentum);
+  } finally {
+    mean.dispose();
+    variance.dispose();
+  }
+  return y;
 }

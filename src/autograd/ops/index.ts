@@ -3,6 +3,7 @@
 
 import type { AnyOp } from '../op.js';
 import { binaryOpTable, scalarOp, unaryOpTable } from './elementwise.js';
+import { batchNormInferenceOp, batchNormOp } from './batchnorm.js';
 import { avgPool2dOp, maxPool2dOp } from './pool.js';
 import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp } from './reduce.js';
 import { broadcastToOp, reshapeOp } from './shape.js';
@@ -22,6 +23,8 @@ export const registry = {
   // vision
   maxPool2d: maxPool2dOp,
   avgPool2d: avgPool2dOp,
+  batchNorm: batchNormOp,
+  batchNormInference: batchNormInferenceOp,
 } satisfies Record<string, AnyOp>;
 
 export type OpName = keyof typeof registry;
