@@ -93,7 +93,13 @@ const statsCombine = kernel({
   variance[c] = m2 / f32(u.M);`,
 });
 
-/** Per-channel batch mean and biased variance (Keras 3's ops.moments) of x over every axis but the last. */
+/**
+ * Per-channel batch mean and biased variance (mean((x - mean)^2), Keras 3's ops.moments) of x over every axis but
+ * the last. Keras 3 both normalises with it and feeds it to the moving variance.
+ */
+// NOTE: TF2's fused kernel (FusedBatchNormV3, which tf.keras 2 used by default) normalises with the biased variance
+// but returns the Bessel-corrected one, var * M / (M - 1), and that feeds the moving variance. So for small
+// batches tf.keras 2's moving variance is larger by M / (M - 1); this engine follows Keras 3.
 export function batchNormStats(x: Tensor): { mean: Tensor; variance: Tensor } {
   const { M, C } = channelRows(x.shape, 'batchNorm');
   const mean = Tensor.empty([C], 'f32', x.device);
