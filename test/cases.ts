@@ -138,4 +138,8 @@ export const gradCases: Cases = {
       call: (x, g, b, m, v) => nn.batchNormInference(x, g, b, m, v),
     },
   ],
+  dropout: [
+    { label: 'dropout 0.3 seed 5 [4,7]', inputs: [{ shape: [4, 7] }], call: (x) => nn.dropout(x, 0.3, 5) },
+    { label: 'dropout 0.5 seed 11 [2,3,3,4] (vec4)', inputs: [{ shape: [2, 3, 3, 4] }], call: (x) => nn.dropout(x, 0.5, 11) },
+  ],
 };

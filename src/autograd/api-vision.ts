@@ -6,6 +6,7 @@ import type { Pool2dOptions } from '../kernels/pool.js';
 import { fmtShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { batchNormInferenceOp, batchNormOp, type BatchNormAttrs } from './ops/batchnorm.js';
+import { dropoutOp } from './ops/dropout.js';
 import { avgPool2dOp, maxPool2dOp } from './ops/pool.js';
 import { maxOp, meanOp } from './ops/reduce.js';
 
@@ -90,3 +91,10 @@ export function batchNormTraining(
   }
   return y;
 }
+
+/**
+ * Inverted dropout (Keras Dropout in training): zeroes each element with probability `rate` in [0, 1) and scales
+ * the kept ones by 1 / (1 - rate). The mask comes from the counter-based RNG keyed by `seed` (same seed, same mask
+ * on GPU and CPU); the backward regenerates it. Identity at inference is the layer's job.
+ */
+export const dropout = (x: Tensor, rate: number, seed: number): Tensor => dropoutOp.apply({ x }, { rate, seed });

@@ -4,6 +4,7 @@
 import type { AnyOp } from '../op.js';
 import { binaryOpTable, scalarOp, unaryOpTable } from './elementwise.js';
 import { batchNormInferenceOp, batchNormOp } from './batchnorm.js';
+import { dropoutOp } from './dropout.js';
 import { avgPool2dOp, maxPool2dOp } from './pool.js';
 import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp } from './reduce.js';
 import { broadcastToOp, reshapeOp } from './shape.js';
@@ -25,6 +26,7 @@ export const registry = {
   avgPool2d: avgPool2dOp,
   batchNorm: batchNormOp,
   batchNormInference: batchNormInferenceOp,
+  dropout: dropoutOp,
 } satisfies Record<string, AnyOp>;
 
 export type OpName = keyof typeof registry;
