@@ -142,4 +142,13 @@ export const gradCases: Cases = {
     { label: 'dropout 0.3 seed 5 [4,7]', inputs: [{ shape: [4, 7] }], call: (x) => nn.dropout(x, 0.3, 5) },
     { label: 'dropout 0.5 seed 11 [2,3,3,4] (vec4)', inputs: [{ shape: [2, 3, 3, 4] }], call: (x) => nn.dropout(x, 0.5, 11) },
   ],
+  zeroPad2d: [
+    { label: 'zeroPad2d 1 [1,3,4,3]', inputs: [{ shape: [1, 3, 4, 3] }], call: (x) => nn.zeroPad2d(x, 1) },
+    { label: 'zeroPad2d [[0,2],[1,0]] [2,3,3,4] (vec4)', inputs: [{ shape: [2, 3, 3, 4] }], call: (x) => nn.zeroPad2d(x, [[0, 2], [1, 0]]) },
+  ],
+  resizeBilinear: [
+    { label: 'resize up [1,3,4,2] -> [7,5]', inputs: [{ shape: [1, 3, 4, 2] }], call: (x) => nn.resizeBilinear(x, [7, 5]) },
+    { label: 'resize down [2,7,6,3] -> [3,4]', inputs: [{ shape: [2, 7, 6, 3] }], call: (x) => nn.resizeBilinear(x, [3, 4]) },
+    { label: 'resize legacy, scaled [1,5,3,1] -> [2,7]', inputs: [{ shape: [1, 5, 3, 1] }], call: (x) => nn.resizeBilinear(x, [2, 7], { halfPixelCenters: false, scale: 0.5, offset: 1 }) },
+  ],
 };

@@ -3,14 +3,20 @@
 
 import { BATCH_NORM_DEFAULTS, updateMovingAverage } from '../kernels/batchnorm.js';
 import type { Pool2dOptions } from '../kernels/pool.js';
+import type { ResizeOptions } from '../kernels/resize.js';
+import type { ZeroPadding } from '../kernels/zeropad.js';
 import { fmtShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { batchNormInferenceOp, batchNormOp, type BatchNormAttrs } from './ops/batchnorm.js';
 import { dropoutOp } from './ops/dropout.js';
+import { resizeBilinearOp, zeroPad2dOp } from './ops/image.js';
 import { avgPool2dOp, maxPool2dOp } from './ops/pool.js';
 import { maxOp, meanOp } from './ops/reduce.js';
+import { broadcastToOp } from './ops/shape.js';
 
 export type { Pool2dOptions } from '../kernels/pool.js';
+export type { ResizeOptions } from '../kernels/resize.js';
+export type { ZeroPadding } from '../kernels/zeropad.js';
 export { BATCH_NORM_DEFAULTS, updateMovingAverage };
 
 function rank4(op: string, x: Tensor): void {
@@ -98,3 +104,26 @@ export function batchNormTraining(
  * on GPU and CPU); the backward regenerates it. Identity at inference is the layer's job.
  */
 export const dropout = (x: Tensor, rate: number, seed: number): Tensor => dropoutOp.apply({ x }, { rate, seed });
+
+/**
+ * Pads H and W of NHWC `x` with zeros (Keras ZeroPadding2D): `padding` is p for all sides, [h, w] (symmetric) or
+ * [[top, bottom], [left, right]].
+ */
+export const zeroPad2d = (x: Tensor, padding: ZeroPadding): Tensor => zeroPad2dOp.apply({ x }, { padding });
+
+/**
+ * Bilinear resize of NHWC `x` to [outH, outW] (Keras Resizing / tf.image.resize 'bilinear', antialias off):
+ * half-pixel centres (src = (dst + 0.5) * in/out - 0.5) unless halfPixelCenters is false (then src = dst * in/out),
+ * never align-corners; source coordinates clamp to the edge. Takes f32, or u8 straight from an upload, and
+ * returns f32 resized * scale + offset (default 1 and 0), so cast and normalisation cost no extra pass; a same-size
+ * resize is an exact copy, which makes it the fused u8 -> f32 normalise. Differentiable for f32 input.
+ */
+export const resizeBilinear = (x: Tensor, size: readonly [number, number], o: ResizeOptions = {}): Tensor =>
+  resizeBilinearOp.apply({ x }, { ...o, size });
+
+/** Repeats the single channel three times: [..., 1] -> [..., 3] (tf.image.grayscale_to_rgb); differentiable. */
+export function grayscaleToRgb(x: Tensor): Tensor {
+  if (x.rank < 1 || x.shape[x.rank - 1] !== 1) throw new Error(`grayscaleToRgb: input 'x' must have a last axis of 1 but got ${fmtShape(x.shape)}`);
+  if (x.dtype !== 'f32') throw new Error(`grayscaleToRgb: expects f32 but got ${x.dtype} ${fmtShape(x.shape)}; resizeBilinear converts u8 to f32`);
+  return broadcastToOp.apply({ x }, { shape: [...x.shape.slice(0, -1), 3] });
+}

@@ -5,6 +5,7 @@ import type { AnyOp } from '../op.js';
 import { binaryOpTable, scalarOp, unaryOpTable } from './elementwise.js';
 import { batchNormInferenceOp, batchNormOp } from './batchnorm.js';
 import { dropoutOp } from './dropout.js';
+import { resizeBilinearOp, zeroPad2dOp } from './image.js';
 import { avgPool2dOp, maxPool2dOp } from './pool.js';
 import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp } from './reduce.js';
 import { broadcastToOp, reshapeOp } from './shape.js';
@@ -27,6 +28,8 @@ export const registry = {
   batchNorm: batchNormOp,
   batchNormInference: batchNormInferenceOp,
   dropout: dropoutOp,
+  zeroPad2d: zeroPad2dOp,
+  resizeBilinear: resizeBilinearOp,
 } satisfies Record<string, AnyOp>;
 
 export type OpName = keyof typeof registry;
