@@ -151,4 +151,6 @@ export const gradCases: Cases = {
     { label: 'resize down [2,7,6,3] -> [3,4]', inputs: [{ shape: [2, 7, 6, 3] }], call: (x) => nn.resizeBilinear(x, [3, 4]) },
     { label: 'resize legacy, scaled [1,5,3,1] -> [2,7]', inputs: [{ shape: [1, 5, 3, 1] }], call: (x) => nn.resizeBilinear(x, [2, 7], { halfPixelCenters: false, scale: 0.5, offset: 1 }) },
   ],
+  randomAffine: 'not differentiable',
+  affineTransform: 'not differentiable',
 };

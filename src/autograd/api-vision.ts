@@ -1,12 +1,14 @@
 // Public functional API of the vision ops (pooling, batch norm, dropout, padding, resizing, augmentation), kept
 // beside api.ts and re-exported from it. NHWC everywhere. The nn layers and the data loader call these names.
 
+import { affineDraws, type AffineParams, type RandomAffineOptions } from '../kernels/augment.js';
 import { BATCH_NORM_DEFAULTS, updateMovingAverage } from '../kernels/batchnorm.js';
 import type { Pool2dOptions } from '../kernels/pool.js';
 import type { ResizeOptions } from '../kernels/resize.js';
 import type { ZeroPadding } from '../kernels/zeropad.js';
 import { fmtShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { affineTransformOp, randomAffineOp } from './ops/augment.js';
 import { batchNormInferenceOp, batchNormOp, type BatchNormAttrs } from './ops/batchnorm.js';
 import { dropoutOp } from './ops/dropout.js';
 import { resizeBilinearOp, zeroPad2dOp } from './ops/image.js';
@@ -17,7 +19,8 @@ import { broadcastToOp } from './ops/shape.js';
 export type { Pool2dOptions } from '../kernels/pool.js';
 export type { ResizeOptions } from '../kernels/resize.js';
 export type { ZeroPadding } from '../kernels/zeropad.js';
-export { BATCH_NORM_DEFAULTS, updateMovingAverage };
+export { BATCH_NORM_DEFAULTS, updateMovingAverage, affineDraws };
+export type { AffineParams, Factor, RandomAffineOptions } from '../kernels/augment.js';
 
 function rank4(op: string, x: Tensor): void {
   if (x.rank !== 4) throw new Error(`${op}: input 'x' must be rank 4 (NHWC) but got ${fmtShape(x.shape)}`);
@@ -127,3 +130,16 @@ export function grayscaleToRgb(x: Tensor): Tensor {
   if (x.dtype !== 'f32') throw new Error(`grayscaleToRgb: expects f32 but got ${x.dtype} ${fmtShape(x.shape)}; resizeBilinear converts u8 to f32`);
   return broadcastToOp.apply({ x }, { shape: [...x.shape.slice(0, -1), 3] });
 }
+
+/**
+ * GPU augmentation, forward only: per image, Keras RandomRotation(rotationFactor) then RandomTranslation(
+ * heightFactor, widthFactor) as one bilinear warp with fill_mode 'constant' (fillValue, default 0). Angles are
+ * uniform in [-f, f] * 2pi (positive = counter-clockwise on screen), shifts uniform in [-f, f] * H or W pixels
+ * (positive = down / right); rotation is about the image centre ((W - 1) / 2, (H - 1) / 2). Draws come from the
+ * counter-based RNG keyed by (seed, image index): affineDraws() gives the same numbers on the host. Takes f32 or
+ * u8 NHWC and returns f32. Pass a new seed per batch; identity at inference is the layer's job.
+ */
+export const randomAffine = (x: Tensor, o: RandomAffineOptions): Tensor => randomAffineOp.apply({ x }, o);
+
+/** The randomAffine warp with explicit per-image angles (radians) and height/width shifts (pixels). */
+export const affineTransform = (x: Tensor, p: AffineParams): Tensor => affineTransformOp.apply({ x }, p);

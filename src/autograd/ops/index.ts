@@ -3,6 +3,7 @@
 
 import type { AnyOp } from '../op.js';
 import { binaryOpTable, scalarOp, unaryOpTable } from './elementwise.js';
+import { affineTransformOp, randomAffineOp } from './augment.js';
 import { batchNormInferenceOp, batchNormOp } from './batchnorm.js';
 import { dropoutOp } from './dropout.js';
 import { resizeBilinearOp, zeroPad2dOp } from './image.js';
@@ -30,6 +31,8 @@ export const registry = {
   dropout: dropoutOp,
   zeroPad2d: zeroPad2dOp,
   resizeBilinear: resizeBilinearOp,
+  randomAffine: randomAffineOp,
+  affineTransform: affineTransformOp,
 } satisfies Record<string, AnyOp>;
 
 export type OpName = keyof typeof registry;
