@@ -52,11 +52,11 @@ const uniformKernel = kernel({
 });
 
 const normalKernel = kernel({
-  name: 'randomNormal', inputs: {}, outputs: { y: 'f32' }, uniforms: { total: 'u32', key: 'u32', mean: 'f32', std: 'f32' }, workgroup: WG,
+  name: 'randomNormal', inputs: {}, outputs: { y: 'f32' }, uniforms: { total: 'u32', key: 'u32', mean: 'f32', stddev: 'f32' }, workgroup: WG,
   helpers: RNG_WGSL,
   body: `
   let i = ${FLAT_ID};
-  if (i < u.total) { y[i] = u.mean + u.std * randNormal(u.key, i); }`,
+  if (i < u.total) { y[i] = u.mean + u.stddev * randNormal(u.key, i); }`,
 });
 
 /** Uniform samples in [lo, hi). */
@@ -77,6 +77,6 @@ export function randomNormal(shape: Shape, seed: number, mean = 0, std = 1, devi
   if (device === 'cpu') {
     const ys = y.storage.data;
     for (let i = 0; i < n; i++) ys[i] = mean + std * randNormal(key, i);
-  } else normalKernel.run({ y }, { total: n, key, mean, std }, grid1d(n, WG));
+  } else normalKernel.run({ y }, { total: n, key, mean, stddev: std }, grid1d(n, WG));
   return y;
 }
