@@ -7,11 +7,12 @@
 // positive width/height shift. Keras interpolates twice (two layers); here the composed map is sampled once.
 // Per-image draws come from the counter-based RNG at counters 3n, 3n+1, 3n+2 (angle, height shift, width shift),
 // computed in the kernel, so nothing is uploaded per batch and the CPU twin draws the same numbers.
-// Thread mapping: one thread per output pixel, looping over channels (the coordinates are shared).
+// Thread mapping: one thread per output pixel on an (x, y, image) grid, looping over channels (the coordinates are
+// shared).
 
 import { fmtShape } from '../tensor/shape.js';
 import { Tensor, tensor } from '../tensor/tensor.js';
-import { FLAT_ID, grid1d, kernel, variants } from './kernel.js';
+import { kernel, variants } from './kernel.js';
 import { RNG_WGSL, rand01, rngKey } from './random.js';
 
 /** A Keras factor: f means [-|f|, |f|]; [lower, upper] as given (lower <= upper). */
@@ -65,7 +66,8 @@ export function checkImages(op: string, shape: readonly number[], dtype: string)
   if (dtype !== 'f32' && dtype !== 'u8') throw new Error(`${op}: input 'x' must be f32 or u8 but got ${dtype} ${fmtShape(shape)}`);
 }
 
-const WG = 64;
+/** 8x8-pixel workgroups over (x, y, image): positions need no integer division. */
+const imageGrid = (N: number, H: number, W: number): [number, number, number] => [Math.ceil(W / 8), Math.ceil(H / 8), N];
 
 // Bilinear sample at (xs, ys) with every tap outside the image reading `fill` (as TF's and Keras's constant mode).
 const SAMPLE = (u8: boolean) => `
@@ -81,17 +83,17 @@ const affineKernel = variants((p: { random: boolean; u8: boolean }) =>
     inputs: p.random ? { x: p.u8 ? 'u8' : 'f32' } : { x: p.u8 ? 'u8' : 'f32', params: 'f32' },
     outputs: { y: 'f32' },
     uniforms: {
-      total: 'u32', H: 'u32', W: 'u32', C: 'u32', fill: 'f32', key: 'u32',
+      H: 'u32', W: 'u32', C: 'u32', fill: 'f32', key: 'u32',
       rotLo: 'f32', rotHi: 'f32', hLo: 'f32', hHi: 'f32', wLo: 'f32', wHi: 'f32',
     },
-    workgroup: WG,
+    workgroup: [8, 8, 1],
     helpers: `${p.random ? RNG_WGSL : ''}${SAMPLE(p.u8)}`,
     body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
-  let px = i % u.W;
-  let py = (i / u.W) % u.H;
-  let n = i / (u.W * u.H);
+  let px = gid.x;
+  let py = gid.y;
+  let n = gid.z;
+  if (px >= u.W || py >= u.H) { return; }
+  let i = (n * u.H + py) * u.W + px;
   ${p.random ? `// rot* are radians, h*/w* pixels (factor ranges already scaled on the host).
   let angle = u.rotLo + (u.rotHi - u.rotLo) * rand01(u.key, 3u * n);
   let shiftY = u.hLo + (u.hHi - u.hLo) * rand01(u.key, 3u * n + 1u);
@@ -172,8 +174,7 @@ export function randomAffineForward(x: Tensor, o: RandomAffineOptions): Tensor {
     affineCpu(x, y, (n) => affineDraws(n, H, W, o), fill);
     return y;
   }
-  const total = N * H * W;
-  affineKernel({ random: true, u8: x.dtype === 'u8' }).run({ x, y }, { total, H, W, C, fill, key: rngKey(o.seed), ...r }, grid1d(total, WG));
+  affineKernel({ random: true, u8: x.dtype === 'u8' }).run({ x, y }, { H, W, C, fill, key: rngKey(o.seed), ...r }, imageGrid(N, H, W));
   return y;
 }
 
@@ -194,10 +195,9 @@ export function affineTransformForward(x: Tensor, p: AffineParams): Tensor {
   const host = new Float32Array(3 * N);
   for (let n = 0; n < N; n++) host.set([p.angles[n]!, p.heightShifts[n]!, p.widthShifts[n]!], 3 * n);
   const params = tensor(host, [N, 3], 'f32', x.device);
-  const total = N * H * W;
   affineKernel({ random: false, u8: x.dtype === 'u8' }).run({ x, params, y }, {
-    total, H, W, C, fill, key: 0, rotLo: 0, rotHi: 0, hLo: 0, hHi: 0, wLo: 0, wHi: 0,
-  }, grid1d(total, WG));
+    H, W, C, fill, key: 0, rotLo: 0, rotHi: 0, hLo: 0, hHi: 0, wLo: 0, wHi: 0,
+  }, imageGrid(N, H, W));
   params.dispose();
   return y;
 }

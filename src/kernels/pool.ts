@@ -5,7 +5,7 @@
 
 import { convAxis, fmtShape, type Padding, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { FLAT_ID, grid1d, kernel, variants } from './kernel.js';
+import { kernel, variants } from './kernel.js';
 import { avgPoolBackwardCpu, avgPoolForwardCpu, maxPoolBackwardCpu, maxPoolForwardCpu } from './pool.cpu.js';
 
 export interface Pool2dOptions {
@@ -46,7 +46,7 @@ export function poolGeometry(shape: Shape, o: Pool2dOptions, op: string): PoolGe
 
 const WG = 64;
 const UNIFORMS = {
-  total: 'u32', H: 'u32', W: 'u32', C: 'u32', OH: 'u32', OW: 'u32', KH: 'u32', KW: 'u32', SH: 'u32', SW: 'u32', PT: 'u32', PL: 'u32',
+  H: 'u32', W: 'u32', C: 'u32', OH: 'u32', OW: 'u32', KH: 'u32', KW: 'u32', SH: 'u32', SW: 'u32', PT: 'u32', PL: 'u32',
 } as const;
 
 interface Lanes {
@@ -68,26 +68,28 @@ const VEC4: Lanes = {
 };
 const NAN4 = 'fn isNan4(v: vec4<f32>) -> vec4<bool> { return (bitcast<vec4<u32>>(v) & vec4<u32>(0x7fffffffu)) > vec4<u32>(0x7f800000u); }';
 
-// Decodes the thread's output position (n, oh, ow, c) and the window origin (h0, w0), which may be negative.
+// Grid (x: ow * C + c, y: oh, z: n), so the position costs one integer division (slow on CPU adapters) instead
+// of three. Decodes the output position, its flat index i, and the window origin (h0, w0), which may be negative.
 const OUT_POS = `
-  let c = i % u.C;
-  var r = i / u.C;
-  let ow = r % u.OW;
-  r = r / u.OW;
-  let oh = r % u.OH;
-  let n = r / u.OH;
+  if (gid.x >= u.OW * u.C) { return; }
+  let c = gid.x % u.C;
+  let ow = gid.x / u.C;
+  let oh = gid.y;
+  let n = gid.z;
+  let i = (n * u.OH + oh) * u.OW * u.C + gid.x;
   let h0 = i32(oh * u.SH) - i32(u.PT);
   let w0 = i32(ow * u.SW) - i32(u.PL);`;
 
-// Decodes the thread's input position and the range of windows [ohLo, ohHi] x [owLo, owHi] that cover it:
-// window oh covers padded rows [oh*SH, oh*SH + KH), so oh >= ceil((hp - KH + 1) / SH) and oh <= hp / SH.
+// Grid (x: w * C + c, y: h, z: n). Decodes the input position, its flat index i, and the range of windows
+// [ohLo, ohHi] x [owLo, owHi] that cover it: window oh covers padded rows [oh*SH, oh*SH + KH), so
+// oh >= ceil((hp - KH + 1) / SH) and oh <= hp / SH.
 const IN_POS = `
-  let c = i % u.C;
-  var r = i / u.C;
-  let wp = i32(r % u.W) + i32(u.PL);
-  r = r / u.W;
-  let hp = i32(r % u.H) + i32(u.PT);
-  let n = r / u.H;
+  if (gid.x >= u.W * u.C) { return; }
+  let c = gid.x % u.C;
+  let wp = i32(gid.x / u.C) + i32(u.PL);
+  let hp = i32(gid.y) + i32(u.PT);
+  let n = gid.z;
+  let i = (n * u.H + gid.y) * u.W * u.C + gid.x;
   let KH = i32(u.KH); let KW = i32(u.KW); let SH = i32(u.SH); let SW = i32(u.SW);
   let ohLo = select(0, (hp - KH + SH) / SH, hp >= KH);
   let ohHi = min(i32(u.OH) - 1, hp / SH);
@@ -112,9 +114,7 @@ const maxForwardKernel = variants((p: { vec4: boolean; withArg: boolean }) => {
     outputs: p.withArg ? { y: p.vec4 ? 'vec4f' : 'f32', argmax: 'i32' } : { y: p.vec4 ? 'vec4f' : 'f32' },
     uniforms: UNIFORMS, workgroup: WG, helpers: p.vec4 ? NAN4 : undefined,
     body: `
-  // Ties keep the first cell in row-major window order (strict >); a NaN wins and the first NaN is kept.
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }${OUT_POS}
+  // Ties keep the first cell in row-major window order (strict >); a NaN wins and the first NaN is kept.${OUT_POS}
   var best = ${L.T}(-posInf());
   var arg = ${L.A}(-1);
   var first = true;
@@ -143,9 +143,7 @@ const maxBackwardKernel = variants((p: { vec4: boolean }) => {
     inputs: { dy: p.vec4 ? 'vec4f' : 'f32', argmax: 'i32' }, outputs: { dx: p.vec4 ? 'vec4f' : 'f32' },
     uniforms: UNIFORMS, workgroup: WG,
     body: `
-  // dx[cell] = sum of dy over the windows whose saved argmax is this cell.
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }${IN_POS}
+  // dx[cell] = sum of dy over the windows whose saved argmax is this cell.${IN_POS}
   var acc = ${L.T}(0.0);
   for (var oh = ohLo; oh <= ohHi; oh++) {
     for (var ow = owLo; ow <= owHi; ow++) {
@@ -165,9 +163,7 @@ const avgForwardKernel = variants((p: { vec4: boolean }) => {
     inputs: { x: p.vec4 ? 'vec4f' : 'f32' }, outputs: { y: p.vec4 ? 'vec4f' : 'f32' },
     uniforms: UNIFORMS, workgroup: WG, helpers: AVG_COUNT,
     body: `
-  // Padded cells are left out of both the sum and the count (Keras/TF 'same' average pooling).
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }${OUT_POS}
+  // Padded cells are left out of both the sum and the count (Keras/TF 'same' average pooling).${OUT_POS}
   var acc = ${T}(0.0);
   for (var h = max(h0, 0); h < min(h0 + i32(u.KH), i32(u.H)); h++) {
     for (var w = max(w0, 0); w < min(w0 + i32(u.KW), i32(u.W)); w++) {
@@ -185,9 +181,7 @@ const avgBackwardKernel = variants((p: { vec4: boolean }) => {
     inputs: { dy: p.vec4 ? 'vec4f' : 'f32' }, outputs: { dx: p.vec4 ? 'vec4f' : 'f32' },
     uniforms: UNIFORMS, workgroup: WG, helpers: AVG_COUNT,
     body: `
-  // Each covering window hands this cell its dy divided by the window's count of real cells.
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }${IN_POS}
+  // Each covering window hands this cell its dy divided by the window's count of real cells.${IN_POS}
   var acc = ${T}(0.0);
   for (var oh = ohLo; oh <= ohHi; oh++) {
     for (var ow = owLo; ow <= owHi; ow++) {
@@ -198,8 +192,11 @@ const avgBackwardKernel = variants((p: { vec4: boolean }) => {
   });
 });
 
-function uniforms(g: PoolGeometry, total: number, groups: number) {
-  return { total, H: g.H, W: g.W, C: groups, OH: g.OH, OW: g.OW, KH: g.KH, KW: g.KW, SH: g.SH, SW: g.SW, PT: g.PT, PL: g.PL };
+/** Workgroups for a (row elements, rows, images) grid. */
+const grid = (rowElems: number, rows: number, images: number): [number, number, number] => [Math.ceil(rowElems / WG), rows, images];
+
+function uniforms(g: PoolGeometry, groups: number) {
+  return { H: g.H, W: g.W, C: groups, OH: g.OH, OW: g.OW, KH: g.KH, KW: g.KW, SH: g.SH, SW: g.SW, PT: g.PT, PL: g.PL };
 }
 
 /** Max pooling; with `withArgmax` also the window-local index (kh * KW + kw, i32) of each output's maximum. */
@@ -211,9 +208,9 @@ export function maxPool2dForward(x: Tensor, o: Pool2dOptions, withArgmax: boolea
   if (x.device === 'cpu') {
     maxPoolForwardCpu(x.storage.data, y.storage.data, argmax?.storage.data ?? null, g);
   } else {
-    const vec4 = g.C % 4 === 0, groups = vec4 ? g.C / 4 : g.C, total = g.N * g.OH * g.OW * groups;
+    const vec4 = g.C % 4 === 0, groups = vec4 ? g.C / 4 : g.C;
     const k = maxForwardKernel({ vec4, withArg: withArgmax });
-    k.run((argmax ? { x, y, argmax } : { x, y }) as never, uniforms(g, total, groups), grid1d(total, WG));
+    k.run((argmax ? { x, y, argmax } : { x, y }) as never, uniforms(g, groups), grid(g.OW * groups, g.OH, g.N));
   }
   return { y, argmax };
 }
@@ -225,8 +222,8 @@ export function maxPool2dBackward(dy: Tensor, argmax: Tensor, xShape: Shape, o: 
   if (dy.device === 'cpu') {
     maxPoolBackwardCpu(dy.storage.data, argmax.storage.data, dx.storage.data, g);
   } else {
-    const vec4 = g.C % 4 === 0, groups = vec4 ? g.C / 4 : g.C, total = g.N * g.H * g.W * groups;
-    maxBackwardKernel({ vec4 }).run({ dy, argmax, dx }, uniforms(g, total, groups), grid1d(total, WG));
+    const vec4 = g.C % 4 === 0, groups = vec4 ? g.C / 4 : g.C;
+    maxBackwardKernel({ vec4 }).run({ dy, argmax, dx }, uniforms(g, groups), grid(g.W * groups, g.H, g.N));
   }
   return dx;
 }
@@ -238,8 +235,8 @@ export function avgPool2dForward(x: Tensor, o: Pool2dOptions): Tensor {
   if (x.device === 'cpu') {
     avgPoolForwardCpu(x.storage.data, y.storage.data, g);
   } else {
-    const vec4 = g.C % 4 === 0, groups = vec4 ? g.C / 4 : g.C, total = g.N * g.OH * g.OW * groups;
-    avgForwardKernel({ vec4 }).run({ x, y }, uniforms(g, total, groups), grid1d(total, WG));
+    const vec4 = g.C % 4 === 0, groups = vec4 ? g.C / 4 : g.C;
+    avgForwardKernel({ vec4 }).run({ x, y }, uniforms(g, groups), grid(g.OW * groups, g.OH, g.N));
   }
   return y;
 }
@@ -251,8 +248,8 @@ export function avgPool2dBackward(dy: Tensor, xShape: Shape, o: Pool2dOptions): 
   if (dy.device === 'cpu') {
     avgPoolBackwardCpu(dy.storage.data, dx.storage.data, g);
   } else {
-    const vec4 = g.C % 4 === 0, groups = vec4 ? g.C / 4 : g.C, total = g.N * g.H * g.W * groups;
-    avgBackwardKernel({ vec4 }).run({ dy, dx }, uniforms(g, total, groups), grid1d(total, WG));
+    const vec4 = g.C % 4 === 0, groups = vec4 ? g.C / 4 : g.C;
+    avgBackwardKernel({ vec4 }).run({ dy, dx }, uniforms(g, groups), grid(g.W * groups, g.H, g.N));
   }
   return dx;
 }

@@ -1,12 +1,12 @@
 // Bilinear resizing of NHWC images, TF2 convention (tf.image.resize / Keras Resizing 'bilinear', antialias off):
 // half-pixel centres by default (src = (dst + 0.5) * in/out - 0.5), align-corners false, source coordinates
 // clamped to the edge. Input f32, or packed u8 (raw uploaded images) with the value normalisation
-// y = resized * scale + offset fused in. Forward: one thread per output element. Gradient: one thread per input
-// element gathering from the outputs whose taps hit it (deterministic, no atomics).
+// y = resized * scale + offset fused in. Forward: one thread per output pixel. Gradient: one thread per input
+// pixel gathering from the outputs whose taps hit it (deterministic, no atomics).
 
 import { fmtShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { FLAT_ID, grid1d, kernel, variants } from './kernel.js';
+import { kernel, variants } from './kernel.js';
 
 export interface ResizeOptions {
   /** TF2 / Keras 3 default true; false is TF1's legacy src = dst * in/out. Align-corners is not offered. */
@@ -33,9 +33,8 @@ export function axisTaps(o: number, scale: number, inSize: number, halfPixel: bo
   return { lo: Math.max(f, 0), hi: Math.min(Math.ceil(src), inSize - 1), t: src - f };
 }
 
-const WG = 64;
 const UNIFORMS = {
-  total: 'u32', H: 'u32', W: 'u32', C: 'u32', OH: 'u32', OW: 'u32', scaleH: 'f32', scaleW: 'f32', mul: 'f32', add: 'f32',
+  H: 'u32', W: 'u32', C: 'u32', OH: 'u32', OW: 'u32', scaleH: 'f32', scaleW: 'f32', mul: 'f32', add: 'f32',
 } as const;
 
 // NOTE: the taps are computed from the same f32 expression in the forward and the gradient, so the gradient is
@@ -51,35 +50,35 @@ fn taps(o: u32, scale: f32, inSize: u32) -> Taps {
 const forwardKernel = variants((p: { halfPixel: boolean; u8: boolean }) =>
   kernel({
     name: `resizeBilinear${p.u8 ? '_u8' : ''}${p.halfPixel ? '' : '_legacy'}`,
-    inputs: { x: p.u8 ? 'u8' : 'f32' }, outputs: { y: 'f32' }, uniforms: UNIFORMS, workgroup: WG,
+    inputs: { x: p.u8 ? 'u8' : 'f32' }, outputs: { y: 'f32' }, uniforms: UNIFORMS, workgroup: [8, 8, 1],
     helpers: `${TAPS(p.halfPixel)}
 fn load(i: u32) -> f32 { return ${p.u8 ? 'f32((x[i / 4u] >> ((i % 4u) * 8u)) & 0xffu)' : 'x[i]'}; }`,
     body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
-  let c = i % u.C;
-  var r = i / u.C;
-  let ox = r % u.OW;
-  r = r / u.OW;
-  let oy = r % u.OH;
-  let n = r / u.OH;
+  // One thread per output pixel (grid x, y, image: no integer division); the taps are shared by its channels.
+  let ox = gid.x;
+  let oy = gid.y;
+  let n = gid.z;
+  if (ox >= u.OW || oy >= u.OH) { return; }
+  let i = (n * u.OH + oy) * u.OW + ox;
   let ty = taps(oy, u.scaleH, u.H);
   let tx = taps(ox, u.scaleW, u.W);
   let row0 = (n * u.H + ty.lo) * u.W;
   let row1 = (n * u.H + ty.hi) * u.W;
-  let a = load((row0 + tx.lo) * u.C + c);
-  let b = load((row0 + tx.hi) * u.C + c);
-  let d = load((row1 + tx.lo) * u.C + c);
-  let e = load((row1 + tx.hi) * u.C + c);
-  let top = a + (b - a) * tx.t;
-  let bottom = d + (e - d) * tx.t;
-  y[i] = (top + (bottom - top) * ty.t) * u.mul + u.add;`,
+  for (var c = 0u; c < u.C; c++) {
+    let a = load((row0 + tx.lo) * u.C + c);
+    let b = load((row0 + tx.hi) * u.C + c);
+    let d = load((row1 + tx.lo) * u.C + c);
+    let e = load((row1 + tx.hi) * u.C + c);
+    let top = a + (b - a) * tx.t;
+    let bottom = d + (e - d) * tx.t;
+    y[i * u.C + c] = (top + (bottom - top) * ty.t) * u.mul + u.add;
+  }`,
   }));
 
 const gradKernel = variants((p: { halfPixel: boolean }) =>
   kernel({
     name: `resizeBilinearGrad${p.halfPixel ? '' : '_legacy'}`,
-    inputs: { dy: 'f32' }, outputs: { dx: 'f32' }, uniforms: UNIFORMS, workgroup: WG,
+    inputs: { dy: 'f32' }, outputs: { dx: 'f32' }, uniforms: UNIFORMS, workgroup: [8, 8, 1],
     helpers: `${TAPS(p.halfPixel)}
 // Weight of input row h in output row o's interpolation (both taps may be h at a clamped edge).
 fn weight(tp: Taps, h: u32) -> f32 { return select(0.0, 1.0 - tp.t, tp.lo == h) + select(0.0, tp.t, tp.hi == h); }
@@ -93,28 +92,26 @@ fn last(h: u32, scale: f32, outSize: u32) -> u32 {
   return u32(min(i32(ceil(s)) + 1, i32(outSize) - 1));
 }`,
     body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
-  let c = i % u.C;
-  var r = i / u.C;
-  let w = r % u.W;
-  r = r / u.W;
-  let h = r % u.H;
-  let n = r / u.H;
+  // One thread per input pixel; the tap weights are shared by its channels.
+  let w = gid.x;
+  let h = gid.y;
+  let n = gid.z;
+  if (w >= u.W || h >= u.H) { return; }
+  let i = (n * u.H + h) * u.W + w;
   let oy1 = last(h, u.scaleH, u.OH);
   let ox0 = first(w, u.scaleW);
   let ox1 = last(w, u.scaleW, u.OW);
-  var acc = 0.0;
+  for (var c = 0u; c < u.C; c++) { dx[i * u.C + c] = 0.0; }
   for (var oy = first(h, u.scaleH); oy <= oy1; oy++) {
     let wy = weight(taps(oy, u.scaleH, u.H), h);
     if (wy == 0.0) { continue; }
-    var row = 0.0;
     for (var ox = ox0; ox <= ox1; ox++) {
-      row += weight(taps(ox, u.scaleW, u.W), w) * dy[((n * u.OH + oy) * u.OW + ox) * u.C + c];
+      let wxy = wy * weight(taps(ox, u.scaleW, u.W), w) * u.mul;
+      if (wxy == 0.0) { continue; }
+      let o = ((n * u.OH + oy) * u.OW + ox) * u.C;
+      for (var c = 0u; c < u.C; c++) { dx[i * u.C + c] += wxy * dy[o + c]; }
     }
-    acc += wy * row;
-  }
-  dx[i] = acc * u.mul;`,
+  }`,
   }));
 
 interface Resolved {
@@ -129,8 +126,8 @@ function resolve(xShape: Shape, size: readonly [number, number], o: ResizeOption
   return { N, H: xShape[1]!, W: xShape[2]!, C, OH, OW, halfPixel: o.halfPixelCenters ?? true, mul, add };
 }
 
-const uniformsOf = (g: Resolved, total: number) => ({
-  total, H: g.H, W: g.W, C: g.C, OH: g.OH, OW: g.OW, scaleH: g.H / g.OH, scaleW: g.W / g.OW, mul: g.mul, add: g.add,
+const uniformsOf = (g: Resolved) => ({
+  H: g.H, W: g.W, C: g.C, OH: g.OH, OW: g.OW, scaleH: g.H / g.OH, scaleW: g.W / g.OW, mul: g.mul, add: g.add,
 });
 
 /** Resizes NHWC `x` (f32 or u8) to [outH, outW] bilinearly; returns f32 `resized * scale + offset`. */
@@ -157,7 +154,7 @@ export function resizeBilinearForward(x: Tensor, size: readonly [number, number]
     }
     return y;
   }
-  forwardKernel({ halfPixel: g.halfPixel, u8: x.dtype === 'u8' }).run({ x, y }, uniformsOf(g, y.size), grid1d(y.size, WG));
+  forwardKernel({ halfPixel: g.halfPixel, u8: x.dtype === 'u8' }).run({ x, y }, uniformsOf(g), [Math.ceil(g.OW / 8), Math.ceil(g.OH / 8), g.N]);
   return y;
 }
 
@@ -188,6 +185,6 @@ export function resizeBilinearBackward(dy: Tensor, xShape: Shape, size: readonly
     }
     return dx;
   }
-  gradKernel({ halfPixel: g.halfPixel }).run({ dy, dx }, uniformsOf(g, dx.size), grid1d(dx.size, WG));
+  gradKernel({ halfPixel: g.halfPixel }).run({ dy, dx }, uniformsOf(g), [Math.ceil(g.W / 8), Math.ceil(g.H / 8), g.N]);
   return dx;
 }
