@@ -20,7 +20,7 @@ export type { Pool2dOptions } from '../kernels/pool.js';
 export type { ResizeOptions } from '../kernels/resize.js';
 export type { ZeroPadding } from '../kernels/zeropad.js';
 export { BATCH_NORM_DEFAULTS, updateMovingAverage, affineDraws };
-export type { AffineParams, Factor, RandomAffineOptions } from '../kernels/augment.js';
+export type { AffineDraw, AffineParams, Factor, RandomAffineOptions } from '../kernels/augment.js';
 
 function rank4(op: string, x: Tensor): void {
   if (x.rank !== 4) throw new Error(`${op}: input 'x' must be rank 4 (NHWC) but got ${fmtShape(x.shape)}`);
@@ -64,7 +64,9 @@ export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, o: BatchNormOp
 }
 
 /** batchNorm plus the batch statistics it used ([C] each, not differentiable), for the layer's moving averages. */
-export function batchNormWithStats(x: Tensor, gamma: Tensor, beta: Tensor, o: BatchNormOptions = {}): { y: Tensor; mean: Tensor; variance: Tensor } {
+export function batchNormWithStats(
+  x: Tensor, gamma: Tensor, beta: Tensor, o: BatchNormOptions = {},
+): { y: Tensor; mean: Tensor; variance: Tensor } {
   const { y, aux } = batchNormOp.applyWithAux({ x, gamma, beta }, o);
   return { y, mean: aux.mean!, variance: aux.variance! };
 }
@@ -126,8 +128,12 @@ export const resizeBilinear = (x: Tensor, size: readonly [number, number], o: Re
 
 /** Repeats the single channel three times: [..., 1] -> [..., 3] (tf.image.grayscale_to_rgb); differentiable. */
 export function grayscaleToRgb(x: Tensor): Tensor {
-  if (x.rank < 1 || x.shape[x.rank - 1] !== 1) throw new Error(`grayscaleToRgb: input 'x' must have a last axis of 1 but got ${fmtShape(x.shape)}`);
-  if (x.dtype !== 'f32') throw new Error(`grayscaleToRgb: expects f32 but got ${x.dtype} ${fmtShape(x.shape)}; resizeBilinear converts u8 to f32`);
+  if (x.rank < 1 || x.shape[x.rank - 1] !== 1) {
+    throw new Error(`grayscaleToRgb: input 'x' must have a last axis of 1 but got ${fmtShape(x.shape)}`);
+  }
+  if (x.dtype !== 'f32') {
+    throw new Error(`grayscaleToRgb: expects f32 but got ${x.dtype} ${fmtShape(x.shape)}; resizeBilinear converts u8 to f32`);
+  }
   return broadcastToOp.apply({ x }, { shape: [...x.shape.slice(0, -1), 3] });
 }
 

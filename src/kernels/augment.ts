@@ -43,12 +43,21 @@ export interface AffineParams {
 export function factorRange(f: Factor | undefined, name: string): [number, number] {
   if (f === undefined) return [0, 0];
   const r: [number, number] = typeof f === 'number' ? [-Math.abs(f), Math.abs(f)] : [f[0], f[1]];
-  if (!r.every(Number.isFinite) || r[0] > r[1]) throw new Error(`randomAffine: ${name} must be a number or [lower, upper] but got ${JSON.stringify(f)}`);
+  if (!r.every(Number.isFinite) || r[0] > r[1]) {
+    throw new Error(`randomAffine: ${name} must be a number or [lower, upper] but got ${JSON.stringify(f)}`);
+  }
   return r;
 }
 
-/** The draws randomAffine makes for image n (the CPU side of the kernel's RNG; also for tests). */
-export function affineDraws(n: number, H: number, W: number, o: RandomAffineOptions): { angle: number; heightShift: number; widthShift: number } {
+/** One image's transform: angle in radians (counter-clockwise), shifts in pixels (down, right). */
+export interface AffineDraw {
+  angle: number;
+  heightShift: number;
+  widthShift: number;
+}
+
+/** The draws randomAffine makes for image n of an H x W batch (the host side of the kernel's RNG). */
+export function affineDraws(n: number, H: number, W: number, o: RandomAffineOptions): AffineDraw {
   const key = rngKey(o.seed);
   const [r0, r1] = factorRange(o.rotationFactor, 'rotationFactor');
   const [h0, h1] = factorRange(o.heightFactor, 'heightFactor');
@@ -121,9 +130,7 @@ const affineKernel = variants((p: { random: boolean; u8: boolean }) =>
   }`,
   }));
 
-type Draw = { angle: number; heightShift: number; widthShift: number };
-
-function affineCpu(x: Tensor, y: Tensor, draw: (n: number) => Draw, fill: number): void {
+function affineCpu(x: Tensor, y: Tensor, draw: (n: number) => AffineDraw, fill: number): void {
   const [N, H, W, C] = x.shape as [number, number, number, number];
   const xs = x.storage.data, ys = y.storage.data;
   const tap = (n: number, yi: number, xi: number, c: number): number =>
@@ -183,7 +190,9 @@ export function affineTransformForward(x: Tensor, p: AffineParams): Tensor {
   checkImages('affineTransform', x.shape, x.dtype);
   const [N, H, W, C] = x.shape as [number, number, number, number];
   for (const [name, v] of Object.entries({ angles: p.angles, heightShifts: p.heightShifts, widthShifts: p.widthShifts })) {
-    if (v.length !== N || !v.every(Number.isFinite)) throw new Error(`affineTransform: '${name}' must hold ${N} finite numbers (one per image of ${fmtShape(x.shape)})`);
+    if (v.length !== N || !v.every(Number.isFinite)) {
+      throw new Error(`affineTransform: '${name}' must hold ${N} finite numbers (one per image of ${fmtShape(x.shape)})`);
+    }
   }
   const fill = p.fillValue ?? 0;
   if (!Number.isFinite(fill)) throw new Error(`affineTransform: fillValue must be finite but got ${fill}`);

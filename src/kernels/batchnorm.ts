@@ -29,7 +29,9 @@ export function channelRows(shape: Shape, op: string): { M: number; C: number } 
 /** Checks that each named per-channel tensor has shape [C]. */
 export function checkChannelVectors(op: string, C: number, xShape: Shape, vectors: Record<string, Shape>): void {
   for (const [name, s] of Object.entries(vectors)) {
-    if (!sameShape(s, [C])) throw new Error(`${op}: '${name}' must have shape [${C}] for input 'x' ${fmtShape(xShape)} but got ${fmtShape(s)}`);
+    if (!sameShape(s, [C])) {
+      throw new Error(`${op}: '${name}' must have shape [${C}] for input 'x' ${fmtShape(xShape)} but got ${fmtShape(s)}`);
+    }
   }
 }
 
@@ -269,7 +271,8 @@ export function batchNormGradInput(
   const vec4 = C % 4 === 0, groups = vec4 ? C / 4 : C, total = x.size / (vec4 ? 4 : 1);
   const u = { total, C: groups, eps, invM: 1 / M };
   if (sums) {
-    gradInputKernel({ vec4, training: true }).run({ x, dy, mean, variance, gamma, dbeta: sums.dbeta, dgamma: sums.dgamma, dx }, u, grid1d(total, WG));
+    const { dbeta, dgamma } = sums;
+    gradInputKernel({ vec4, training: true }).run({ x, dy, mean, variance, gamma, dbeta, dgamma, dx }, u, grid1d(total, WG));
   } else {
     gradInputKernel({ vec4, training: false }).run({ dy, variance, gamma, dx } as never, u, grid1d(total, WG));
   }
@@ -297,7 +300,9 @@ export function updateMovingAverage(moving: Tensor, value: Tensor, momentum: num
     throw new Error(`updateMovingAverage: 'value' ${fmtShape(value.shape)} does not match 'moving' ${fmtShape(moving.shape)}`);
   }
   if (moving.dtype !== 'f32' || value.dtype !== 'f32') throw new Error('updateMovingAverage: expects f32 tensors');
-  if (moving.device !== value.device) throw new Error(`updateMovingAverage: tensors live on different devices (${moving.device} and ${value.device})`);
+  if (moving.device !== value.device) {
+    throw new Error(`updateMovingAverage: tensors live on different devices (${moving.device} and ${value.device})`);
+  }
   if (!(momentum >= 0 && momentum <= 1)) throw new Error(`updateMovingAverage: momentum must be in [0, 1] but got ${momentum}`);
   if (moving.device === 'cpu') movingAverageCpu(moving.storage.data, value.storage.data, momentum);
   else movingAverageKernel.run({ value, moving }, { total: moving.size, momentum }, grid1d(moving.size, WG));

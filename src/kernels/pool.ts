@@ -25,7 +25,9 @@ export interface PoolGeometry {
 
 function pair(v: number | readonly [number, number], what: string, op: string): [number, number] {
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (!p.every((d) => Number.isInteger(d) && d >= 1)) throw new Error(`${op}: ${what} must be positive integers but got ${JSON.stringify(v)}`);
+  if (!p.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new Error(`${op}: ${what} must be positive integers but got ${JSON.stringify(v)}`);
+  }
   return p;
 }
 
@@ -35,11 +37,15 @@ export function poolGeometry(shape: Shape, o: Pool2dOptions, op: string): PoolGe
   const [KH, KW] = pair(o.poolSize, 'poolSize', op);
   const [SH, SW] = pair(o.strides ?? o.poolSize, 'strides', op);
   const padding = o.padding ?? 'valid';
-  if (padding !== 'valid' && padding !== 'same') throw new Error(`${op}: padding must be 'valid' or 'same' but got '${String(padding)}'`);
+  if (padding !== 'valid' && padding !== 'same') {
+    throw new Error(`${op}: padding must be 'valid' or 'same' but got '${String(padding)}'`);
+  }
   const [N, H, W, C] = shape as [number, number, number, number];
   const ah = convAxis(H, KH, SH, padding), aw = convAxis(W, KW, SW, padding);
   if (ah.out <= 0 || aw.out <= 0) {
-    throw new Error(`${op}: pool [${KH}, ${KW}] does not fit input ${fmtShape(shape)} with padding '${padding}' (output would be empty)`);
+    throw new Error(
+      `${op}: pool [${KH}, ${KW}] does not fit input ${fmtShape(shape)} with padding '${padding}' (output would be empty)`,
+    );
   }
   return { N, H, W, C, OH: ah.out, OW: aw.out, KH, KW, SH, SW, PT: ah.padBefore, PL: aw.padBefore };
 }
@@ -64,9 +70,11 @@ const SCALAR: Lanes = {
 const VEC4: Lanes = {
   T: 'vec4<f32>', A: 'vec4<i32>', B: 'vec4<bool>', nan: 'isNan4',
   loadArg: (o) => `vec4<i32>(argmax[4u * ${o}], argmax[4u * ${o} + 1u], argmax[4u * ${o} + 2u], argmax[4u * ${o} + 3u])`,
-  storeArg: (i, v) => `argmax[4u * ${i}] = ${v}.x; argmax[4u * ${i} + 1u] = ${v}.y; argmax[4u * ${i} + 2u] = ${v}.z; argmax[4u * ${i} + 3u] = ${v}.w;`,
+  storeArg: (i, v) => ['x', 'y', 'z', 'w'].map((lane, k) => `argmax[4u * ${i} + ${k}u] = ${v}.${lane};`).join(' '),
 };
-const NAN4 = 'fn isNan4(v: vec4<f32>) -> vec4<bool> { return (bitcast<vec4<u32>>(v) & vec4<u32>(0x7fffffffu)) > vec4<u32>(0x7f800000u); }';
+const NAN4 = `fn isNan4(v: vec4<f32>) -> vec4<bool> {
+  return (bitcast<vec4<u32>>(v) & vec4<u32>(0x7fffffffu)) > vec4<u32>(0x7f800000u);
+}`;
 
 // Grid (x: ow * C + c, y: oh, z: n), so the position costs one integer division (slow on CPU adapters) instead
 // of three. Decodes the output position, its flat index i, and the window origin (h0, w0), which may be negative.

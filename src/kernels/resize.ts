@@ -122,7 +122,9 @@ interface Resolved {
 function resolve(xShape: Shape, size: readonly [number, number], o: ResizeOptions): Resolved {
   const [N, OH, OW, C] = resizeShape(xShape, size) as [number, number, number, number];
   const mul = o.scale ?? 1, add = o.offset ?? 0;
-  if (!Number.isFinite(mul) || !Number.isFinite(add)) throw new Error(`resizeBilinear: scale and offset must be finite but got ${mul}, ${add}`);
+  if (!Number.isFinite(mul) || !Number.isFinite(add)) {
+    throw new Error(`resizeBilinear: scale and offset must be finite but got ${mul}, ${add}`);
+  }
   return { N, H: xShape[1]!, W: xShape[2]!, C, OH, OW, halfPixel: o.halfPixelCenters ?? true, mul, add };
 }
 
@@ -154,7 +156,8 @@ export function resizeBilinearForward(x: Tensor, size: readonly [number, number]
     }
     return y;
   }
-  forwardKernel({ halfPixel: g.halfPixel, u8: x.dtype === 'u8' }).run({ x, y }, uniformsOf(g), [Math.ceil(g.OW / 8), Math.ceil(g.OH / 8), g.N]);
+  const groups: [number, number, number] = [Math.ceil(g.OW / 8), Math.ceil(g.OH / 8), g.N];
+  forwardKernel({ halfPixel: g.halfPixel, u8: x.dtype === 'u8' }).run({ x, y }, uniformsOf(g), groups);
   return y;
 }
 

@@ -17,7 +17,9 @@ function parsePads(p: ZeroPadding): Pads | null {
   if (!Array.isArray(p) || p.length !== 2) return null;
   const [a, b] = p as readonly unknown[];
   if (typeof a === 'number' && typeof b === 'number') return { top: a, bottom: a, left: b, right: b };
-  if (Array.isArray(a) && Array.isArray(b) && a.length === 2 && b.length === 2) return { top: a[0], bottom: a[1], left: b[0], right: b[1] };
+  if (Array.isArray(a) && Array.isArray(b) && a.length === 2 && b.length === 2) {
+    return { top: a[0], bottom: a[1], left: b[0], right: b[1] };
+  }
   return null;
 }
 
@@ -96,7 +98,8 @@ function run(src: Tensor, outShape: Shape, small: Shape, pads: Pads, grad: boole
   }
   const vec4 = C % 4 === 0, groups = vec4 ? C / 4 : C;
   const total = (grad ? N * H * W : N * OH * OW) * groups;
-  padKernel({ vec4, grad }).run({ x: src, y: out }, { total, H, W, OH, OW, C: groups, top: pads.top, left: pads.left }, grid1d(total, WG));
+  const u = { total, H, W, OH, OW, C: groups, top: pads.top, left: pads.left };
+  padKernel({ vec4, grad }).run({ x: src, y: out }, u, grid1d(total, WG));
   return out;
 }
 

@@ -1,7 +1,9 @@
 // Augmentation ops (forward only, not differentiable): the seeded random affine warp of Keras RandomRotation +
 // RandomTranslation, and the same warp with explicit per-image parameters. Output is f32 for f32 or u8 input.
 
-import { affineTransformForward, checkImages, checkRandomAffine, randomAffineForward, type AffineParams, type RandomAffineOptions } from '../../kernels/augment.js';
+import {
+  affineTransformForward, checkImages, checkRandomAffine, randomAffineForward, type AffineParams, type RandomAffineOptions,
+} from '../../kernels/augment.js';
 import { defineOp } from '../op.js';
 
 export const randomAffineOp = defineOp<'x', RandomAffineOptions>({

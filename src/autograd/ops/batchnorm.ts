@@ -74,7 +74,8 @@ export const batchNormOp = defineOp<'x' | 'gamma' | 'beta', BatchNormAttrs>({
 /** Inference mode: normalises with the given (moving) statistics; its gradient is the plain affine one. */
 export const batchNormInferenceOp = defineOp<'x' | 'gamma' | 'beta' | 'movingMean' | 'movingVariance', BatchNormAttrs>({
   name: 'batchNormInference', inputs: ['x', 'gamma', 'beta', 'movingMean', 'movingVariance'],
-  shape: ({ x, gamma, beta, movingMean, movingVariance }, a) => bnMeta('batchNormInference', x, { gamma, beta, movingMean, movingVariance }, a),
+  shape: ({ x, gamma, beta, movingMean, movingVariance }, a) =>
+    bnMeta('batchNormInference', x, { gamma, beta, movingMean, movingVariance }, a),
   forward: ({ x, gamma, beta, movingMean, movingVariance }, a) =>
     batchNormApply(x, movingMean, movingVariance, gamma, beta, epsilonOf('batchNormInference', a)),
   save: ['x', 'gamma', 'movingMean', 'movingVariance'],

@@ -1,7 +1,9 @@
 // Pooling ops over NHWC. Max pooling saves the forward's argmax (only when x needs a gradient) and routes dy to
 // it; ties go to the first cell of the window in row-major order. Average pooling needs nothing saved.
 
-import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward, poolGeometry, type Pool2dOptions } from '../../kernels/pool.js';
+import {
+  avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward, poolGeometry, type Pool2dOptions,
+} from '../../kernels/pool.js';
 import { defineOp, type Meta } from '../op.js';
 
 function poolMeta(op: string, x: Meta, o: Pool2dOptions): Meta {
