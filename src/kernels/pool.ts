@@ -58,7 +58,7 @@ const UNIFORMS = {
 interface Lanes {
   /** Value type, index type, bool type, and the NaN test for one thread's channel group. */
   T: string; A: string; B: string; nan: string;
-  /** Loads the i32 argmax group of output group `o`; writes `v` to group `i`. */
+  /** Loads the argmax group of output group `o`; writes `v` to group `i`. */
   loadArg: (o: string) => string;
   storeArg: (i: string, v: string) => string;
 }
@@ -67,11 +67,16 @@ const SCALAR: Lanes = {
   T: 'f32', A: 'i32', B: 'bool', nan: 'isNan',
   loadArg: (o) => `argmax[${o}]`, storeArg: (i, v) => `argmax[${i}] = ${v};`,
 };
+// The vec4 path packs the four window-local indices into one u32, a byte each (so it needs KH * KW <= 255); the
+// "no cell" index -1 becomes 255, which no window position matches. A quarter of the argmax traffic.
 const VEC4: Lanes = {
   T: 'vec4<f32>', A: 'vec4<i32>', B: 'vec4<bool>', nan: 'isNan4',
-  loadArg: (o) => `vec4<i32>(argmax[4u * ${o}], argmax[4u * ${o} + 1u], argmax[4u * ${o} + 2u], argmax[4u * ${o} + 3u])`,
-  storeArg: (i, v) => ['x', 'y', 'z', 'w'].map((lane, k) => `argmax[4u * ${i} + ${k}u] = ${v}.${lane};`).join(' '),
+  loadArg: (o) => `vec4<i32>((vec4<u32>(argmax[${o}]) >> vec4<u32>(0u, 8u, 16u, 24u)) & vec4<u32>(0xffu))`,
+  storeArg: (i, v) => `let packed = bitcast<vec4<u32>>(${v}) & vec4<u32>(0xffu);
+  argmax[${i}] = packed.x | (packed.y << 8u) | (packed.z << 16u) | (packed.w << 24u);`,
 };
+/** Largest window the vec4 path's byte-packed argmax can index. */
+const VEC4_MAX_WINDOW = 255;
 const NAN4 = `fn isNan4(v: vec4<f32>) -> vec4<bool> {
   return (bitcast<vec4<u32>>(v) & vec4<u32>(0x7fffffffu)) > vec4<u32>(0x7f800000u);
 }`;
@@ -119,7 +124,7 @@ const maxForwardKernel = variants((p: { vec4: boolean; withArg: boolean }) => {
   return kernel({
     name: `maxPool2d${p.vec4 ? '_vec4' : ''}${p.withArg ? '_arg' : ''}`,
     inputs: { x: p.vec4 ? 'vec4f' : 'f32' },
-    outputs: p.withArg ? { y: p.vec4 ? 'vec4f' : 'f32', argmax: 'i32' } : { y: p.vec4 ? 'vec4f' : 'f32' },
+    outputs: p.withArg ? { y: p.vec4 ? 'vec4f' : 'f32', argmax: p.vec4 ? 'u32' : 'i32' } : { y: p.vec4 ? 'vec4f' : 'f32' },
     uniforms: UNIFORMS, workgroup: WG, helpers: p.vec4 ? NAN4 : undefined,
     body: `
   // Ties keep the first cell in row-major window order (strict >); a NaN wins and the first NaN is kept.${OUT_POS}
@@ -148,7 +153,7 @@ const maxBackwardKernel = variants((p: { vec4: boolean }) => {
   const L = p.vec4 ? VEC4 : SCALAR;
   return kernel({
     name: `maxPool2dGrad${p.vec4 ? '_vec4' : ''}`,
-    inputs: { dy: p.vec4 ? 'vec4f' : 'f32', argmax: 'i32' }, outputs: { dx: p.vec4 ? 'vec4f' : 'f32' },
+    inputs: { dy: p.vec4 ? 'vec4f' : 'f32', argmax: p.vec4 ? 'u32' : 'i32' }, outputs: { dx: p.vec4 ? 'vec4f' : 'f32' },
     uniforms: UNIFORMS, workgroup: WG,
     body: `
   // dx[cell] = sum of dy over the windows whose saved argmax is this cell.${IN_POS}
@@ -207,16 +212,23 @@ function uniforms(g: PoolGeometry, groups: number) {
   return { H: g.H, W: g.W, C: groups, OH: g.OH, OW: g.OW, KH: g.KH, KW: g.KW, SH: g.SH, SW: g.SW, PT: g.PT, PL: g.PL };
 }
 
-/** Max pooling; with `withArgmax` also the window-local index (kh * KW + kw, i32) of each output's maximum. */
+/** Whether a call takes the four-channel path (C % 4 == 0, and windows small enough for the packed argmax). */
+const useVec4 = (g: PoolGeometry): boolean => g.C % 4 === 0 && g.KH * g.KW <= VEC4_MAX_WINDOW;
+
+/**
+ * Max pooling; with `withArgmax` also the window-local index (kh * KW + kw) of each output's maximum, for
+ * maxPool2dBackward on the same device. NOTE: its layout is private to the device: one i32 per output on the CPU
+ * and for the scalar GPU path, four bytes packed per channel group on the vec4 GPU path.
+ */
 export function maxPool2dForward(x: Tensor, o: Pool2dOptions, withArgmax: boolean): { y: Tensor; argmax: Tensor | null } {
   const g = poolGeometry(x.shape, o, 'maxPool2d');
   const outShape = [g.N, g.OH, g.OW, g.C];
   const y = Tensor.empty(outShape, 'f32', x.device);
-  const argmax = withArgmax ? Tensor.empty(outShape, 'i32', x.device) : null;
+  const vec4 = x.device === 'webgpu' && useVec4(g), groups = vec4 ? g.C / 4 : g.C;
+  const argmax = withArgmax ? Tensor.empty([g.N, g.OH, g.OW, groups], 'i32', x.device) : null;
   if (x.device === 'cpu') {
     maxPoolForwardCpu(x.storage.data, y.storage.data, argmax?.storage.data ?? null, g);
   } else {
-    const vec4 = g.C % 4 === 0, groups = vec4 ? g.C / 4 : g.C;
     const k = maxForwardKernel({ vec4, withArg: withArgmax });
     k.run((argmax ? { x, y, argmax } : { x, y }) as never, uniforms(g, groups), grid(g.OW * groups, g.OH, g.N));
   }
@@ -230,7 +242,7 @@ export function maxPool2dBackward(dy: Tensor, argmax: Tensor, xShape: Shape, o: 
   if (dy.device === 'cpu') {
     maxPoolBackwardCpu(dy.storage.data, argmax.storage.data, dx.storage.data, g);
   } else {
-    const vec4 = g.C % 4 === 0, groups = vec4 ? g.C / 4 : g.C;
+    const vec4 = useVec4(g), groups = vec4 ? g.C / 4 : g.C;
     maxBackwardKernel({ vec4 }).run({ dy, argmax, dx }, uniforms(g, groups), grid(g.W * groups, g.H, g.N));
   }
   return dx;

@@ -19,6 +19,7 @@ const GEOMETRIES: Array<{ shape: number[]; o: nn.Pool2dOptions }> = [
   { shape: [2, 5, 13, 4], o: { poolSize: [2, 3], strides: [1, 2], padding: 'same' } },
   { shape: [1, 4, 4, 12], o: { poolSize: 5, strides: 1, padding: 'same' } },
   { shape: [1, 3, 3, 2], o: { poolSize: 3, strides: 3, padding: 'same' } },
+  { shape: [1, 17, 16, 4], o: { poolSize: 16, strides: 1 } }, // window > 255 cells: scalar path despite C % 4 == 0
   { shape: [16, 28, 28, 32], o: { poolSize: 2 } },
 ];
 
