@@ -4,11 +4,13 @@ import * as dispatch from './dispatch.js';
 import * as softmax from './softmax.js';
 import { jsonOutput } from './harness.js';
 import * as optimizers from './optimizers.js';
+import * as vision from './vision.js';
 
 const suites: Array<{ name: string; run: () => Promise<void> }> = [
   { name: 'dispatch', run: dispatch.run },
   { name: 'optimizers', run: optimizers.run },
   { name: 'softmax', run: softmax.run },
+  { name: 'vision', run: vision.run },
 ];
 
 async function main(): Promise<void> {

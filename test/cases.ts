@@ -186,4 +186,57 @@ export const gradCases: Cases = {
       call: (t, p) => nn.categoricalCrossentropy(t, p!),
     },
   ],
+  // vision (pooling, batch norm, dropout, padding, resizing)
+  maxPool2d: [
+    { label: 'maxPool2d 3x3 s1 same [2,5,5,3]', inputs: [{ shape: [2, 5, 5, 3] }], call: (x) => nn.maxPool2d(x, { poolSize: 3, strides: 1, padding: 'same' }) },
+    { label: 'maxPool2d 2x2 s2 valid [1,5,7,3]', inputs: [{ shape: [1, 5, 7, 3] }], call: (x) => nn.maxPool2d(x, { poolSize: 2 }) },
+    { label: 'maxPool2d 3x3 s2 same [1,7,5,4] (vec4)', inputs: [{ shape: [1, 7, 5, 4] }], call: (x) => nn.maxPool2d(x, { poolSize: 3, strides: 2, padding: 'same' }) },
+    { label: 'maxPool2d [2,3] s[1,2] valid [2,4,5,2]', inputs: [{ shape: [2, 4, 5, 2] }], call: (x) => nn.maxPool2d(x, { poolSize: [2, 3], strides: [1, 2] }) },
+  ],
+  avgPool2d: [
+    { label: 'avgPool2d 3x3 s1 same [1,5,5,3]', inputs: [{ shape: [1, 5, 5, 3] }], call: (x) => nn.avgPool2d(x, { poolSize: 3, strides: 1, padding: 'same' }) },
+    { label: 'avgPool2d 2x2 s2 same [1,5,7,4] (vec4)', inputs: [{ shape: [1, 5, 7, 4] }], call: (x) => nn.avgPool2d(x, { poolSize: 2, padding: 'same' }) },
+    { label: 'avgPool2d 3x3 s2 valid [2,7,7,1]', inputs: [{ shape: [2, 7, 7, 1] }], call: (x) => nn.avgPool2d(x, { poolSize: 3, strides: 2 }) },
+  ],
+  batchNorm: [
+    {
+      label: 'batchNorm [6,5] (dense)', inputs: [{ shape: [6, 5] }, { shape: [5], range: [0.5, 2] }, { shape: [5] }],
+      call: (x, g, b) => nn.batchNorm(x, g, b),
+    },
+    {
+      label: 'batchNorm [2,3,3,4] (vec4, eps 1e-2)', inputs: [{ shape: [2, 3, 3, 4], range: [1, 4] }, { shape: [4], range: [0.5, 2] }, { shape: [4] }],
+      call: (x, g, b) => nn.batchNorm(x, g, b, { epsilon: 1e-2 }),
+    },
+    {
+      label: 'batchNorm [3,2,5,3] x only', inputs: [{ shape: [3, 2, 5, 3] }, { shape: [3], range: [0.5, 2], constant: true }, { shape: [3], constant: true }],
+      call: (x, g, b) => nn.batchNorm(x, g, b),
+    },
+  ],
+  batchNormInference: [
+    {
+      label: 'batchNormInference [2,3,3,3] all inputs',
+      inputs: [{ shape: [2, 3, 3, 3] }, { shape: [3], range: [0.5, 2] }, { shape: [3] }, { shape: [3] }, { shape: [3], range: [0.5, 2] }],
+      call: (x, g, b, m, v) => nn.batchNormInference(x, g, b, m, v),
+    },
+    {
+      label: 'batchNormInference [5,8] frozen statistics',
+      inputs: [{ shape: [5, 8] }, { shape: [8], range: [0.5, 2] }, { shape: [8] }, { shape: [8], constant: true }, { shape: [8], range: [0.5, 2], constant: true }],
+      call: (x, g, b, m, v) => nn.batchNormInference(x, g, b, m, v),
+    },
+  ],
+  dropout: [
+    { label: 'dropout 0.3 seed 5 [4,7]', inputs: [{ shape: [4, 7] }], call: (x) => nn.dropout(x, 0.3, 5) },
+    { label: 'dropout 0.5 seed 11 [2,3,3,4] (vec4)', inputs: [{ shape: [2, 3, 3, 4] }], call: (x) => nn.dropout(x, 0.5, 11) },
+  ],
+  zeroPad2d: [
+    { label: 'zeroPad2d 1 [1,3,4,3]', inputs: [{ shape: [1, 3, 4, 3] }], call: (x) => nn.zeroPad2d(x, 1) },
+    { label: 'zeroPad2d [[0,2],[1,0]] [2,3,3,4] (vec4)', inputs: [{ shape: [2, 3, 3, 4] }], call: (x) => nn.zeroPad2d(x, [[0, 2], [1, 0]]) },
+  ],
+  resizeBilinear: [
+    { label: 'resize up [1,3,4,2] -> [7,5]', inputs: [{ shape: [1, 3, 4, 2] }], call: (x) => nn.resizeBilinear(x, [7, 5]) },
+    { label: 'resize down [2,7,6,3] -> [3,4]', inputs: [{ shape: [2, 7, 6, 3] }], call: (x) => nn.resizeBilinear(x, [3, 4]) },
+    { label: 'resize legacy, scaled [1,5,3,1] -> [2,7]', inputs: [{ shape: [1, 5, 3, 1] }], call: (x) => nn.resizeBilinear(x, [2, 7], { halfPixelCenters: false, scale: 0.5, offset: 1 }) },
+  ],
+  randomAffine: 'not differentiable',
+  affineTransform: 'not differentiable',
 };

@@ -153,3 +153,4 @@ export const rand = (shape: Shape, { seed, device }: RandomOptions, lo = 0, hi =
 /** Standard-normal samples (times std, plus mean) from the counter-based RNG. */
 export const randn = (shape: Shape, { seed, device }: RandomOptions, mean = 0, std = 1): Tensor =>
   randomNormal(shape, seed, mean, std, device ?? getDefaultDevice());
+export * from './api-vision.js';

@@ -3,6 +3,11 @@
 
 import type { AnyOp } from '../op.js';
 import { binaryOpTable, scalarOp, unaryOpTable } from './elementwise.js';
+import { affineTransformOp, randomAffineOp } from './augment.js';
+import { batchNormInferenceOp, batchNormOp } from './batchnorm.js';
+import { dropoutOp } from './dropout.js';
+import { resizeBilinearOp, zeroPad2dOp } from './image.js';
+import { avgPool2dOp, maxPool2dOp } from './pool.js';
 import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp } from './reduce.js';
 import { concatOp, gatherOp, oneHotOp, padOp, sliceOp, transposeOp, whereOp } from './layout.js';
 import { broadcastToOp, expandDimsOp, reshapeOp, squeezeOp } from './shape.js';
@@ -34,6 +39,16 @@ export const registry = {
   logSoftmax: logSoftmaxOpDef,
   sparseCategoricalCrossentropy: sparseCategoricalCrossentropyOp,
   categoricalCrossentropy: categoricalCrossentropyOp,
+  // vision
+  maxPool2d: maxPool2dOp,
+  avgPool2d: avgPool2dOp,
+  batchNorm: batchNormOp,
+  batchNormInference: batchNormInferenceOp,
+  dropout: dropoutOp,
+  zeroPad2d: zeroPad2dOp,
+  resizeBilinear: resizeBilinearOp,
+  randomAffine: randomAffineOp,
+  affineTransform: affineTransformOp,
 } satisfies Record<string, AnyOp>;
 
 export type OpName = keyof typeof registry;
