@@ -20,7 +20,7 @@ export type { Pool2dOptions } from '../kernels/pool.js';
 export type { ResizeOptions } from '../kernels/resize.js';
 export type { ZeroPadding } from '../kernels/zeropad.js';
 export { BATCH_NORM_DEFAULTS, updateMovingAverage, affineDraws };
-export type { AffineDraw, AffineParams, Factor, RandomAffineOptions } from '../kernels/augment.js';
+export type { AffineDraw, AffineParams, Factor, FillMode, RandomAffineOptions } from '../kernels/augment.js';
 
 function rank4(op: string, x: Tensor): void {
   if (x.rank !== 4) throw new Error(`${op}: input 'x' must be rank 4 (NHWC) but got ${fmtShape(x.shape)}`);

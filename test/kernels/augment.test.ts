@@ -99,6 +99,35 @@ describe('augmentation semantics', () => {
     }
   });
 
+  it('Keras/TF fill modes: reflect (the layers\' default), wrap, nearest, and constant outside the border', async () => {
+    // One row [1, 2, 3, 4] shifted right: out[x] = in[x - shift], the point mapped back inside by the mode.
+    const cases: Array<[nn.FillMode, number, number[]]> = [
+      ['reflect', 1, [1, 1, 2, 3]], ['reflect', 2, [2, 1, 1, 2]],
+      ['wrap', 1, [4, 1, 2, 3]], ['nearest', 2, [1, 1, 1, 2]],
+      // TF's constant mode: a sample point outside [0, W - 1] is fill_value outright, not blended with the edge.
+      ['constant', 0.5, [9, 1.5, 2.5, 3.5]],
+    ];
+    for (const device of ['webgpu', 'cpu'] as const) {
+      for (const [fillMode, shift, want] of cases) {
+        const x = nn.tensor([1, 2, 3, 4], [1, 1, 4, 1], 'f32', device);
+        const y = nn.affineTransform(x, { angles: [0], heightShifts: [0], widthShifts: [shift], fillMode, fillValue: 9 });
+        expectClose(await y.toArray(), want, 1e-5, 0, `${device} ${fillMode} shift ${shift}`);
+        x.dispose(); y.dispose();
+      }
+    }
+  });
+
+  it('every fill mode agrees with the CPU twin on random rotations and shifts', async () => {
+    for (const fillMode of ['reflect', 'wrap', 'nearest', 'constant'] as const) {
+      const data = Float32Array.from({ length: 2 * 11 * 9 * 2 }, (_, i) => Math.sin(i * 0.7));
+      const o = { rotationFactor: 0.3, heightFactor: 0.4, widthFactor: 0.4, fillMode, fillValue: -2, seed: 5 };
+      const xg = nn.tensor(data, [2, 11, 9, 2]), xc = nn.tensor(data, [2, 11, 9, 2], 'f32', 'cpu');
+      const g = nn.randomAffine(xg, o), c = nn.randomAffine(xc, o);
+      expectClose(await g.toArray(), await c.toArray(), 2e-4, 1e-3, fillMode);
+      for (const t of [xg, xc, g, c]) t.dispose();
+    }
+  });
+
   it('bad inputs name the op and the shapes', async () => {
     const x3 = nn.zeros([2, 3, 3]), x4 = nn.zeros([2, 3, 3, 1]), i = nn.zeros([1, 2, 2, 1], { dtype: 'i32' });
     expect(() => nn.randomAffine(x3, { seed: 1 })).toThrow(/randomAffine: input 'x' must be rank 4 \(NHWC\) but got \[2, 3, 3\]/);
