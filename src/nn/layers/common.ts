@@ -7,23 +7,33 @@ import { nextSeed } from '../../kernels/random.js';
 import type { Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { getInitializer, type Initializer } from '../initializers.js';
+import { rememberLogits } from '../losses.js';
 
-/** Keras activation names. The first four fuse into dense/conv kernels; the rest run as a separate op. */
+/** Keras activation names. */
 export type ActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'softplus' | 'relu6';
-export const FUSABLE = new Set<ActivationName>(['linear', 'relu', 'sigmoid', 'tanh']);
+/**
+ * Activations fused into dense/conv kernels. Sigmoid and softmax stay separate ops so the losses can find their
+ * input (Keras's cached logits, see losses.ts).
+ */
+export const FUSABLE = new Set<ActivationName>(['linear', 'relu', 'tanh']);
 
 export function applyActivation(x: Tensor, name: ActivationName | undefined): Tensor {
   switch (name ?? 'linear') {
     case 'linear': return x;
     case 'relu': return ops.relu(x);
-    case 'sigmoid': return ops.sigmoid(x);
+    case 'sigmoid': return withLogits(ops.sigmoid(x), x);
     case 'tanh': return ops.tanh(x);
-    case 'softmax': return ops.softmax(x);
+    case 'softmax': return withLogits(ops.softmax(x), x);
     case 'elu': return ops.elu(x);
     case 'softplus': return ops.softplus(x);
     case 'relu6': return ops.relu6(x);
     default: throw new Error(`unknown activation '${name}'`);
   }
+}
+
+function withLogits(probs: Tensor, logits: Tensor): Tensor {
+  rememberLogits(probs, logits);
+  return probs;
 }
 
 export function checkActivation(layer: string, name: string | undefined): ActivationName {

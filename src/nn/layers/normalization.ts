@@ -3,8 +3,6 @@
 // moving statistics toward them in place; inference, and any frozen layer (trainable = false), uses the moving ones.
 
 import * as ops from '../../autograd/api.js';
-import { noGrad } from '../../autograd/tape.js';
-import { lerpInPlace } from '../../kernels/assign.js';
 import { unscoped } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Layer, type CallContext, type LayerOptions, type LayerShape } from '../layer.js';
@@ -65,14 +63,9 @@ export class BatchNormalization extends Layer {
     if (!(ctx.training && this.trainable)) {
       return ops.batchNormInference(x, this.gamma!, this.beta!, this.movingMean!, this.movingVariance!, { epsilon: this.epsilon });
     }
-    const { y, mean, variance } = ops.batchNormTraining(x, this.gamma!, this.beta!, { epsilon: this.epsilon });
-    noGrad(() => {
-      lerpInPlace(this.movingMean!, mean, 1 - this.momentum);
-      lerpInPlace(this.movingVariance!, variance, 1 - this.momentum);
+    return ops.batchNormTraining(x, this.gamma!, this.beta!, this.movingMean!, this.movingVariance!, {
+      epsilon: this.epsilon, momentum: this.momentum,
     });
-    mean.dispose();
-    variance.dispose();
-    return y;
   }
 
   override dispose(): void {

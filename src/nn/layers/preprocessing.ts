@@ -3,6 +3,7 @@
 // Keras's. Each augmentation call draws fresh per-image parameters from the layer's seed stream.
 
 import * as ops from '../../autograd/api.js';
+import type { FillMode } from '../../kernels/augment.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { expectRank, Layer, type CallContext, type LayerOptions, type LayerShape } from '../layer.js';
 import { SeedStream } from './common.js';
@@ -41,7 +42,6 @@ export class Resizing extends Layer {
   }
 }
 
-export type FillMode = 'constant' | 'reflect' | 'wrap' | 'nearest';
 
 export interface AugmentOptions extends LayerOptions {
   /** Keras's default is 'reflect'. */
@@ -76,7 +76,7 @@ abstract class RandomAffineLayer extends Layer {
     if (!ctx.training) return x;
     const p = this.params();
     return ops.randomAffine(x, {
-      rotationRange: p.rotation, heightRange: p.height, widthRange: p.width,
+      rotationFactor: p.rotation, heightFactor: p.height, widthFactor: p.width,
       fillMode: this.fillMode, fillValue: this.fillValue, seed: this.seeds.next(),
     });
   }
