@@ -4,6 +4,7 @@
 import * as nn from '../src/index.js';
 import type { OpName } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
+import { gemmCases } from './cases.gemm.js';
 
 export interface InputSpec {
   shape: number[];
@@ -100,4 +101,5 @@ export const gradCases: Cases = {
   argmin: 'not differentiable',
   reshape: [{ label: 'reshape [2,6] -> [3,-1]', inputs: [{ shape: [2, 6] }], call: (x) => nn.reshape(x, [3, -1]) }],
   broadcastTo: [{ label: 'broadcast [3,1] -> [2,3,4]', inputs: [{ shape: [3, 1] }], call: (x) => nn.broadcastTo(x, [2, 3, 4]) }],
+  ...gemmCases,
 };

@@ -11,6 +11,8 @@ import { binaryOpTable, scalarOp, unaryOpTable, type ScalarAttrs } from './ops/e
 import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp, type ReduceAttrs } from './ops/reduce.js';
 import { broadcastToOp, reshapeOp } from './ops/shape.js';
 
+export * from './api.gemm.js';
+
 type Operand = Tensor | number;
 
 function binaryOrScalar(name: ScalarAttrs['op'], a: Operand, b: Operand): Tensor {

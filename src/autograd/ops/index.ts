@@ -3,6 +3,7 @@
 
 import type { AnyOp } from '../op.js';
 import { binaryOpTable, scalarOp, unaryOpTable } from './elementwise.js';
+import { denseBiasOp, denseOp, matmulOp } from './matmul.js';
 import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp } from './reduce.js';
 import { broadcastToOp, reshapeOp } from './shape.js';
 
@@ -18,6 +19,9 @@ export const registry = {
   argmin: argminOp,
   reshape: reshapeOp,
   broadcastTo: broadcastToOp,
+  matmul: matmulOp,
+  dense: denseOp,
+  denseBias: denseBiasOp,
 } satisfies Record<string, AnyOp>;
 
 export type OpName = keyof typeof registry;

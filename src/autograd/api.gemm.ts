@@ -1,0 +1,21 @@
+// Public wrappers of the GEMM-shaped ops (matmul, Dense, convolutions), re-exported by api.ts. Signatures are what
+// the nn layers call: keep them stable.
+
+import type { Activation } from '../kernels/activation.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { denseBiasOp, denseOp, matmulOp, type MatmulAttrs } from './ops/matmul.js';
+
+export type { Activation } from '../kernels/activation.js';
+
+/**
+ * Matrix product op(a) @ op(b), op = transpose when the flag is set. a: [M, K] or [batch, M, K]; b: [K, N] or
+ * [batch, K, N]; a 2-D operand is shared by every batch. Transposed operands are read in place (no copy).
+ */
+export const matmul = (a: Tensor, b: Tensor, opts: MatmulAttrs = {}): Tensor => matmulOp.apply({ a, b }, opts);
+
+/**
+ * Keras Dense: activation(x @ w + bias) in one kernel. x: [..., in]; w: [in, out]; bias: [out]. The backward pass
+ * applies the activation's derivative from the saved output.
+ */
+export const dense = (x: Tensor, w: Tensor, bias?: Tensor, activation: Activation = 'linear'): Tensor =>
+  bias ? denseBiasOp.apply({ x, w, bias }, { activation }) : denseOp.apply({ x, w }, { activation });
