@@ -2,11 +2,13 @@
 import { close, init } from '../src/index.js';
 import * as dispatch from './dispatch.js';
 import { jsonOutput } from './harness.js';
+import * as conv from './conv.js';
 import * as matmul from './matmul.js';
 
 const suites: Array<{ name: string; run: () => Promise<void> }> = [
   { name: 'dispatch', run: dispatch.run },
   { name: 'matmul', run: matmul.run },
+  { name: 'conv', run: conv.run },
 ];
 
 async function main(): Promise<void> {

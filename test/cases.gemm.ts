@@ -2,13 +2,18 @@
 import * as nn from '../src/index.js';
 import type { GradCase } from './cases.js';
 
-type GemmOp = 'matmul' | 'dense' | 'denseBias';
+type GemmOp = 'matmul' | 'dense' | 'denseBias' | 'conv2d' | 'conv2dBias';
 
 // GPU sums run in f32 over K terms: looser than the elementwise default.
 const gpuTol = { atol: 1e-4, rtol: 1e-3 };
 
 const mm = (label: string, a: number[], b: number[], o: { transposeA?: boolean; transposeB?: boolean } = {}): GradCase => ({
   label: `matmul ${label}`, inputs: [{ shape: a }, { shape: b }], call: (x, y) => nn.matmul(x, y, o), gpuTol,
+});
+
+type ConvOpts = Parameters<typeof nn.conv2d>[2];
+const conv = (label: string, x: number[], w: number[], o: ConvOpts): GradCase => ({
+  label: `conv2d ${label}`, inputs: [{ shape: x }, { shape: w }], call: (a, b) => nn.conv2d(a, b, o), gpuTol,
 });
 
 export const gemmCases: Record<GemmOp, GradCase[]> = {
@@ -32,6 +37,21 @@ export const gemmCases: Record<GemmOp, GradCase[]> = {
     label: `dense + bias, ${act} [5,7] x [7,3]`,
     inputs: [{ shape: [5, 7] }, { shape: [7, 3] }, { shape: [3] }],
     call: (x: nn.Tensor, w: nn.Tensor, b: nn.Tensor) => nn.dense(x, w, b, act),
+    gpuTol,
+  })),
+
+  conv2d: [
+    conv('3x3 same stride 1', [2, 5, 6, 4], [3, 3, 4, 4], { padding: 'same' }),
+    conv('3x3 valid stride 2, C = 3, K = 5', [2, 7, 6, 3], [3, 3, 3, 5], { padding: 'valid', strides: 2 }),
+    conv('3x3 same stride 2, odd input, C = 5', [1, 7, 7, 5], [3, 3, 5, 2], { padding: 'same', strides: 2 }),
+    conv('2x3 same, dilation 2', [1, 7, 6, 2], [2, 3, 2, 3], { padding: 'same', dilationRate: 2 }),
+    conv('1x1 (matmul path)', [2, 3, 4, 4], [1, 1, 4, 6], {}),
+  ],
+  conv2dBias: (['linear', 'relu', 'sigmoid', 'tanh'] as const).map((activation, i) => ({
+    label: `conv2d + bias, ${activation}, ${i % 2 ? 'valid stride 2' : 'same stride 1'}`,
+    inputs: [{ shape: [2, 6, 5, 3] }, { shape: [3, 3, 3, 4] }, { shape: [4] }],
+    call: (x: nn.Tensor, w: nn.Tensor, b: nn.Tensor) =>
+      nn.conv2d(x, w, { bias: b, activation, padding: i % 2 ? 'valid' : 'same', strides: i % 2 ? 2 : 1 }),
     gpuTol,
   })),
 };

@@ -3,6 +3,8 @@
 
 import type { Activation } from '../kernels/activation.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Padding } from '../tensor/shape.js';
+import { conv2dBiasOp, conv2dOp } from './ops/conv.js';
 import { denseBiasOp, denseOp, matmulOp, type MatmulAttrs } from './ops/matmul.js';
 
 export type { Activation } from '../kernels/activation.js';
@@ -19,3 +21,24 @@ export const matmul = (a: Tensor, b: Tensor, opts: MatmulAttrs = {}): Tensor => 
  */
 export const dense = (x: Tensor, w: Tensor, bias?: Tensor, activation: Activation = 'linear'): Tensor =>
   bias ? denseBiasOp.apply({ x, w, bias }, { activation }) : denseOp.apply({ x, w }, { activation });
+
+export interface Conv2dOptions {
+  /** [sh, sw] or one number; default 1. */
+  strides?: number | [number, number];
+  /** Default 'valid' (Keras). 'same' puts the odd extra padding cell at the bottom/right, as TensorFlow does. */
+  padding?: Padding;
+  /** [dh, dw] or one number; default 1. */
+  dilationRate?: number | [number, number];
+  /** [K], added before the activation. */
+  bias?: Tensor;
+  activation?: Activation;
+}
+
+/**
+ * Keras Conv2D: activation(conv(x, w) + bias), NHWC. x: [N, H, W, C]; w: [KH, KW, C, K] -> [N, OH, OW, K].
+ * Bias and activation are fused into the conv's epilogue.
+ */
+export const conv2d = (x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor => {
+  const { bias, ...attrs } = opts;
+  return bias ? conv2dBiasOp.apply({ x, w, bias }, attrs) : conv2dOp.apply({ x, w }, attrs);
+};

@@ -7,18 +7,19 @@
 // invocations of a workgroup as SIMD lanes, a uniform load is one scalar load while a divergent one is a gather, and
 // the conv loaders' integer divisions run once per workgroup instead of once per lane.
 //
-// The reduction index k is two-level, k = (ko, ki) with ko in [0, KO) and ki in [0, KI) stepped by 4: conv loaders
+// The reduction index k is two-level, k = (ko, ki) with ko in [0, KO) and ki in [0, KI) stepped by 4 (uniforms
+// mmM, mmN, mmKO, mmKI): conv loaders
 // do their per-(kh, kw) or per-image-row work once per ko and read contiguous channels along ki. Plain matmul uses
 // KO = 1, KI = K.
 //
-// Loader contract (WGSL the caller provides; `batch` is gid.z, or 0 with split-K):
-//   A read along k ('k'):  alias AState; fn mmRowA(batch, row) -> AState; fn mmStepA(s, ko) -> AState;
-//                          fn mmReadA4(s, ki) -> vec4<f32> = A[row, (ko, ki..ki+3)]
-//   A read along m ('m'):  same names; mmRowA(batch, row) is called for rows 4g, and mmReadA4(s, ki) returns
+// Loader contract (WGSL the caller provides; `batch` is gid.z, or 0 with split-K; state types are the loader's):
+//   A read along k ('k'):  fn mmRowA(batch, row) -> S (once per row); fn mmStepA(s: S, ko) -> T (once per ko);
+//                          fn mmReadA4(t: T, ki) -> vec4<f32> = A[row, (ko, ki..ki+3)]
+//   A read along m ('m'):  same names; mmRowA(batch, row) is called for rows 4g, and mmReadA4(t, ki) returns
 //                          A[row..row+3, (ko, ki)]
-//   B read along n ('n'):  alias BState; fn mmColB(batch, col) -> BState (col a multiple of 4); fn mmStepB(s, ko);
-//                          fn mmReadB4(s, ki) -> vec4<f32> = B[(ko, ki), col..col+3]
-//   B read along k ('k'):  mmColB(batch, col) for each column; mmReadB4(s, ki) = B[(ko, ki..ki+3), col]
+//   B read along n ('n'):  fn mmColB(batch, col) (col a multiple of 4); fn mmStepB(s, ko);
+//                          fn mmReadB4(t, ki) -> vec4<f32> = B[(ko, ki), col..col+3]
+//   B read along k ('k'):  mmColB(batch, col) for each column; mmReadB4(t, ki) = B[(ko, ki..ki+3), col]
 // Loaders must return 0 for ki >= KI and must not read out of range for rows >= M or cols >= N (clamp: those
 // outputs are discarded).
 
@@ -45,7 +46,7 @@ export interface GemmSpec {
   inputs: Record<string, BindingType>;
   /** Loader uniforms, added after the core's. */
   uniforms: Record<string, UniformType>;
-  /** WGSL defining AState, BState and the mm* loader functions. */
+  /** WGSL defining the mm* loader functions. */
   loaders: string;
   /** Fused epilogue: + bias[col] (binding 'bias'), then the activation. */
   bias: boolean;
@@ -56,7 +57,8 @@ export interface GemmSpec {
   splitK: boolean;
 }
 
-const CORE_UNIFORMS = { M: 'u32', N: 'u32', KO: 'u32', KI: 'u32', koChunk: 'u32', zFold: 'u32' } as const;
+// Named mm* so they cannot clash with the conv loaders' shape letters (N batch, K filters).
+const CORE_UNIFORMS = { mmM: 'u32', mmN: 'u32', mmKO: 'u32', mmKI: 'u32', koChunk: 'u32', zFold: 'u32' } as const;
 
 export type GemmKernel = Kernel<Record<string, BindingType>, Record<string, BindingType>, Record<string, UniformType>>;
 
@@ -79,11 +81,11 @@ export function gemmKernel(s: GemmSpec): GemmKernel {
   if (s.splitK) {
     L(`let batch = 0u;`);
     L(`let koBegin = zb * u.koChunk;`);
-    L(`let koEnd = min(u.KO, koBegin + u.koChunk);`);
+    L(`let koEnd = min(u.mmKO, koBegin + u.koChunk);`);
   } else {
     L(`let batch = zb;`);
     L(`let koBegin = 0u;`);
-    L(`let koEnd = u.KO;`);
+    L(`let koEnd = u.mmKO;`);
   }
   const aStates = s.aAlong === 'k' ? range(TM) : range(TM / 4);
   const bStates = s.bAlong === 'n' ? range(G) : range(TN);
@@ -93,7 +95,7 @@ export function gemmKernel(s: GemmSpec): GemmKernel {
   L(`for (var ko = koBegin; ko < koEnd; ko++) {`);
   for (const i of aStates) L(`  let ta${i} = mmStepA(sa${i}, ko);`);
   for (const i of bStates) L(`  let tb${i} = mmStepB(sb${i}, ko);`);
-  L(`  for (var ki = 0u; ki < u.KI; ki += 4u) {`);
+  L(`  for (var ki = 0u; ki < u.mmKI; ki += 4u) {`);
   if (s.aAlong === 'k') for (const r of aStates) L(`    let a${r} = mmReadA4(ta${r}, ki);`);
   else for (const g of aStates) for (const j of range(4)) L(`    let a${g}_${j} = mmReadA4(ta${g}, ki + ${j}u);`);
   if (s.bAlong === 'n') for (const g of bStates) for (const j of range(4)) L(`    let b${g}_${j} = mmReadB4(tb${g}, ki + ${j}u);`);
@@ -105,20 +107,20 @@ export function gemmKernel(s: GemmSpec): GemmKernel {
   L(`  }`);
   L(`}`);
   // Epilogue: bias + activation, then a guarded store of each row of the block.
-  L(`let outBase = zb * u.M * u.N;`);
+  L(`let outBase = zb * u.mmM * u.mmN;`);
   for (const g of range(G)) {
     const col = `col0 + ${4 * g}u`;
-    if (s.bias) L(`let bias${g} = vec4<f32>(${range(4).map((i) => `bias[min(${col} + ${i}u, u.N - 1u)]`).join(', ')});`);
+    if (s.bias) L(`let bias${g} = vec4<f32>(${range(4).map((i) => `bias[min(${col} + ${i}u, u.mmN - 1u)]`).join(', ')});`);
   }
   for (const r of range(TM)) {
-    L(`if (row0 + ${r}u < u.M) {`);
+    L(`if (row0 + ${r}u < u.mmM) {`);
     for (const g of range(G)) {
       const v = `activate(c${r}_${g}${s.bias ? ` + bias${g}` : ''})`;
-      L(`  let o${g} = outBase + (row0 + ${r}u) * u.N + col0 + ${4 * g}u;`);
-      if (s.vecOut) L(`  if (col0 + ${4 * g}u < u.N) { y[o${g} / 4u] = ${v}; }`);
+      L(`  let o${g} = outBase + (row0 + ${r}u) * u.mmN + col0 + ${4 * g}u;`);
+      if (s.vecOut) L(`  if (col0 + ${4 * g}u < u.mmN) { y[o${g} / 4u] = ${v}; }`);
       else {
         L(`  let v${g} = ${v};`);
-        for (const i of range(4)) L(`  if (col0 + ${4 * g + i}u < u.N) { y[o${g} + ${i}u] = v${g}.${C[i]}; }`);
+        for (const i of range(4)) L(`  if (col0 + ${4 * g + i}u < u.mmN) { y[o${g} + ${i}u] = v${g}.${C[i]}; }`);
       }
     }
     L(`}`);
@@ -156,7 +158,7 @@ export function gemmLaunch(t: GemmTiles, g: GemmShape, maxGroups = 65535): {
   const gy = Math.ceil(rowBlocks / zFold);
   if (g.Z * zFold > maxGroups) throw new Error(`gemm: ${g.Z} batches of M = ${g.M} rows need more than ${maxGroups} workgroups along z`);
   return {
-    uniforms: { M: g.M, N: g.N, KO: g.KO, KI: g.KI, koChunk: g.koChunk ?? g.KO, zFold },
+    uniforms: { mmM: g.M, mmN: g.N, mmKO: g.KO, mmKI: g.KI, koChunk: g.koChunk ?? g.KO, zFold },
     groups: [gx, gy, g.Z * zFold],
   };
 }

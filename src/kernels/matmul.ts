@@ -7,6 +7,7 @@ import { fmtShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkActivation, type Activation } from './activation.js';
 import { gemmKernel, gemmLaunch, type GemmTiles } from './gemm.js';
+import { rowMajorA, rowMajorB } from './gemm.loaders.js';
 import { grid1d, kernel, variants } from './kernel.js';
 import { matmulCpu } from './matmul.cpu.js';
 
@@ -51,9 +52,20 @@ export function matmulOutShape(d: MatmulDims): number[] {
   return d.batchA || d.batchB ? [d.batch, d.M, d.N] : [d.M, d.N];
 }
 
-/** Tiles measured fastest on lavapipe (bench/matmul.ts): see the report in the commit that set them. */
-export function defaultTiles(M: number, N: number, transposeA = false): GemmTiles {
-  return { TM: M < 4 && !transposeA ? Math.max(1, M) : 4, TN: N >= 64 ? 8 : 4, WGX: 8, WGY: 1 };
+const pow2 = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+
+/**
+ * Tiles measured fastest on lavapipe (bench/matmul.ts, bench/conv.ts). A workgroup is at least 8 invocations (the
+ * SIMD width) with WGY = 1 when there are 8 column threads, so A's loads stay uniform; narrow outputs stack rows
+ * instead (WGY > 1) rather than leave lanes idle. Short reductions (K <= 32, e.g. a 3x3 conv over 1 channel) use
+ * fat 8x8 blocks and 32-invocation workgroups, because there the per-workgroup cost dominates.
+ */
+export function defaultTiles(M: number, N: number, transposeA = false, K = Infinity): GemmTiles {
+  const short = K <= 32;
+  const TN = N >= 64 || (short && N > 4) ? 8 : 4;
+  const TM = M < 4 && !transposeA ? Math.max(1, M) : short ? 8 : 4;
+  const WGX = Math.min(8, pow2(Math.ceil(N / TN)));
+  return { TM, TN, WGX, WGY: (short ? 32 : 8) / WGX };
 }
 
 interface Variant {
@@ -67,73 +79,11 @@ interface Variant {
   tiles: GemmTiles;
 }
 
-// Loaders for operands whose contiguous dimension is not a multiple of 4 (scalar loads). The k checks are uniform
-// branches; measured on lavapipe, they beat branch-free clamp + select.
-
-// 4 consecutive k of a row that is not 16-byte aligned: the unchecked path serves every step but the last.
-const scalarReadK4 = (name: string, arr: string): string => `fn ${name}(s: u32, ki: u32) -> vec4<f32> {
-  if (ki + 4u <= u.KI) { return vec4<f32>(${arr}[s + ki], ${arr}[s + ki + 1u], ${arr}[s + ki + 2u], ${arr}[s + ki + 3u]); }
-  var v = vec4<f32>(0.0);
-  for (var i = 0u; i < 4u; i++) { if (ki + i < u.KI) { v[i] = ${arr}[s + ki + i]; } }
-  return v;
-}`;
-
-// 4 rows (or columns) at one k when they are not 16-byte aligned: the state holds the four clamped offsets.
-const scalarRead4 = (name: string, arr: string, stride: string, alignK: boolean): string => `fn ${name}(s: vec4<u32>, k: u32) -> vec4<f32> {
-  ${alignK ? '' : 'if (k >= u.KI) { return vec4<f32>(0.0); }\n  '}let o = k * ${stride};
-  return vec4<f32>(${arr}[s.x + o], ${arr}[s.y + o], ${arr}[s.z + o], ${arr}[s.w + o]);
-}`;
-
-// 4 aligned rows (or columns) at one k.
-const vecRead4 = (name: string, arr: string, stride: string, alignK: boolean): string => `fn ${name}(s: u32, k: u32) -> vec4<f32> {
-  ${alignK ? '' : 'if (k >= u.KI) { return vec4<f32>(0.0); }\n  '}return ${arr}[(s + k * ${stride}) / 4u];
-}`;
-
-const clamped4 = (base: string, first: string, last: string): string =>
-  `vec4<u32>(${[0, 1, 2, 3].map((i) => `${base} + min(${first} + ${i}u, ${last})`).join(', ')})`;
-
 /** Plain row-major loaders for A [batch?, M, K] (or [K, M] when transposed) and B [batch?, K, N] (or [N, K]). */
 function plainLoaders(v: Variant): { loaders: string; vecA: boolean; vecB: boolean } {
-  const vecA = v.tA ? v.alignM : v.alignK;
-  const vecB = v.tB ? v.alignK : v.alignN;
-  const out: string[] = [];
-  if (!v.tA) {
-    // A[row, k] = a[row * K + k]: contiguous along k.
-    out.push(`alias AState = u32;
-fn mmRowA(batch: u32, row: u32) -> u32 { return batch * u.strideA + min(row, u.M - 1u) * u.KI; }
-fn mmStepA(s: u32, ko: u32) -> u32 { return s; }`);
-    out.push(vecA ? `fn mmReadA4(s: u32, ki: u32) -> vec4<f32> { return a[(s + ki) / 4u]; }` : scalarReadK4('mmReadA4', 'a'));
-  } else if (vecA) {
-    // A[row, k] = a[k * M + row]: contiguous along m.
-    out.push(`alias AState = u32;
-fn mmRowA(batch: u32, row: u32) -> u32 { return batch * u.strideA + min(row, u.M - 4u); }
-fn mmStepA(s: u32, ko: u32) -> u32 { return s; }
-${vecRead4('mmReadA4', 'a', 'u.M', v.alignK)}`);
-  } else {
-    out.push(`alias AState = vec4<u32>;
-fn mmRowA(batch: u32, row: u32) -> vec4<u32> { return ${clamped4('batch * u.strideA', 'row', 'u.M - 1u')}; }
-fn mmStepA(s: vec4<u32>, ko: u32) -> vec4<u32> { return s; }
-${scalarRead4('mmReadA4', 'a', 'u.M', v.alignK)}`);
-  }
-  if (v.tB) {
-    // B[k, col] = b[col * K + k]: contiguous along k.
-    out.push(`alias BState = u32;
-fn mmColB(batch: u32, col: u32) -> u32 { return batch * u.strideB + min(col, u.N - 1u) * u.KI; }
-fn mmStepB(s: u32, ko: u32) -> u32 { return s; }`);
-    out.push(vecB ? `fn mmReadB4(s: u32, ki: u32) -> vec4<f32> { return b[(s + ki) / 4u]; }` : scalarReadK4('mmReadB4', 'b'));
-  } else if (vecB) {
-    // B[k, col] = b[k * N + col]: contiguous along n.
-    out.push(`alias BState = u32;
-fn mmColB(batch: u32, col: u32) -> u32 { return batch * u.strideB + min(col, u.N - 4u); }
-fn mmStepB(s: u32, ko: u32) -> u32 { return s; }
-${vecRead4('mmReadB4', 'b', 'u.N', v.alignK)}`);
-  } else {
-    out.push(`alias BState = vec4<u32>;
-fn mmColB(batch: u32, col: u32) -> vec4<u32> { return ${clamped4('batch * u.strideB', 'col', 'u.N - 1u')}; }
-fn mmStepB(s: vec4<u32>, ko: u32) -> vec4<u32> { return s; }
-${scalarRead4('mmReadB4', 'b', 'u.N', v.alignK)}`);
-  }
-  return { loaders: out.join('\n'), vecA, vecB };
+  const A = rowMajorA({ arr: 'a', alongM: v.tA, alignM: v.alignM, alignK: v.alignK, base: 'batch * u.strideA' });
+  const B = rowMajorB({ arr: 'b', alongK: v.tB, alignN: v.alignN, alignK: v.alignK, base: 'batch * u.strideB' });
+  return { loaders: `${A.wgsl}\n${B.wgsl}`, vecA: A.vec, vecB: B.vec };
 }
 
 const blockedKernel = variants((v: Variant) => {
@@ -169,7 +119,7 @@ export function matmul(a: Tensor, b: Tensor, o: MatmulOptions = {}): Tensor {
     return y;
   }
   if (y.size === 0) return y;
-  const tiles = o.tiles ?? defaultTiles(d.M, d.N, o.transposeA);
+  const tiles = o.tiles ?? defaultTiles(d.M, d.N, o.transposeA, d.K);
   const v: Variant = {
     tA: !!o.transposeA, tB: !!o.transposeB, alignK: d.K % 4 === 0, alignM: d.M % 4 === 0, alignN: d.N % 4 === 0,
     bias: !!o.bias, act, tiles,
