@@ -3,6 +3,7 @@
 // are counted as 2 * output elements * reduction length for every role, so the three roles compare directly.
 import { conv2d, conv2dGradFilter, conv2dGradInput } from '../src/kernels/conv2d.js';
 import { conv2dNaive } from '../src/kernels/conv2d.naive.js';
+import { depthwiseConv2d, depthwiseGradFilter, depthwiseGradInput, depthwiseNaive } from '../src/kernels/depthwise.js';
 import { tensor, type Tensor } from '../src/index.js';
 import type { Padding } from '../src/tensor/shape.js';
 import { randomData } from './data.js';
@@ -54,4 +55,30 @@ export async function run(): Promise<void> {
     if (selected(names.gradFilter)) await gflops(names.gradFilter, flop, () => conv2dGradFilter(x, dy, w.shape, o));
     for (const t of [x, w, y, dy]) t.dispose();
   }
+  await depthwise([16, 35, 35, 128], 3, 'same');
+}
+
+async function depthwise(xs: [number, number, number, number], k: number, padding: Padding): Promise<void> {
+  const [N, H, W, C] = xs;
+  const id = `${N}x${H}x${W}x${C}-${k}x${k}-${padding}`;
+  const names = {
+    fwd: `depthwise/fwd/${id}`, naive: `depthwise/naive/${id}`, ratio: `depthwise/fwd-vs-naive/${id}`,
+    gradInput: `depthwise/gradInput/${id}`, gradFilter: `depthwise/gradFilter/${id}`,
+  };
+  if (!Object.values(names).some(selected)) return;
+  const o = { padding };
+  const x = tensor(randomData(N * H * W * C, 1), xs);
+  const w = tensor(randomData(k * k * C, 2, 0.1), [k, k, C, 1]);
+  const y = depthwiseConv2d(x, w, undefined, o);
+  const dy = tensor(randomData(y.size, 3), y.shape);
+  const flop = 2 * y.size * k * k;
+  let fwd = 0;
+  if (selected(names.fwd) || selected(names.ratio)) fwd = await gflops(names.fwd, flop, () => depthwiseConv2d(x, w, undefined, o));
+  if (selected(names.naive) || selected(names.ratio)) {
+    const naive = await gflops(names.naive, flop, () => depthwiseNaive(x, w, o));
+    if (fwd) report({ name: names.ratio, value: fwd / naive, unit: 'x' });
+  }
+  if (selected(names.gradInput)) await gflops(names.gradInput, flop, () => depthwiseGradInput(dy, w, x.shape, o));
+  if (selected(names.gradFilter)) await gflops(names.gradFilter, flop, () => depthwiseGradFilter(x, dy, w.shape, o));
+  for (const t of [x, w, y, dy]) t.dispose();
 }

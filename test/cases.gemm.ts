@@ -2,7 +2,7 @@
 import * as nn from '../src/index.js';
 import type { GradCase } from './cases.js';
 
-type GemmOp = 'matmul' | 'dense' | 'denseBias' | 'conv2d' | 'conv2dBias';
+type GemmOp = 'matmul' | 'dense' | 'denseBias' | 'conv2d' | 'conv2dBias' | 'depthwiseConv2d' | 'depthwiseConv2dBias';
 
 // GPU sums run in f32 over K terms: looser than the elementwise default.
 const gpuTol = { atol: 1e-4, rtol: 1e-3 };
@@ -14,6 +14,11 @@ const mm = (label: string, a: number[], b: number[], o: { transposeA?: boolean; 
 type ConvOpts = Parameters<typeof nn.conv2d>[2];
 const conv = (label: string, x: number[], w: number[], o: ConvOpts): GradCase => ({
   label: `conv2d ${label}`, inputs: [{ shape: x }, { shape: w }], call: (a, b) => nn.conv2d(a, b, o), gpuTol,
+});
+
+type DwOpts = Parameters<typeof nn.depthwiseConv2d>[2];
+const dw = (label: string, x: number[], w: number[], o: DwOpts): GradCase => ({
+  label: `depthwiseConv2d ${label}`, inputs: [{ shape: x }, { shape: w }], call: (a, b) => nn.depthwiseConv2d(a, b, o), gpuTol,
 });
 
 export const gemmCases: Record<GemmOp, GradCase[]> = {
@@ -54,4 +59,19 @@ export const gemmCases: Record<GemmOp, GradCase[]> = {
       nn.conv2d(x, w, { bias: b, activation, padding: i % 2 ? 'valid' : 'same', strides: i % 2 ? 2 : 1 }),
     gpuTol,
   })),
+
+  depthwiseConv2d: [
+    dw('3x3 same stride 1, C = 4', [2, 5, 6, 4], [3, 3, 4, 1], { padding: 'same' }),
+    dw('3x3 valid stride 2, C = 3, depth multiplier 2', [2, 7, 6, 3], [3, 3, 3, 2], { padding: 'valid', strides: 2 }),
+    dw('3x2 same stride 2, odd input, C = 5', [1, 7, 7, 5], [3, 2, 5, 1], { padding: 'same', strides: 2 }),
+    dw('3x3 same, dilation 2, depth multiplier 2', [1, 7, 6, 2], [3, 3, 2, 2], { padding: 'same', dilationRate: 2 }),
+  ],
+  depthwiseConv2dBias: [
+    {
+      label: 'depthwise + bias, same stride 1, depth multiplier 2',
+      inputs: [{ shape: [2, 5, 4, 3] }, { shape: [3, 3, 3, 2] }, { shape: [6] }],
+      call: (x, w, b) => nn.depthwiseConv2d(x, w, { bias: b, padding: 'same' }),
+      gpuTol,
+    },
+  ],
 };

@@ -4,7 +4,7 @@
 import type { Activation } from '../kernels/activation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Padding } from '../tensor/shape.js';
-import { conv2dBiasOp, conv2dOp } from './ops/conv.js';
+import { conv2dBiasOp, conv2dOp, depthwiseConv2dBiasOp, depthwiseConv2dOp } from './ops/conv.js';
 import { denseBiasOp, denseOp, matmulOp, type MatmulAttrs } from './ops/matmul.js';
 
 export type { Activation } from '../kernels/activation.js';
@@ -41,4 +41,21 @@ export interface Conv2dOptions {
 export const conv2d = (x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor => {
   const { bias, ...attrs } = opts;
   return bias ? conv2dBiasOp.apply({ x, w, bias }, attrs) : conv2dOp.apply({ x, w }, attrs);
+};
+
+export interface DepthwiseConv2dOptions {
+  strides?: number | [number, number];
+  padding?: Padding;
+  dilationRate?: number | [number, number];
+  /** [C * M], added to every output pixel. */
+  bias?: Tensor;
+}
+
+/**
+ * Keras DepthwiseConv2D: each input channel convolved with its own M filters. x: [N, H, W, C]; w: [KH, KW, C, M]
+ * -> [N, OH, OW, C * M], output channel c * M + m. SeparableConv2D = this, then a 1x1 conv2d.
+ */
+export const depthwiseConv2d = (x: Tensor, w: Tensor, opts: DepthwiseConv2dOptions = {}): Tensor => {
+  const { bias, ...attrs } = opts;
+  return bias ? depthwiseConv2dBiasOp.apply({ x, w, bias }, attrs) : depthwiseConv2dOp.apply({ x, w }, attrs);
 };

@@ -5,6 +5,7 @@
 import { activationGrad, checkActivation, type Activation } from '../../kernels/activation.js';
 import { conv2d, conv2dGradFilter, conv2dGradInput } from '../../kernels/conv2d.js';
 import { convGeometry, type ConvShapeOptions } from '../../kernels/conv2d.geometry.js';
+import { depthwiseConv2d, depthwiseGradFilter, depthwiseGradInput } from '../../kernels/depthwise.js';
 import { reduce } from '../../kernels/reduce.js';
 import { fmtShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -58,4 +59,34 @@ export const conv2dBiasOp = defineOp<'x' | 'w' | 'bias', ConvAttrs>({
   forward: ({ x, w, bias }, o) => conv2d(x, w, bias, o),
   save: ['x', 'w', 'y'],
   backward: ({ saved, shapes, attrs, needs }, dy) => conv2dGrads(saved, shapes, dy, attrs, count(needs)),
+});
+
+function depthwiseGrads(saved: Record<string, Tensor>, shapes: Record<string, readonly number[]>, dy: Tensor, o: ConvAttrs, uses: number) {
+  const withDz = sharedGrad(() => activationGrad(o.activation ?? 'linear', saved.y!, dy), uses);
+  return {
+    x: () => withDz((dz) => depthwiseGradInput(dz, saved.w!, shapes.x!, o)),
+    w: () => withDz((dz) => depthwiseGradFilter(saved.x!, dz, shapes.w!, o)),
+    bias: () => withDz((dz) => reduce('sum', dz, [0, 1, 2])),
+  };
+}
+
+export const depthwiseConv2dOp = defineOp<'x' | 'w', ConvAttrs>({
+  name: 'depthwiseConv2d',
+  inputs: ['x', 'w'],
+  shape: ({ x, w }, o) => convShape('depthwiseConv2d', x, w, null, o, true),
+  forward: ({ x, w }, o) => depthwiseConv2d(x, w, undefined, o),
+  save: ['x', 'w', 'y'],
+  backward: ({ saved, shapes, attrs, needs }, dy) => {
+    const { x, w } = depthwiseGrads(saved, shapes, dy, attrs, count(needs));
+    return { x, w };
+  },
+});
+
+export const depthwiseConv2dBiasOp = defineOp<'x' | 'w' | 'bias', ConvAttrs>({
+  name: 'depthwiseConv2dBias',
+  inputs: ['x', 'w', 'bias'],
+  shape: ({ x, w, bias }, o) => convShape('depthwiseConv2d', x, w, bias, o, true),
+  forward: ({ x, w, bias }, o) => depthwiseConv2d(x, w, bias, o),
+  save: ['x', 'w', 'y'],
+  backward: ({ saved, shapes, attrs, needs }, dy) => depthwiseGrads(saved, shapes, dy, attrs, count(needs)),
 });

@@ -3,7 +3,7 @@
 
 import type { AnyOp } from '../op.js';
 import { binaryOpTable, scalarOp, unaryOpTable } from './elementwise.js';
-import { conv2dBiasOp, conv2dOp } from './conv.js';
+import { conv2dBiasOp, conv2dOp, depthwiseConv2dBiasOp, depthwiseConv2dOp } from './conv.js';
 import { denseBiasOp, denseOp, matmulOp } from './matmul.js';
 import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp } from './reduce.js';
 import { broadcastToOp, reshapeOp } from './shape.js';
@@ -25,6 +25,8 @@ export const registry = {
   denseBias: denseBiasOp,
   conv2d: conv2dOp,
   conv2dBias: conv2dBiasOp,
+  depthwiseConv2d: depthwiseConv2dOp,
+  depthwiseConv2dBias: depthwiseConv2dBiasOp,
 } satisfies Record<string, AnyOp>;
 
 export type OpName = keyof typeof registry;
