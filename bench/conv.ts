@@ -45,10 +45,10 @@ export async function run(): Promise<void> {
     const y = conv2d(x, w, undefined, o);
     const dy = tensor(randomData(y.size, 3), y.shape);
     const flop = 2 * y.size * c.k * c.k * C;
-    let fwd = 0, naive = 0;
+    let fwd = 0;
     if (selected(names.fwd) || selected(names.ratio)) fwd = await gflops(names.fwd, flop, () => conv2d(x, w, undefined, o));
     if (!c.strides && (selected(names.naive) || selected(names.ratio))) {
-      naive = await gflops(names.naive, flop, () => conv2dNaive(x, w, o));
+      const naive = await gflops(names.naive, flop, () => conv2dNaive(x, w, o));
       if (fwd) report({ name: names.ratio, value: fwd / naive, unit: 'x' });
     }
     if (selected(names.gradInput)) await gflops(names.gradInput, flop, () => conv2dGradInput(dy, w, x.shape, o));

@@ -55,6 +55,8 @@ export interface GemmSpec {
   vecOut: boolean;
   /** gid.z selects a slice of ko instead of a batch; the output gets one [M, N] slab per slice. */
   splitK: boolean;
+  /** The loaders define fn mmOutRow(row) -> u32, the output row that GEMM row `row` is stored at (scattered rows). */
+  outRow?: boolean;
 }
 
 // Named mm* so they cannot clash with the conv loaders' shape letters (N batch, K filters).
@@ -116,7 +118,7 @@ export function gemmKernel(s: GemmSpec): GemmKernel {
     L(`if (row0 + ${r}u < u.mmM) {`);
     for (const g of range(G)) {
       const v = `activate(c${r}_${g}${s.bias ? ` + bias${g}` : ''})`;
-      L(`  let o${g} = outBase + (row0 + ${r}u) * u.mmN + col0 + ${4 * g}u;`);
+      L(`  let o${g} = outBase + ${s.outRow ? `mmOutRow(row0 + ${r}u)` : `(row0 + ${r}u)`} * u.mmN + col0 + ${4 * g}u;`);
       if (s.vecOut) L(`  if (col0 + ${4 * g}u < u.mmN) { y[o${g} / 4u] = ${v}; }`);
       else {
         L(`  let v${g} = ${v};`);
