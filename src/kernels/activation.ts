@@ -51,8 +51,12 @@ export function checkActivation(op: string, act: string): asserts act is Activat
 /** WGSL function `fn name(x: vec4<f32>) -> vec4<f32>` applying `act` to each lane (for vec4 epilogues). */
 export function activationWgsl(act: Activation, name = 'activate'): string {
   const e = activations[act].wgsl;
-  return `fn ${name}(v: vec4<f32>) -> vec4<f32> {\n  var out = v;\n  for (var i = 0u; i < 4u; i++) { let x = v[i]; out[i] = ${e}; }\n  return out;\n}\n` +
-    `fn ${name}1(x: f32) -> f32 { return ${e}; }`;
+  return `fn ${name}(v: vec4<f32>) -> vec4<f32> {
+  var out = v;
+  for (var i = 0u; i < 4u; i++) { let x = v[i]; out[i] = ${e}; }
+  return out;
+}
+fn ${name}1(x: f32) -> f32 { return ${e}; }`;
 }
 
 const WG = 64;

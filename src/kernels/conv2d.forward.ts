@@ -75,7 +75,9 @@ const forwardKernel = variants((v: Variant) => {
 });
 
 /** Records the forward conv into y [N, OH, OW, K]. */
-export function conv2dForwardGpu(x: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor, g: ConvGeometry, act: Activation, tiles?: GemmTiles): void {
+export function conv2dForwardGpu(
+  x: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor, g: ConvGeometry, act: Activation, tiles?: GemmTiles,
+): void {
   const M = g.N * g.OH * g.OW;
   if (M === 0 || g.K === 0) return;
   const alignC = g.C % 4 === 0;

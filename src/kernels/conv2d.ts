@@ -49,7 +49,9 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | undefined, o: Conv2d
   const g = convGeometry('conv2d', x.shape, w.shape, o);
   const act = o.activation ?? 'linear';
   checkActivation('conv2d', act);
-  if (bias && (bias.rank !== 1 || bias.shape[0] !== g.K)) throw new Error(`conv2d: bias must have shape [${g.K}] but got ${fmtShape(bias.shape)}`);
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== g.K)) {
+    throw new Error(`conv2d: bias must have shape [${g.K}] but got ${fmtShape(bias.shape)}`);
+  }
   const outShape = [g.N, g.OH, g.OW, g.K];
   if (x.device === 'cpu') {
     const y = Tensor.empty(outShape, 'f32', 'cpu');

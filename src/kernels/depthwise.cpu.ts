@@ -24,7 +24,9 @@ function eachTap(g: ConvGeometry, fn: (xOff: number, wTap: number, yOff: number)
   }
 }
 
-export function depthwiseForwardCpu(x: Float64Array, w: Float64Array, bias: Float64Array | null, y: Float64Array, g: ConvGeometry, act: Activation): void {
+export function depthwiseForwardCpu(
+  x: Float64Array, w: Float64Array, bias: Float64Array | null, y: Float64Array, g: ConvGeometry, act: Activation,
+): void {
   y.fill(0);
   eachTap(g, (xOff, wTap, yOff) => {
     for (let c = 0; c < g.C; c++) {

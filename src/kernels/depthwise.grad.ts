@@ -17,7 +17,7 @@ export const TW = 4;
 
 /** WGSL reading 4 channels: a vec4 load when aligned, else 4 scalar loads at the lanes' clamped channel indices. */
 export const read4 = (arr: string, vec: boolean, off: string, first: string, lanes: string): string =>
-  vec ? `${arr}[(${off} + ${first}) / 4u]` : `vec4<f32>(${arr}[${off} + ${lanes}.x], ${arr}[${off} + ${lanes}.y], ${arr}[${off} + ${lanes}.z], ${arr}[${off} + ${lanes}.w])`;
+  vec ? `${arr}[(${off} + ${first}) / 4u]` : `vec4<f32>(${['x', 'y', 'z', 'w'].map((l) => `${arr}[${off} + ${lanes}.${l}]`).join(', ')})`;
 
 const range = (n: number): number[] => [...Array(n).keys()];
 

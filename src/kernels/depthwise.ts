@@ -52,8 +52,11 @@ ${range(v.tw).map((p) => `    acc${p} += xs${p + kw} * wv${kw};`).join('\n')}`).
 
 const forwardKernel = variants((v: Variant) =>
   kernel({
-    name: `depthwiseForward_tw${v.tw}${v.segKW ? `_seg${v.segKW}` : ''}${v.xVec ? '_vecX' : ''}${v.ocVec ? '' : '_scalarOC'}${v.bias ? '_bias' : ''}_${v.act}`,
-    inputs: { x: v.xVec ? 'vec4f' : 'f32', w: v.ocVec ? 'vec4f' : 'f32', ...(v.bias ? { bias: 'f32' } : {}) } as Record<string, BindingType>,
+    name: `depthwiseForward_tw${v.tw}${v.segKW ? `_seg${v.segKW}` : ''}${v.xVec ? '_vecX' : ''}${v.ocVec ? '' : '_scalarOC'}` +
+      `${v.bias ? '_bias' : ''}_${v.act}`,
+    inputs: {
+      x: v.xVec ? 'vec4f' : 'f32', w: v.ocVec ? 'vec4f' : 'f32', ...(v.bias ? { bias: 'f32' } : {}),
+    } as Record<string, BindingType>,
     outputs: { y: v.ocVec ? 'vec4f' : 'f32' },
     uniforms: { total: 'u32', OCB: 'u32', OWB: 'u32', ...CONV_UNIFORMS },
     workgroup: WG,
@@ -85,19 +88,16 @@ ${range(v.tw).map((p) => `  if (ow0 + ${p}u < u.OW) {
   }`).join('\n')}`,
   }));
 
-/** Validates x [N, H, W, C] and w [KH, KW, C, M] and returns the geometry (K = M, the depth multiplier). */
-function geometry(op: string, x: Shape, w: Shape, o: ConvShapeOptions): ConvGeometry {
-  return convGeometry(op, x, w, o);
-}
-
 /** y = activation(depthwiseConv2d(x, w) + bias) -> [N, OH, OW, C*M]. */
 export function depthwiseConv2d(x: Tensor, w: Tensor, bias: Tensor | undefined, o: DepthwiseOptions = {}): Tensor {
   checkF32('depthwiseConv2d', { x, w, bias });
-  const g = geometry('depthwiseConv2d', x.shape, w.shape, o);
+  const g = convGeometry('depthwiseConv2d', x.shape, w.shape, o);
   const act = o.activation ?? 'linear';
   checkActivation('depthwiseConv2d', act);
   const OC = g.C * g.K;
-  if (bias && (bias.rank !== 1 || bias.shape[0] !== OC)) throw new Error(`depthwiseConv2d: bias must have shape [${OC}] but got ${fmtShape(bias.shape)}`);
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== OC)) {
+    throw new Error(`depthwiseConv2d: bias must have shape [${OC}] but got ${fmtShape(bias.shape)}`);
+  }
   const y = Tensor.empty([g.N, g.OH, g.OW, OC], 'f32', x.device);
   if (x.device === 'cpu') {
     depthwiseForwardCpu(x.storage.data, w.storage.data, bias?.storage.data ?? null, y.storage.data, g, act);
@@ -124,7 +124,7 @@ function checkDy(op: string, dy: Tensor, g: ConvGeometry): void {
 /** dx of depthwiseConv2d, shaped like x. */
 export function depthwiseGradInput(dy: Tensor, w: Tensor, xShape: Shape, o: ConvShapeOptions = {}): Tensor {
   checkF32('depthwiseGradInput', { dy, w });
-  const g = geometry('depthwiseGradInput', xShape, w.shape, o);
+  const g = convGeometry('depthwiseGradInput', xShape, w.shape, o);
   checkDy('depthwiseGradInput', dy, g);
   const dx = Tensor.empty(xShape, 'f32', dy.device);
   if (dy.device === 'cpu') depthwiseGradInputCpu(dy.storage.data, w.storage.data, dx.storage.data, g);
@@ -135,7 +135,7 @@ export function depthwiseGradInput(dy: Tensor, w: Tensor, xShape: Shape, o: Conv
 /** dw of depthwiseConv2d, shaped [KH, KW, C, M]. */
 export function depthwiseGradFilter(x: Tensor, dy: Tensor, wShape: Shape, o: ConvShapeOptions = {}): Tensor {
   checkF32('depthwiseGradFilter', { x, dy });
-  const g = geometry('depthwiseGradFilter', x.shape, wShape, o);
+  const g = convGeometry('depthwiseGradFilter', x.shape, wShape, o);
   checkDy('depthwiseGradFilter', dy, g);
   if (x.device === 'cpu') {
     const dw = Tensor.empty(wShape, 'f32', 'cpu');
@@ -172,8 +172,10 @@ const naiveKernel = kernel({
 /** The naive reference: one thread per output element, no bias or activation. */
 export function depthwiseNaive(x: Tensor, w: Tensor, o: ConvShapeOptions = {}): Tensor {
   checkF32('depthwiseNaive', { x, w });
-  const g = geometry('depthwiseNaive', x.shape, w.shape, o);
-  if (x.device !== 'webgpu') throw new Error('depthwiseNaive: the naive kernel is a webgpu reference; use depthwiseConv2d on the cpu device');
+  const g = convGeometry('depthwiseNaive', x.shape, w.shape, o);
+  if (x.device !== 'webgpu') {
+    throw new Error('depthwiseNaive: the naive kernel is a webgpu reference; use depthwiseConv2d on the cpu device');
+  }
   const y = Tensor.empty([g.N, g.OH, g.OW, g.C * g.K], 'f32', 'webgpu');
   naiveKernel.run({ x, w, y }, { total: y.size, ...convUniforms(g) }, grid1d(y.size, WG));
   return y;

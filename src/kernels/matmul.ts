@@ -3,6 +3,7 @@
 // and an optional fused bias + activation epilogue. Also the naive one-thread-per-output kernel that tests and
 // benches use as the reference. Layout: row-major; batch in gid.z; a 2-D operand is shared by every batch.
 
+import { gpu } from '../tensor/device.js';
 import { fmtShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkActivation, type Activation } from './activation.js';
@@ -32,7 +33,9 @@ export interface MatmulDims {
 }
 
 /** Validates operand shapes and returns the GEMM sizes; errors name the op, the operand and both shapes. */
-export function matmulDims(op: string, a: readonly number[], b: readonly number[], o: { transposeA?: boolean; transposeB?: boolean }): MatmulDims {
+export function matmulDims(
+  op: string, a: readonly number[], b: readonly number[], o: { transposeA?: boolean; transposeB?: boolean },
+): MatmulDims {
   for (const [name, s] of [['a', a], ['b', b]] as const) {
     if (s.length !== 2 && s.length !== 3) throw new Error(`${op}: input '${name}' must be rank 2 or 3 but got ${fmtShape(s)}`);
   }
@@ -61,6 +64,8 @@ const pow2 = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
  * fat 8x8 blocks and 32-invocation workgroups, because there the per-workgroup cost dominates.
  */
 export function defaultTiles(M: number, N: number, transposeA = false, K = Infinity): GemmTiles {
+  // NOTE: untuned on hardware GPUs (none to measure on yet); they want workgroups of a few warps, not 8 lanes.
+  if (!gpu().info.isSoftware) return { TM: M < 4 && !transposeA ? Math.max(1, M) : 4, TN: 4, WGX: 16, WGY: 8 };
   const short = K <= 32;
   const TN = N >= 64 || (short && N > 4) ? 8 : 4;
   const TM = M < 4 && !transposeA ? Math.max(1, M) : short ? 8 : 4;
@@ -155,8 +160,8 @@ const naiveKernel = kernel({
 /** The naive reference kernel: one thread per output, scalar loads, no tiling. Same semantics as `matmul`. */
 export function matmulNaive(a: Tensor, b: Tensor, o: { transposeA?: boolean; transposeB?: boolean } = {}): Tensor {
   const d = matmulDims('matmulNaive', a.shape, b.shape, o);
-  const y = Tensor.empty(matmulOutShape(d), 'f32', a.device);
   if (a.device === 'cpu') throw new Error('matmulNaive: the naive kernel is a webgpu reference; use matmul on the cpu device');
+  const y = Tensor.empty(matmulOutShape(d), 'f32', 'webgpu');
   const [sAi, sAk] = o.transposeA ? [1, d.M] : [d.K, 1];
   const [sBk, sBj] = o.transposeB ? [1, d.K] : [d.N, 1];
   naiveKernel.run({ a, b, y }, {

@@ -72,7 +72,9 @@ function denseShape(x: Meta, w: Meta, bias: Meta | null, { activation = 'linear'
   if (x.shape.length < 2) throw new Error(`dense: input 'x' must have rank >= 2 ([batch, in]) but got ${fmtShape(x.shape)}`);
   if (w.shape.length !== 2) throw new Error(`dense: kernel 'w' must be rank 2 ([in, out]) but got ${fmtShape(w.shape)}`);
   const inDim = x.shape[x.shape.length - 1]!;
-  if (w.shape[0] !== inDim) throw new Error(`dense: x ${fmtShape(x.shape)} has ${inDim} features but kernel 'w' ${fmtShape(w.shape)} expects ${w.shape[0]}`);
+  if (w.shape[0] !== inDim) {
+    throw new Error(`dense: x ${fmtShape(x.shape)} has ${inDim} features but kernel 'w' ${fmtShape(w.shape)} expects ${w.shape[0]}`);
+  }
   if (bias && (bias.shape.length !== 1 || bias.shape[0] !== w.shape[1])) {
     throw new Error(`dense: bias must have shape [${w.shape[1]}] but got ${fmtShape(bias.shape)}`);
   }
