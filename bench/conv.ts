@@ -21,6 +21,8 @@ const CASES: ConvCase[] = [
   { x: [64, 32, 32, 32], K: 64, k: 3, padding: 'same' },
   { x: [64, 28, 28, 1], K: 32, k: 3, padding: 'valid' },
   { x: [64, 32, 32, 32], K: 64, k: 3, padding: 'same', strides: 2 },
+  // The pointwise half of a separable conv (Xception's middle flow shape class): runs as a plain matmul.
+  { x: [16, 35, 35, 128], K: 128, k: 1, padding: 'same' },
 ];
 
 async function gflops(name: string, flop: number, fn: () => Tensor): Promise<number> {
