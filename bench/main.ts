@@ -3,11 +3,15 @@ import { close, init } from '../src/index.js';
 import * as dispatch from './dispatch.js';
 import * as softmax from './softmax.js';
 import { jsonOutput } from './harness.js';
+import * as conv from './conv.js';
+import * as matmul from './matmul.js';
 import * as optimizers from './optimizers.js';
 import * as vision from './vision.js';
 
 const suites: Array<{ name: string; run: () => Promise<void> }> = [
   { name: 'dispatch', run: dispatch.run },
+  { name: 'matmul', run: matmul.run },
+  { name: 'conv', run: conv.run },
   { name: 'optimizers', run: optimizers.run },
   { name: 'softmax', run: softmax.run },
   { name: 'vision', run: vision.run },

@@ -41,6 +41,14 @@ if ! node scripts/probe-adapter.mjs >/dev/null 2>&1; then
   say "WebGPU adapter: $(node scripts/probe-adapter.mjs)"
 fi
 
+# Fashion-MNIST comes from Debian's dataset-fashion-mnist; optional, so a failure here is only reported.
+if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+  say "installing Fashion-MNIST (Debian package dataset-fashion-mnist)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null 2>&1 ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null 2>&1; } ||
+    say "could not install dataset-fashion-mnist; loadFashionMnist() will need { dir }"
+fi
+
 if [ ! -f dist/cli.js ] || [ -n "$(find src bench scripts/build.mjs -newer dist/cli.js -print -quit)" ]; then
   say "building dist/"
   npm run build --silent

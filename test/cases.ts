@@ -4,6 +4,7 @@
 import * as nn from '../src/index.js';
 import type { OpName } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
+import { gemmCases } from './cases.gemm.js';
 
 export interface InputSpec {
   shape: number[];
@@ -239,4 +240,5 @@ export const gradCases: Cases = {
   ],
   randomAffine: 'not differentiable',
   affineTransform: 'not differentiable',
+  ...gemmCases,
 };

@@ -13,6 +13,8 @@ import { concatOp, gatherOp, oneHotOp, padOp, sliceOp, transposeOp, whereOp } fr
 import { broadcastToOp, expandDimsOp, reshapeOp, squeezeOp } from './ops/shape.js';
 import { categoricalCrossentropyOp, logSoftmaxOpDef, softmaxOpDef, sparseCategoricalCrossentropyOp } from './ops/softmax.js';
 
+export * from './api.gemm.js';
+
 type Operand = Tensor | number;
 
 function binaryOrScalar(name: ScalarAttrs['op'], a: Operand, b: Operand): Tensor {

@@ -8,6 +8,8 @@ import { batchNormInferenceOp, batchNormOp } from './batchnorm.js';
 import { dropoutOp } from './dropout.js';
 import { resizeBilinearOp, zeroPad2dOp } from './image.js';
 import { avgPool2dOp, maxPool2dOp } from './pool.js';
+import { conv2dBiasOp, conv2dOp, depthwiseConv2dBiasOp, depthwiseConv2dOp } from './conv.js';
+import { denseBiasOp, denseOp, matmulOp } from './matmul.js';
 import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp } from './reduce.js';
 import { concatOp, gatherOp, oneHotOp, padOp, sliceOp, transposeOp, whereOp } from './layout.js';
 import { broadcastToOp, expandDimsOp, reshapeOp, squeezeOp } from './shape.js';
@@ -49,6 +51,13 @@ export const registry = {
   resizeBilinear: resizeBilinearOp,
   randomAffine: randomAffineOp,
   affineTransform: affineTransformOp,
+  matmul: matmulOp,
+  dense: denseOp,
+  denseBias: denseBiasOp,
+  conv2d: conv2dOp,
+  conv2dBias: conv2dBiasOp,
+  depthwiseConv2d: depthwiseConv2dOp,
+  depthwiseConv2dBias: depthwiseConv2dBiasOp,
 } satisfies Record<string, AnyOp>;
 
 export type OpName = keyof typeof registry;

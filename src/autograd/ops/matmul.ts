@@ -1,0 +1,146 @@
+// Matmul and the fused Dense ops. Gradients are matmuls with transpose flags (operands are read in their stored
+// layout, never transposed in memory); Dense adds the activation derivative from the saved output and a column sum
+// for the bias. A shared (2-D) operand of a batched matmul gets a batched gradient that the tape sums to its shape.
+
+import { activationGrad, checkActivation, type Activation } from '../../kernels/activation.js';
+import { matmul, matmulDims, matmulOutShape } from '../../kernels/matmul.js';
+import { reduce } from '../../kernels/reduce.js';
+import { fmtShape, sizeOf, type Shape } from '../../tensor/shape.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { defineOp, type Meta } from '../op.js';
+
+export interface MatmulAttrs {
+  transposeA?: boolean;
+  transposeB?: boolean;
+}
+
+function checkF32(op: string, xs: Record<string, Meta>): void {
+  for (const [name, m] of Object.entries(xs)) {
+    if (m.dtype !== 'f32') throw new Error(`${op}: input '${name}' must be f32 but got ${m.dtype} ${fmtShape(m.shape)}`);
+  }
+}
+
+/** Runs `fn` on 2-D views [rows, cols] of 3-D tensors (flattening the batch into rows) and disposes the views. */
+function flat<T>(ts: Tensor[], fn: (...views: Tensor[]) => T): T {
+  const views = ts.map((t) => t.view([sizeOf(t.shape) / t.shape[t.rank - 1]!, t.shape[t.rank - 1]!]));
+  try {
+    return fn(...views);
+  } finally {
+    for (const v of views) v.dispose();
+  }
+}
+
+/** Gradients of C = op(A) @ op(B) in the stored layouts of A and B (see the derivation in the comments). */
+export function matmulGrads(a: Tensor, b: Tensor, dc: Tensor, { transposeA: tA = false, transposeB: tB = false }: MatmulAttrs): {
+  a: () => Tensor;
+  b: () => Tensor;
+} {
+  return {
+    // dA = dC @ op(B)^T, then transposed back when A is stored transposed.
+    a: () => (tA ? matmul(b, dc, { transposeA: tB, transposeB: true }) : matmul(dc, b, { transposeB: !tB })),
+    // dB = op(A)^T @ dC, then transposed back when B is stored transposed.
+    b: () => {
+      // A shared B of a batched product: flatten the batch into the reduction instead of summing B-sized slabs.
+      if (a.rank === 3 && b.rank === 2 && !tA) {
+        return flat([a, dc], (a2, dc2) => (tB ? matmul(dc2, a2, { transposeA: true }) : matmul(a2, dc2, { transposeA: true })));
+      }
+      return tB ? matmul(dc, a, { transposeA: true, transposeB: tA }) : matmul(a, dc, { transposeA: !tA });
+    },
+  };
+}
+
+export const matmulOp = defineOp<'a' | 'b', MatmulAttrs>({
+  name: 'matmul',
+  inputs: ['a', 'b'],
+  shape: ({ a, b }, o) => {
+    checkF32('matmul', { a, b });
+    return { shape: matmulOutShape(matmulDims('matmul', a.shape, b.shape, o)), dtype: 'f32' };
+  },
+  forward: ({ a, b }, o) => matmul(a, b, o),
+  save: ['a', 'b'],
+  backward: ({ saved, attrs }, dy) => matmulGrads(saved.a!, saved.b!, dy, attrs),
+});
+
+export interface DenseAttrs {
+  activation?: Activation;
+}
+
+/** Shape rule of Dense: x [..., in] @ w [in, out] (+ bias [out]) -> [..., out]. */
+function denseShape(x: Meta, w: Meta, bias: Meta | null, { activation = 'linear' }: DenseAttrs): Meta {
+  checkF32('dense', bias ? { x, w, bias } : { x, w });
+  checkActivation('dense', activation);
+  if (x.shape.length < 2) throw new Error(`dense: input 'x' must have rank >= 2 ([batch, in]) but got ${fmtShape(x.shape)}`);
+  if (w.shape.length !== 2) throw new Error(`dense: kernel 'w' must be rank 2 ([in, out]) but got ${fmtShape(w.shape)}`);
+  const inDim = x.shape[x.shape.length - 1]!;
+  if (w.shape[0] !== inDim) {
+    throw new Error(`dense: x ${fmtShape(x.shape)} has ${inDim} features but kernel 'w' ${fmtShape(w.shape)} expects ${w.shape[0]}`);
+  }
+  if (bias && (bias.shape.length !== 1 || bias.shape[0] !== w.shape[1])) {
+    throw new Error(`dense: bias must have shape [${w.shape[1]}] but got ${fmtShape(bias.shape)}`);
+  }
+  return { shape: [...x.shape.slice(0, -1), w.shape[1]!], dtype: 'f32' };
+}
+
+function denseForward(x: Tensor, w: Tensor, bias: Tensor | undefined, act: Activation, out: Shape): Tensor {
+  return flat([x], (x2) => {
+    const y2 = matmul(x2, w, { bias, activation: act });
+    const y = y2.view(out);
+    y2.dispose();
+    return y;
+  });
+}
+
+/**
+ * A tensor made on first use and shared by `uses` gradient thunks; the last one disposes it. The tape calls exactly
+ * the thunks of the inputs that need a gradient, so `uses` is the count of those.
+ */
+export function sharedGrad(make: () => Tensor, uses: number): <T>(fn: (t: Tensor) => T) => T {
+  let t: Tensor | null = null;
+  let left = uses;
+  return (fn) => {
+    t ??= make();
+    try {
+      return fn(t);
+    } finally {
+      if (--left === 0) t.dispose();
+    }
+  };
+}
+
+/** dz = f'(y) * dy on [rows, out] views (once), then dx = dz @ w^T, dw = x^T @ dz, db = column sums of dz. */
+function denseGrads(saved: Record<string, Tensor>, xShape: Shape, dy: Tensor, act: Activation, uses: number) {
+  const withDz = sharedGrad(() => flat([saved.y!, dy], (y2, dy2) => activationGrad(act, y2, dy2)), uses);
+  return {
+    x: () => withDz((dz) => {
+      const dx2 = matmul(dz, saved.w!, { transposeB: true });
+      const dx = dx2.view(xShape);
+      dx2.dispose();
+      return dx;
+    }),
+    w: () => withDz((dz) => flat([saved.x!], (x2) => matmul(x2, dz, { transposeA: true }))),
+    bias: () => withDz((dz) => reduce('sum', dz, [0])),
+  };
+}
+
+const count = (needs: Record<string, boolean>): number => Object.values(needs).filter(Boolean).length;
+
+export const denseOp = defineOp<'x' | 'w', DenseAttrs>({
+  name: 'dense',
+  inputs: ['x', 'w'],
+  shape: ({ x, w }, o) => denseShape(x, w, null, o),
+  forward: ({ x, w }, o, out) => denseForward(x, w, undefined, o.activation ?? 'linear', out.shape),
+  save: ['x', 'w', 'y'],
+  backward: ({ saved, shapes, attrs, needs }, dy) => {
+    const { x, w } = denseGrads(saved, shapes.x, dy, attrs.activation ?? 'linear', count(needs));
+    return { x, w };
+  },
+});
+
+export const denseBiasOp = defineOp<'x' | 'w' | 'bias', DenseAttrs>({
+  name: 'denseBias',
+  inputs: ['x', 'w', 'bias'],
+  shape: ({ x, w, bias }, o) => denseShape(x, w, bias, o),
+  forward: ({ x, w, bias }, o, out) => denseForward(x, w, bias, o.activation ?? 'linear', out.shape),
+  save: ['x', 'w', 'y'],
+  backward: ({ saved, shapes, attrs, needs }, dy) => denseGrads(saved, shapes.x, dy, attrs.activation ?? 'linear', count(needs)),
+});

@@ -1,0 +1,182 @@
+// Depthwise conv2d (NHWC, filters [KH, KW, C, M], output channel c*M + m as in TensorFlow): forward with fused bias +
+// activation, the family functions for both gradients (kernels in depthwise.grad.ts), and the naive reference.
+// Not GEMM-shaped (the reduction is only KH*KW long), so it is a blocked direct kernel: each invocation computes TW
+// output pixels along a row x 4 output channels (vec4 loads of w, and of x when M = 1 and C % 4 == 0).
+// Thread mapping: channel blocks fastest, then pixel blocks, rows, images. Separable conv = this + a 1x1 conv2d.
+
+import { fmtShape, sameShape, type Shape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { activationWgsl, checkActivation, type Activation } from './activation.js';
+import { checkF32, CONV_UNIFORMS, convGeometry, convUniforms, type ConvGeometry, type ConvShapeOptions } from './conv2d.geometry.js';
+import { depthwiseForwardCpu, depthwiseGradFilterCpu, depthwiseGradInputCpu } from './depthwise.cpu.js';
+import { depthwiseGradFilterGpu, depthwiseGradInputGpu, read4, TW } from './depthwise.grad.js';
+import { FLAT_ID, grid1d, kernel, variants, type BindingType } from './kernel.js';
+
+export interface DepthwiseOptions extends ConvShapeOptions {
+  activation?: Activation;
+}
+
+const WG = 64;
+interface Variant {
+  /** Compile-time KW when SW = DW = 1: each kh loads one row segment that all kw taps reuse; 0 otherwise. */
+  segKW: number;
+  /** Output pixels per invocation along a row. */
+  tw: number;
+  /** M = 1 and C % 4 == 0: x is read as vec4. */
+  xVec: boolean;
+  /** C*M % 4 == 0: w, bias and y are read and written as vec4. */
+  ocVec: boolean;
+  bias: boolean;
+  act: Activation;
+}
+
+const range = (n: number): number[] => [...Array(n).keys()];
+
+// Any stride/dilation: each (tap, pixel) pair loads its own x.
+const strideTaps = (v: Variant): string => `    for (var kw = 0u; kw < u.KW; kw++) {
+      let wv = ${read4('w', v.ocVec, '(kh * u.KW + kw) * OC', 'oc0', 'ocs')};
+      let iwBase = i32(ow0 * u.SW + kw * u.DW) - i32(u.padL);
+${range(v.tw).map((p) => `      let iw${p} = iwBase + i32(${p}u * u.SW);
+      if (iw${p} >= 0 && iw${p} < i32(u.W)) { acc${p} += ${read4('x', v.xVec, `xRow + u32(iw${p}) * u.C`, 'oc0', 'cs')} * wv; }`).join('\n')}
+    }`;
+
+// Unit stride and dilation along W: TW + KW - 1 loads of x per kh serve all TW * KW taps.
+const segmentTaps = (v: Variant): string => {
+  const KW = v.segKW;
+  return `    let iwBase = i32(ow0) - i32(u.padL);
+${range(v.tw + KW - 1).map((j) => `    var xs${j} = vec4<f32>(0.0);
+    if (iwBase + ${j} >= 0 && iwBase + ${j} < i32(u.W)) { xs${j} = ${read4('x', v.xVec, `xRow + u32(iwBase + ${j}) * u.C`, 'oc0', 'cs')}; }`).join('\n')}
+${range(KW).map((kw) => `    let wv${kw} = ${read4('w', v.ocVec, `(kh * ${KW}u + ${kw}u) * OC`, 'oc0', 'ocs')};
+${range(v.tw).map((p) => `    acc${p} += xs${p + kw} * wv${kw};`).join('\n')}`).join('\n')}`;
+};
+
+const forwardKernel = variants((v: Variant) =>
+  kernel({
+    name: `depthwiseForward_tw${v.tw}${v.segKW ? `_seg${v.segKW}` : ''}${v.xVec ? '_vecX' : ''}${v.ocVec ? '' : '_scalarOC'}` +
+      `${v.bias ? '_bias' : ''}_${v.act}`,
+    inputs: {
+      x: v.xVec ? 'vec4f' : 'f32', w: v.ocVec ? 'vec4f' : 'f32', ...(v.bias ? { bias: 'f32' } : {}),
+    } as Record<string, BindingType>,
+    outputs: { y: v.ocVec ? 'vec4f' : 'f32' },
+    uniforms: { total: 'u32', OCB: 'u32', OWB: 'u32', ...CONV_UNIFORMS },
+    workgroup: WG,
+    helpers: activationWgsl(v.act),
+    body: `
+  let t = ${FLAT_ID};
+  if (t >= u.total) { return; }
+  let ocb = t % u.OCB;
+  let r = t / u.OCB;
+  let ow0 = (r % u.OWB) * ${v.tw}u;
+  let oh = (r / u.OWB) % u.OH;
+  let n = r / (u.OWB * u.OH);
+  let OC = u.C * u.K;
+  let oc0 = ocb * 4u;
+  let ocs = min(vec4<u32>(oc0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(OC - 1u));
+  let cs = ocs / u.K;
+${range(v.tw).map((p) => `  var acc${p} = vec4<f32>(0.0);`).join('\n')}
+  for (var kh = 0u; kh < u.KH; kh++) {
+    let ih = i32(oh * u.SH + kh * u.DH) - i32(u.padT);
+    if (ih < 0 || ih >= i32(u.H)) { continue; }
+    let xRow = (n * u.H + u32(ih)) * u.W * u.C;
+${v.segKW ? segmentTaps(v) : strideTaps(v)}
+  }
+  ${v.bias ? `let b = vec4<f32>(bias[ocs.x], bias[ocs.y], bias[ocs.z], bias[ocs.w]);` : 'let b = vec4<f32>(0.0);'}
+${range(v.tw).map((p) => `  if (ow0 + ${p}u < u.OW) {
+    let o = ((n * u.OH + oh) * u.OW + ow0 + ${p}u) * OC + oc0;
+    let v = activate(acc${p} + b);
+    ${v.ocVec ? 'y[o / 4u] = v;' : 'for (var i = 0u; i < 4u; i++) { if (oc0 + i < OC) { y[o + i] = v[i]; } }'}
+  }`).join('\n')}`,
+  }));
+
+/** y = activation(depthwiseConv2d(x, w) + bias) -> [N, OH, OW, C*M]. */
+export function depthwiseConv2d(x: Tensor, w: Tensor, bias: Tensor | undefined, o: DepthwiseOptions = {}): Tensor {
+  checkF32('depthwiseConv2d', { x, w, bias });
+  const g = convGeometry('depthwiseConv2d', x.shape, w.shape, o);
+  const act = o.activation ?? 'linear';
+  checkActivation('depthwiseConv2d', act);
+  const OC = g.C * g.K;
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== OC)) {
+    throw new Error(`depthwiseConv2d: bias must have shape [${OC}] but got ${fmtShape(bias.shape)}`);
+  }
+  const y = Tensor.empty([g.N, g.OH, g.OW, OC], 'f32', x.device);
+  if (x.device === 'cpu') {
+    depthwiseForwardCpu(x.storage.data, w.storage.data, bias?.storage.data ?? null, y.storage.data, g, act);
+    return y;
+  }
+  // Segment reuse unrolls KW: kept to common filter widths so the variant count stays small.
+  const seg = g.SW === 1 && g.DW === 1 && g.KW <= 7;
+  const OCB = Math.ceil(OC / 4), OWB = Math.ceil(g.OW / TW);
+  const total = g.N * g.OH * OWB * OCB;
+  if (total === 0) return y;
+  const k = forwardKernel({ segKW: seg ? g.KW : 0, tw: TW, xVec: g.K === 1 && g.C % 4 === 0, ocVec: OC % 4 === 0, bias: !!bias, act });
+  const args: Record<string, Tensor> = { x, w, y };
+  if (bias) args.bias = bias;
+  k.run(args, { total, OCB, OWB, ...convUniforms(g) }, grid1d(total, WG));
+  return y;
+}
+
+function checkDy(op: string, dy: Tensor, g: ConvGeometry): void {
+  if (!sameShape(dy.shape, [g.N, g.OH, g.OW, g.C * g.K])) {
+    throw new Error(`${op}: dy ${fmtShape(dy.shape)} does not match the output shape ${fmtShape([g.N, g.OH, g.OW, g.C * g.K])}`);
+  }
+}
+
+/** dx of depthwiseConv2d, shaped like x. */
+export function depthwiseGradInput(dy: Tensor, w: Tensor, xShape: Shape, o: ConvShapeOptions = {}): Tensor {
+  checkF32('depthwiseGradInput', { dy, w });
+  const g = convGeometry('depthwiseGradInput', xShape, w.shape, o);
+  checkDy('depthwiseGradInput', dy, g);
+  const dx = Tensor.empty(xShape, 'f32', dy.device);
+  if (dy.device === 'cpu') depthwiseGradInputCpu(dy.storage.data, w.storage.data, dx.storage.data, g);
+  else depthwiseGradInputGpu(dy, w, dx, g);
+  return dx;
+}
+
+/** dw of depthwiseConv2d, shaped [KH, KW, C, M]. */
+export function depthwiseGradFilter(x: Tensor, dy: Tensor, wShape: Shape, o: ConvShapeOptions = {}): Tensor {
+  checkF32('depthwiseGradFilter', { x, dy });
+  const g = convGeometry('depthwiseGradFilter', x.shape, wShape, o);
+  checkDy('depthwiseGradFilter', dy, g);
+  if (x.device === 'cpu') {
+    const dw = Tensor.empty(wShape, 'f32', 'cpu');
+    depthwiseGradFilterCpu(x.storage.data, dy.storage.data, dw.storage.data, g);
+    return dw;
+  }
+  return depthwiseGradFilterGpu(x, dy, wShape, g);
+}
+
+const naiveKernel = kernel({
+  name: 'depthwiseNaive', inputs: { x: 'f32', w: 'f32' }, outputs: { y: 'f32' },
+  uniforms: { total: 'u32', ...CONV_UNIFORMS }, workgroup: WG,
+  body: `
+  let t = ${FLAT_ID};
+  if (t >= u.total) { return; }
+  let OC = u.C * u.K;
+  let oc = t % OC;
+  let ow = (t / OC) % u.OW;
+  let oh = (t / (OC * u.OW)) % u.OH;
+  let n = t / (OC * u.OW * u.OH);
+  var acc = 0.0;
+  for (var kh = 0u; kh < u.KH; kh++) {
+    for (var kw = 0u; kw < u.KW; kw++) {
+      let ih = i32(oh * u.SH + kh * u.DH) - i32(u.padT);
+      let iw = i32(ow * u.SW + kw * u.DW) - i32(u.padL);
+      if (ih >= 0 && ih < i32(u.H) && iw >= 0 && iw < i32(u.W)) {
+        acc += x[((n * u.H + u32(ih)) * u.W + u32(iw)) * u.C + oc / u.K] * w[(kh * u.KW + kw) * OC + oc];
+      }
+    }
+  }
+  y[t] = acc;`,
+});
+
+/** The naive reference: one thread per output element, no bias or activation. */
+export function depthwiseNaive(x: Tensor, w: Tensor, o: ConvShapeOptions = {}): Tensor {
+  checkF32('depthwiseNaive', { x, w });
+  const g = convGeometry('depthwiseNaive', x.shape, w.shape, o);
+  if (x.device !== 'webgpu') {
+    throw new Error('depthwiseNaive: the naive kernel is a webgpu reference; use depthwiseConv2d on the cpu device');
+  }
+  const y = Tensor.empty([g.N, g.OH, g.OW, g.C * g.K], 'f32', 'webgpu');
+  naiveKernel.run({ x, w, y }, { total: y.size, ...convUniforms(g) }, grid1d(y.size, WG));
+  return y;
+}

@@ -1,0 +1,166 @@
+// The register-blocked GEMM tile generator shared by matmul and the convolutions (implicit GEMM). Each invocation
+// computes a TM x TN block of C = A @ B (TN a multiple of 4, held as vec4 accumulators) and reads its operands only
+// through small WGSL loader functions, so the same tiles serve plain matrices and im2col-style conv loaders.
+//
+// Thread mapping: gid.x walks column blocks, workgroup y (one row block per workgroup when WGY = 1) walks rows, z
+// is the batch (or split-K slice). With WGY = 1 every A address is workgroup-uniform: on lavapipe, which runs the
+// invocations of a workgroup as SIMD lanes, a uniform load is one scalar load while a divergent one is a gather, and
+// the conv loaders' integer divisions run once per workgroup instead of once per lane.
+//
+// The reduction index k is two-level, k = (ko, ki) with ko in [0, KO) and ki in [0, KI) stepped by 4 (uniforms
+// mmM, mmN, mmKO, mmKI): conv loaders
+// do their per-(kh, kw) or per-image-row work once per ko and read contiguous channels along ki. Plain matmul uses
+// KO = 1, KI = K.
+//
+// Loader contract (WGSL the caller provides; `batch` is gid.z, or 0 with split-K; state types are the loader's):
+//   A read along k ('k'):  fn mmRowA(batch, row) -> S (once per row); fn mmStepA(s: S, ko) -> T (once per ko);
+//                          fn mmReadA4(t: T, ki) -> vec4<f32> = A[row, (ko, ki..ki+3)]
+//   A read along m ('m'):  same names; mmRowA(batch, row) is called for rows 4g, and mmReadA4(t, ki) returns
+//                          A[row..row+3, (ko, ki)]
+//   B read along n ('n'):  fn mmColB(batch, col) (col a multiple of 4); fn mmStepB(s, ko);
+//                          fn mmReadB4(t, ki) -> vec4<f32> = B[(ko, ki), col..col+3]
+//   B read along k ('k'):  mmColB(batch, col) for each column; mmReadB4(t, ki) = B[(ko, ki..ki+3), col]
+// Loaders must return 0 for ki >= KI and must not read out of range for rows >= M or cols >= N (clamp: those
+// outputs are discarded).
+
+import { activationWgsl, type Activation } from './activation.js';
+import { kernel, type BindingType, type Kernel, type UniformType } from './kernel.js';
+
+export interface GemmTiles {
+  /** Output rows per invocation. */
+  TM: number;
+  /** Output columns per invocation (a multiple of 4). */
+  TN: number;
+  /** Invocations per workgroup along columns. */
+  WGX: number;
+  /** Invocations per workgroup along rows (1 keeps A reads workgroup-uniform). */
+  WGY: number;
+}
+
+export interface GemmSpec {
+  name: string;
+  tiles: GemmTiles;
+  aAlong: 'k' | 'm';
+  bAlong: 'n' | 'k';
+  /** Loader bindings (read-only), in binding order. */
+  inputs: Record<string, BindingType>;
+  /** Loader uniforms, added after the core's. */
+  uniforms: Record<string, UniformType>;
+  /** WGSL defining the mm* loader functions. */
+  loaders: string;
+  /** Fused epilogue: + bias[col] (binding 'bias'), then the activation. */
+  bias: boolean;
+  act: Activation;
+  /** N % 4 == 0: the output is written as vec4. */
+  vecOut: boolean;
+  /** gid.z selects a slice of ko instead of a batch; the output gets one [M, N] slab per slice. */
+  splitK: boolean;
+  /** The loaders define fn mmOutRow(row) -> u32, the output row that GEMM row `row` is stored at (scattered rows). */
+  outRow?: boolean;
+}
+
+// Named mm* so they cannot clash with the conv loaders' shape letters (N batch, K filters).
+const CORE_UNIFORMS = { mmM: 'u32', mmN: 'u32', mmKO: 'u32', mmKI: 'u32', koChunk: 'u32', zFold: 'u32' } as const;
+
+export type GemmKernel = Kernel<Record<string, BindingType>, Record<string, BindingType>, Record<string, UniformType>>;
+
+const range = (n: number): number[] => [...Array(n).keys()];
+const C = ['x', 'y', 'z', 'w'];
+
+/** Builds the kernel: bindings are the loaders' inputs, then 'bias' if fused, then the output 'y'. */
+export function gemmKernel(s: GemmSpec): GemmKernel {
+  const { TM, TN, WGX, WGY } = s.tiles;
+  if (TN % 4 !== 0) throw new Error(`gemm ${s.name}: TN must be a multiple of 4 (got ${TN})`);
+  if (s.aAlong === 'm' && TM % 4 !== 0) throw new Error(`gemm ${s.name}: TM must be a multiple of 4 when A is read along m (got ${TM})`);
+  const G = TN / 4;
+  const lines: string[] = [];
+  const L = (x: string): void => void lines.push(x);
+  // Row block: workgroup-uniform when WGY = 1; rows past 65,535 workgroups fold into z (zFold per batch).
+  L(`let zb = wid.z / u.zFold;`);
+  L(`let rowBlock = (wid.y + (wid.z % u.zFold) * nwg.y) * ${WGY}u${WGY > 1 ? ' + lid.y' : ''};`);
+  L(`let row0 = rowBlock * ${TM}u;`);
+  L(`let col0 = gid.x * ${TN}u;`);
+  if (s.splitK) {
+    L(`let batch = 0u;`);
+    L(`let koBegin = zb * u.koChunk;`);
+    L(`let koEnd = min(u.mmKO, koBegin + u.koChunk);`);
+  } else {
+    L(`let batch = zb;`);
+    L(`let koBegin = 0u;`);
+    L(`let koEnd = u.mmKO;`);
+  }
+  const aStates = s.aAlong === 'k' ? range(TM) : range(TM / 4);
+  const bStates = s.bAlong === 'n' ? range(G) : range(TN);
+  for (const i of aStates) L(`let sa${i} = mmRowA(batch, row0 + ${s.aAlong === 'k' ? i : 4 * i}u);`);
+  for (const i of bStates) L(`let sb${i} = mmColB(batch, col0 + ${s.bAlong === 'n' ? 4 * i : i}u);`);
+  for (const r of range(TM)) for (const g of range(G)) L(`var c${r}_${g} = vec4<f32>(0.0);`);
+  L(`for (var ko = koBegin; ko < koEnd; ko++) {`);
+  for (const i of aStates) L(`  let ta${i} = mmStepA(sa${i}, ko);`);
+  for (const i of bStates) L(`  let tb${i} = mmStepB(sb${i}, ko);`);
+  L(`  for (var ki = 0u; ki < u.mmKI; ki += 4u) {`);
+  if (s.aAlong === 'k') for (const r of aStates) L(`    let a${r} = mmReadA4(ta${r}, ki);`);
+  else for (const g of aStates) for (const j of range(4)) L(`    let a${g}_${j} = mmReadA4(ta${g}, ki + ${j}u);`);
+  if (s.bAlong === 'n') for (const g of bStates) for (const j of range(4)) L(`    let b${g}_${j} = mmReadB4(tb${g}, ki + ${j}u);`);
+  else for (const c of bStates) L(`    let b${c} = mmReadB4(tb${c}, ki);`);
+  const aEl = (r: number, j: number): string => (s.aAlong === 'k' ? `a${r}.${C[j]}` : `a${r >> 2}_${j}.${C[r & 3]}`);
+  const bVec = (j: number, g: number): string =>
+    s.bAlong === 'n' ? `b${g}_${j}` : `vec4<f32>(${range(4).map((i) => `b${4 * g + i}.${C[j]}`).join(', ')})`;
+  for (const j of range(4)) for (const r of range(TM)) for (const g of range(G)) L(`    c${r}_${g} += ${aEl(r, j)} * ${bVec(j, g)};`);
+  L(`  }`);
+  L(`}`);
+  // Epilogue: bias + activation, then a guarded store of each row of the block.
+  L(`let outBase = zb * u.mmM * u.mmN;`);
+  for (const g of range(G)) {
+    const col = `col0 + ${4 * g}u`;
+    if (s.bias) L(`let bias${g} = vec4<f32>(${range(4).map((i) => `bias[min(${col} + ${i}u, u.mmN - 1u)]`).join(', ')});`);
+  }
+  for (const r of range(TM)) {
+    L(`if (row0 + ${r}u < u.mmM) {`);
+    for (const g of range(G)) {
+      const v = `activate(c${r}_${g}${s.bias ? ` + bias${g}` : ''})`;
+      L(`  let o${g} = outBase + ${s.outRow ? `mmOutRow(row0 + ${r}u)` : `(row0 + ${r}u)`} * u.mmN + col0 + ${4 * g}u;`);
+      if (s.vecOut) L(`  if (col0 + ${4 * g}u < u.mmN) { y[o${g} / 4u] = ${v}; }`);
+      else {
+        L(`  let v${g} = ${v};`);
+        for (const i of range(4)) L(`  if (col0 + ${4 * g + i}u < u.mmN) { y[o${g} + ${i}u] = v${g}.${C[i]}; }`);
+      }
+    }
+    L(`}`);
+  }
+  return kernel({
+    name: s.name,
+    inputs: { ...s.inputs, ...(s.bias ? { bias: 'f32' as const } : {}) },
+    outputs: { y: s.vecOut ? 'vec4f' : 'f32' },
+    uniforms: { ...CORE_UNIFORMS, ...s.uniforms },
+    workgroup: [WGX, WGY, 1],
+    helpers: `${activationWgsl(s.act)}\n${s.loaders}`,
+    body: lines.map((x) => `  ${x}`).join('\n'),
+  });
+}
+
+export interface GemmShape {
+  M: number;
+  N: number;
+  KO: number;
+  KI: number;
+  /** Batches, or split-K slices (then ko is split into slices of koChunk). */
+  Z: number;
+  koChunk?: number;
+}
+
+/** The core's uniforms and the workgroup grid for a GEMM of the given shape. */
+export function gemmLaunch(t: GemmTiles, g: GemmShape, maxGroups = 65535): {
+  uniforms: Record<keyof typeof CORE_UNIFORMS, number>;
+  groups: [number, number, number];
+} {
+  const gx = Math.ceil(Math.ceil(g.N / t.TN) / t.WGX);
+  const rowBlocks = Math.ceil(Math.ceil(g.M / t.TM) / t.WGY);
+  if (gx > maxGroups) throw new Error(`gemm: N = ${g.N} needs ${gx} workgroups along x, over the device's ${maxGroups}`);
+  const zFold = Math.ceil(rowBlocks / maxGroups);
+  const gy = Math.ceil(rowBlocks / zFold);
+  if (g.Z * zFold > maxGroups) throw new Error(`gemm: ${g.Z} batches of M = ${g.M} rows need more than ${maxGroups} workgroups along z`);
+  return {
+    uniforms: { mmM: g.M, mmN: g.N, mmKO: g.KO, mmKI: g.KI, koChunk: g.koChunk ?? g.KO, zFold },
+    groups: [gx, gy, g.Z * zFold],
+  };
+}
