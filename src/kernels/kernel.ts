@@ -50,6 +50,19 @@ fn nanF32() -> f32 { var bits = 0x7fc00000u; return bitcast<f32>(bits); }
 fn isNan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 `;
 
+// WGSL keywords and reserved words that an author might pick as a binding or uniform name ('std', 'target' and
+// 'filter' have each broken a pipeline here); checked when a kernel is declared, so the error names it at once.
+const RESERVED = new Set(('alias break case const const_assert continue continuing default diagnostic discard else enable false fn for if ' +
+  'let loop override requires return struct switch true var while NULL Self abstract active alignas alignof as asm async attribute auto ' +
+  'await become cast catch class coherent column_major common compile concept const_cast consteval constexpr constinit crate debugger ' +
+  'decltype delete demote do dynamic_cast enum explicit export extends extern external fallthrough filter final finally friend from ' +
+  'fxgroup get goto groupshared highp impl implements import inline instanceof interface layout lowp macro match mediump meta mod module ' +
+  'move mut mutable namespace new nil noexcept noinline nointerpolation noperspective null nullptr of operator package packoffset ' +
+  'partition pass patch pixelfragment precise precision premerge priv protected pub public readonly ref regardless register ' +
+  'reinterpret_cast require resource restrict self set shared sizeof smooth snorm static static_assert static_cast std subroutine ' +
+  'super target template this thread_local throw trait try type typedef typeid typename typeof union unless unorm unsafe unsized use ' +
+  'using varying virtual volatile wgsl where with writeonly yield').split(' '));
+
 interface UniformField {
   name: string;
   type: UniformType;
@@ -93,6 +106,9 @@ export class Kernel<I extends Bindings, O extends Bindings, U extends Uniforms> 
   readonly #uniformBytes: number;
 
   constructor(spec: KernelSpec<I, O, U>) {
+    for (const name of [...Object.keys(spec.inputs), ...Object.keys(spec.outputs), ...Object.keys(spec.uniforms)]) {
+      if (RESERVED.has(name)) throw new Error(`kernel ${spec.name}: '${name}' is a reserved word in WGSL; rename the binding or uniform`);
+    }
     this.#spec = spec;
     this.name = spec.name;
     this.workgroup = workgroupSize(spec.workgroup);

@@ -136,7 +136,8 @@ export async function sync(): Promise<void> {
 }
 
 function throwUncaptured(): void {
-  const errors = takeUncapturedErrors();
+  // Compile failures first: every later error is usually "invalid due to a previous error".
+  const errors = takeUncapturedErrors().sort((a, b) => Number(b.includes('failed to compile')) - Number(a.includes('failed to compile')));
   if (errors.length) throw new Error(`WebGPU reported ${errors.length} error(s): ${errors.slice(0, 3).join(' | ')}`);
 }
 

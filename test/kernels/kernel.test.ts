@@ -45,11 +45,15 @@ describe('kernel specs', () => {
   });
 
   it('a shader that fails to compile is reported at the next sync with its kernel name', async () => {
-    // 'std' is a reserved word in WGSL: the pipeline cannot be created.
-    const k = kernel({ name: 'brokenKernel', inputs: {}, outputs: { y: 'f32' }, uniforms: { std: 'f32' }, workgroup: 1, body: 'y[0] = u.std;' });
+    const k = kernel({ name: 'brokenKernel', inputs: {}, outputs: { y: 'f32' }, uniforms: { s: 'f32' }, workgroup: 1, body: 'y[0] = u.s + undefinedName;' });
     const y = Tensor.empty([1]);
-    k.run({ y }, { std: 1 }, [1]);
+    k.run({ y }, { s: 1 }, [1]);
     await expect(sync()).rejects.toThrow(/brokenKernel failed to compile/);
     y.dispose();
+  });
+
+  it('a reserved WGSL word as a binding or uniform name is refused when the kernel is declared', () => {
+    expect(() => kernel({ name: 'reserved', inputs: { target: 'f32' }, outputs: { y: 'f32' }, uniforms: {}, workgroup: 1, body: '' }))
+      .toThrow(/kernel reserved: 'target' is a reserved word in WGSL/);
   });
 });
