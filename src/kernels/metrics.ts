@@ -12,18 +12,18 @@ const WG = 64;
 const accumulateKernel = variants((p: { sparse: boolean }) =>
   kernel({
     name: p.sparse ? 'accumulateMetricsSparse' : 'accumulateMetricsDense',
-    inputs: { loss: 'f32', pred: 'f32', target: p.sparse ? 'i32' : 'f32' },
+    inputs: { loss: 'f32', pred: 'f32', truth: p.sparse ? 'i32' : 'f32' },
     outputs: { acc: 'f32' },
     uniforms: { N: 'u32', C: 'u32', weight: 'f32' },
     workgroup: WG,
     helpers: `
 var<workgroup> partial: array<f32, ${WG}>;
 // First index of the row maximum: ties and NaN resolve as argmax does (first occurrence; NaN wins).
-fn rowArgmax(base: u32, C: u32, fromTarget: bool) -> u32 {
+fn rowArgmax(base: u32, C: u32, fromTruth: bool) -> u32 {
   var best = 0u;
-  var bestV = ${p.sparse ? 'pred[base]' : 'select(pred[base], target[base], fromTarget)'};
+  var bestV = ${p.sparse ? 'pred[base]' : 'select(pred[base], truth[base], fromTruth)'};
   for (var c = 1u; c < C; c++) {
-    let v = ${p.sparse ? 'pred[base + c]' : 'select(pred[base + c], target[base + c], fromTarget)'};
+    let v = ${p.sparse ? 'pred[base + c]' : 'select(pred[base + c], truth[base + c], fromTruth)'};
     if ((v > bestV || (isNan(v) && !isNan(bestV)))) { best = c; bestV = v; }
   }
   return best;
@@ -32,8 +32,8 @@ fn rowArgmax(base: u32, C: u32, fromTarget: bool) -> u32 {
   var correct = 0.0;
   for (var r = lidx; r < u.N; r += WG.x) {
     let guess = rowArgmax(r * u.C, u.C, false);
-    ${p.sparse ? 'let truth = u32(target[r]);' : 'let truth = rowArgmax(r * u.C, u.C, true);'}
-    if (guess == truth) { correct += 1.0; }
+    ${p.sparse ? 'let want = u32(truth[r]);' : 'let want = rowArgmax(r * u.C, u.C, true);'}
+    if (guess == want) { correct += 1.0; }
   }
   partial[lidx] = correct;
   workgroupBarrier();
@@ -71,5 +71,5 @@ export function accumulateMetrics(acc: Tensor, loss: Tensor, pred: Tensor, targe
     a[1] = a[1]! + correct;
     return;
   }
-  accumulateKernel({ sparse }).run({ loss, pred, target, acc }, { N, C, weight }, [1]);
+  accumulateKernel({ sparse }).run({ loss, pred, truth: target, acc }, { N, C, weight }, [1]);
 }

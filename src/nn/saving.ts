@@ -1,9 +1,11 @@
 // Model weights on disk and in memory. Weights are named Keras-style `layer/weight` and written as safetensors
 // (atomically: temp file, fsync, rename). save() adds the optimiser state under `optimizer/...` and the model's
-// config as metadata; loadWeights() accepts either kind of file.
+// config as metadata; loadWeights() accepts either kind of file, by name or (as Keras) by weight order.
 
 import type { Tensor } from '../tensor/tensor.js';
-import { loadSafetensors, saveSafetensors } from './safetensors.js';
+import { fmtShape, sameShape } from '../tensor/shape.js';
+import { writeInto } from '../tensor/tensor.js';
+import { entryValues, readSafetensors, saveSafetensors } from './safetensors.js';
 import type { Model } from './model.js';
 import { assignNamed, copyNamed, type NamedTensor } from './weights.js';
 
@@ -33,14 +35,32 @@ export async function saveModel(model: Model, path: string): Promise<void> {
   });
 }
 
+/**
+ * Loads weights by name when every name matches; otherwise, as Keras's load_weights does, by order (the model's
+ * weight order, i.e. its topology), which lets a rebuilt model with other automatic layer names load a checkpoint.
+ * Shapes and dtypes are checked before anything is written; the error lists every difference.
+ */
 export async function loadWeights(model: Model, path: string): Promise<void> {
-  const res = await loadSafetensors(path, namedWeights(model), { strict: false });
-  const unexpected = res.unexpected.filter((n) => !n.startsWith('optimizer/'));
-  if (res.missing.length || unexpected.length) {
-    // Nothing was partially trusted: report every difference (the model's weights may hold some of the file now).
-    throw new Error(`loadWeights: ${path} does not match model ${model.name}: ` +
-      [...res.missing.map((n) => `'${n}' is missing from the file`), ...unexpected.map((n) => `'${n}' in the file is unexpected`)].join('; '));
+  const targets = namedWeights(model);
+  const file = await readSafetensors(path);
+  const entries = [...file.tensors].filter(([n]) => !n.startsWith('optimizer/'));
+  const byName = targets.every((t) => file.tensors.has(t.name));
+  const pairs = byName ? targets.map((t) => [t, file.tensors.get(t.name)!] as const)
+    : entries.length === targets.length ? targets.map((t, i) => [t, entries[i]![1]] as const) : null;
+  if (!pairs) {
+    const names = new Set(targets.map((t) => t.name));
+    throw new Error(`loadWeights: ${path} holds ${entries.length} weights but model ${model.name} has ${targets.length}, and the names differ: ` +
+      [...targets.filter((t) => !file.tensors.has(t.name)).map((t) => `'${t.name}' is missing from the file`),
+        ...entries.filter(([n]) => !names.has(n)).map(([n]) => `'${n}' in the file is unexpected`)].join('; '));
   }
+  const problems = pairs.flatMap(([t, e], i) => {
+    const where = byName ? `'${t.name}'` : `weight ${i} ('${t.name}' in the model, '${entries[i]![0]}' in the file)`;
+    if (!sameShape(e.shape, t.tensor.shape)) return [`${where}: shape ${fmtShape(e.shape)} in the file vs ${fmtShape(t.tensor.shape)} in the model`];
+    if (e.dtype !== 'F32' && t.tensor.dtype === 'f32') return [`${where}: dtype ${e.dtype} in the file vs F32 in the model`];
+    return [];
+  });
+  if (problems.length) throw new Error(`loadWeights: ${path} does not match model ${model.name}: ${problems.join('; ')}`);
+  for (const [t, e] of pairs) writeInto(t.tensor, entryValues(e));
 }
 
 export function getWeights(model: Model): NamedTensor[] {

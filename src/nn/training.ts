@@ -44,6 +44,7 @@ export interface XY {
 
 /** Anything that yields one epoch of batches at a time, such as a DataLoader. */
 export interface BatchSource {
+  /** The batches of one epoch; without an argument, the epoch after the last one started (a fresh shuffle). */
   epoch(epoch?: number): AsyncIterableIterator<XY>;
   readonly stepsPerEpoch?: number;
 }
@@ -52,6 +53,7 @@ export interface BatchSource {
 export class TensorBatches implements BatchSource {
   readonly stepsPerEpoch: number;
   readonly #n: number;
+  #nextEpoch = 0;
   constructor(readonly x: Tensor, readonly y: Tensor, readonly batchSize: number, readonly shuffle = false, readonly seed = 42) {
     this.#n = x.shape[0] ?? 0;
     if ((y.shape[0] ?? 0) !== this.#n) throw new Error(`fit: x ${fmtShape(x.shape)} and y ${fmtShape(y.shape)} differ in their number of samples`);
@@ -59,7 +61,7 @@ export class TensorBatches implements BatchSource {
     this.stepsPerEpoch = Math.ceil(this.#n / batchSize);
   }
 
-  async *epoch(epoch = 0): AsyncIterableIterator<XY> {
+  async *epoch(epoch = this.#nextEpoch++): AsyncIterableIterator<XY> {
     const order = Int32Array.from({ length: this.#n }, (_, i) => i);
     if (this.shuffle) {
       let s = (this.seed * 2654435761 + epoch * 40503 + 1) >>> 0;
@@ -177,7 +179,8 @@ export async function fit(model: Model, data: Data, o: FitOptions = {}): Promise
     let inFlight: Promise<void> = Promise.resolve();
     let step = 0;
     try {
-      for await (const batch of source.epoch(epoch)) {
+      // The source numbers its own epochs, so a second fit() call continues the shuffle sequence.
+      for await (const batch of source.epoch()) {
         await list.onBatchBegin(step, {});
         trainStep(model, c, params, constraints, batch, metrics);
         flush();
