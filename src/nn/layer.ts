@@ -5,6 +5,9 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/shape.js';
 import { untrack } from '../tensor/scope.js';
+import type { Constraint } from './constraints.js';
+
+export type { Constraint };
 
 /** A Keras-style shape: the batch axis (first) is null when unknown. */
 export type LayerShape = readonly (number | null)[];
@@ -14,8 +17,6 @@ export interface CallContext {
   /** Training mode: dropout and augmentation active, BatchNorm uses batch statistics. */
   training: boolean;
 }
-
-export type Constraint = (w: Tensor) => void;
 
 /** One named weight of a layer. `value` is a leaf tensor owned by the layer. */
 export class Weight {

@@ -3,7 +3,13 @@
 // `model.layers[0].trainable = false` freezes the whole base. Training lives in training.ts.
 
 import type { Tensor } from '../tensor/tensor.js';
+import type { History, Logs } from './callbacks/callback.js';
 import { isSymbolic, Layer, SymbolicTensor, uniqueName, type CallContext, type LayerOptions, type LayerShape } from './layer.js';
+import type { Optimizer } from './optimizers/index.js';
+import { getWeights, loadWeights, saveModel, saveWeights, setWeights } from './saving.js';
+import { summary } from './summary.js';
+import { compileOptions, evaluate, fit, predict, type BatchSource, type CompileOptions, type Compiled, type Data, type EvaluateOptions, type FitOptions } from './training.js';
+import type { NamedTensor } from './weights.js';
 
 /** Keras's Input(shape): a symbolic batch of `shape` (batch axis excluded). */
 export function Input(shape: readonly number[], opts: { name?: string; batchSize?: number } = {}): SymbolicTensor {
@@ -47,6 +53,10 @@ export class Model extends Layer {
   inputs: SymbolicTensor[] = [];
   outputs: SymbolicTensor[] = [];
   protected nodes: GraphNode[] = [];
+  /** Set by compile(). */
+  compiled: Compiled | null = null;
+  /** Set by a callback (EarlyStopping, TerminateOnNaN) to end fit() after the current batch. */
+  stopTraining = false;
 
   constructor(opts?: ModelOptions & { name?: string }) {
     super({ name: opts?.name ?? uniqueName(new.target === Model ? 'model' : 'sequential') });
@@ -78,6 +88,73 @@ export class Model extends Layer {
 
   override computeOutputShape(_inputShape: LayerShape | LayerShape[]): LayerShape {
     return this.outputs[0]!.shape;
+  }
+
+  /** Keras compile(): the optimiser (default 'rmsprop'), the loss and the metrics fit() reports. */
+  compile(o: CompileOptions): void {
+    this.compiled?.optimizer.dispose();
+    this.compiled = compileOptions(o);
+  }
+
+  get optimizer(): Optimizer {
+    if (!this.compiled) throw new Error(`Model ${this.name}: not compiled, so it has no optimizer yet`);
+    return this.compiled.optimizer;
+  }
+
+  /** Trains for `epochs` over a DataLoader (or any BatchSource) or in-memory { x, y }; returns Keras's History. */
+  fit(data: Data, o: FitOptions = {}): Promise<History> {
+    return fit(this, data, o);
+  }
+
+  /** Mean loss and metrics in inference mode: { loss, accuracy }. */
+  evaluate(data: Data, o: EvaluateOptions = {}): Promise<Logs> {
+    return evaluate(this, data, o);
+  }
+
+  /** Outputs for every sample, in inference mode; the caller owns (disposes) the result. */
+  predict(x: Tensor | BatchSource, o: { batchSize?: number } = {}): Promise<Tensor> {
+    return predict(this, x, o);
+  }
+
+  summary(): string {
+    return summary(this);
+  }
+
+  saveWeights(path: string): Promise<void> {
+    return saveWeights(this, path);
+  }
+
+  /** Weights, optimiser state and config in one safetensors file. */
+  save(path: string): Promise<void> {
+    return saveModel(this, path);
+  }
+
+  loadWeights(path: string): Promise<void> {
+    return loadWeights(this, path);
+  }
+
+  /** Device-side copies of every weight, named `layer/weight`; the caller disposes them. */
+  getWeights(): NamedTensor[] {
+    return getWeights(this);
+  }
+
+  setWeights(weights: readonly NamedTensor[]): void {
+    setWeights(this, weights);
+  }
+
+  override dispose(): void {
+    this.compiled?.optimizer.dispose();
+    this.compiled = null;
+    super.dispose();
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      className: this.className,
+      inputs: this.inputs.map((i) => ({ name: i.name, shape: i.shape })),
+      layers: this.nodes.map((n) => ({ className: n.layer.className, config: n.layer.getConfig(), inbound: n.inputs.map((i) => i.name) })),
+    };
   }
 
   override call(inputs: Tensor | Tensor[], ctx: CallContext): Tensor {
@@ -122,7 +199,11 @@ export class Sequential extends Model {
       return this;
     }
     this.#stack.push(layer);
-    if (!this.#input && this.#stack.length === 1 && layer.inputShape) this.#input = Input(layer.inputShape);
+    if (!this.#input && this.#stack.length === 1) {
+      // The input shape comes from Keras's input_shape option, or from a nested model's own Input.
+      const shape = layer.inputShape ?? (layer instanceof Model && layer.inputs.length ? (layer.inputs[0]!.shape.slice(1) as number[]) : undefined);
+      if (shape) this.#input = Input(shape);
+    }
     if (this.#input) this.rebuildGraph();
     return this;
   }

@@ -122,6 +122,12 @@ export function flush(): void {
   stats.submits++;
 }
 
+/** Flushes and resolves when the GPU has finished what was submitted so far (errors are left for the next sync). */
+export function whenDone(): Promise<void> {
+  flush();
+  return gpu().device.queue.onSubmittedWorkDone();
+}
+
 /** Flushes and waits until the GPU has finished everything submitted so far. */
 export async function sync(): Promise<void> {
   flush();

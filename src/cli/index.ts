@@ -1,18 +1,16 @@
 #!/usr/bin/env node
-// webgpu-nn command line: `info` prints the adapter; `data cifar10 --dir DIR` installs CIFAR-10. More commands arrive
-// with the nn module.
-import { close, init, installCifar10, loadImageFolder, type ColorMode } from './index.js';
+// webgpu-nn command line: `info` prints the adapter, `demo` trains the MNIST MLP, `data` installs and caches
+// datasets. Every path ends in process.exit: Dawn keeps the event loop alive.
+import { close, init, installCifar10, loadImageFolder, type ColorMode } from '../index.js';
+import { demo } from './demo.js';
+import { option } from './args.js';
 
-const USAGE = `usage: webgpu-nn info
+const USAGE = `usage: webgpu-nn info                         the WebGPU adapter and its limits
+       webgpu-nn demo [--epochs N] [--batch-size N]
+                                     train the notebook's MLP on MNIST and print its test accuracy (fails below 90%)
        webgpu-nn data cifar10 --dir DIR [--archive cifar-10-binary.tar.gz]   download (or take) CIFAR-10, check its MD5, extract
        webgpu-nn data folder SOURCE [--color rgb|grayscale|rgba] [--cache-dir DIR]
                                      decode SOURCE/<split>/<class>/*.jpg|png (folder or .tar.gz) into the cache, print stats`;
-
-/** The value after `--name`, or undefined. */
-function option(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
 
 /** Loads an image folder (filling the cache) and prints per split its size, channel means and the load time. */
 async function folder(source: string, argv: string[]): Promise<number> {
@@ -56,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'data':
       return data(argv.slice(1));
+    case 'demo':
+      return demo(argv.slice(1));
     default:
       console.log(USAGE);
       return cmd === 'help' ? 0 : 2;

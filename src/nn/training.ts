@@ -1,0 +1,252 @@
+// Model.fit / evaluate / predict with Keras semantics. One training step is one scope: forward, loss, backward,
+// the fused optimiser updates and the metric accumulation are recorded and submitted together; metrics stay on
+// the GPU until an epoch ends or the progress bar refreshes. At most two steps are in flight, and the wait for
+// the older one is where the data loader uploads the next batch.
+
+import * as ops from '../autograd/api.js';
+import { backward, noGrad } from '../autograd/tape.js';
+import { accumulateMetrics } from '../kernels/metrics.js';
+import { flush, whenDone } from '../tensor/queue.js';
+import { scope, unscoped } from '../tensor/scope.js';
+import { fmtShape } from '../tensor/shape.js';
+import { tensor, type Tensor } from '../tensor/tensor.js';
+import { CallbackList, type Callback, type Logs } from './callbacks/callback.js';
+import { ProgbarLogger } from './callbacks/progbar.js';
+import type { History } from './callbacks/callback.js';
+import { getLoss, type LossFn, type LossName } from './losses.js';
+import type { Model } from './model.js';
+import { clearGrads, getOptimizer, type Optimizer } from './optimizers/index.js';
+import type { Constraint } from './constraints.js';
+
+export interface CompileOptions {
+  optimizer?: Optimizer | string;
+  loss: LossName | LossFn;
+  /** Keras metric names; 'accuracy' (or 'acc') picks sparse/categorical accuracy from the target's dtype. */
+  metrics?: Array<'accuracy' | 'acc'>;
+}
+
+export interface Compiled {
+  optimizer: Optimizer;
+  loss: LossFn;
+  accuracy: boolean;
+}
+
+export function compileOptions(o: CompileOptions): Compiled {
+  for (const m of o.metrics ?? []) if (m !== 'accuracy' && m !== 'acc') throw new Error(`compile: unknown metric '${m as string}' (known: accuracy)`);
+  return { optimizer: getOptimizer(o.optimizer ?? 'rmsprop'), loss: getLoss(o.loss), accuracy: (o.metrics ?? []).length > 0 };
+}
+
+/** A batch of inputs and targets (targets: i32 labels [N] or f32 [N, C]). */
+export interface XY {
+  x: Tensor;
+  y: Tensor;
+}
+
+/** Anything that yields one epoch of batches at a time, such as a DataLoader. */
+export interface BatchSource {
+  /** The batches of one epoch; without an argument, the epoch after the last one started (a fresh shuffle). */
+  epoch(epoch?: number): AsyncIterableIterator<XY>;
+  readonly stepsPerEpoch?: number;
+}
+
+/** In-memory tensors as a batch source: slices in order, or a seeded shuffle gathered on the GPU each epoch. */
+export class TensorBatches implements BatchSource {
+  readonly stepsPerEpoch: number;
+  readonly #n: number;
+  #nextEpoch = 0;
+  constructor(readonly x: Tensor, readonly y: Tensor, readonly batchSize: number, readonly shuffle = false, readonly seed = 42) {
+    this.#n = x.shape[0] ?? 0;
+    if ((y.shape[0] ?? 0) !== this.#n) throw new Error(`fit: x ${fmtShape(x.shape)} and y ${fmtShape(y.shape)} differ in their number of samples`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
+    this.stepsPerEpoch = Math.ceil(this.#n / batchSize);
+  }
+
+  async *epoch(epoch = this.#nextEpoch++): AsyncIterableIterator<XY> {
+    const order = Int32Array.from({ length: this.#n }, (_, i) => i);
+    if (this.shuffle) {
+      let s = (this.seed * 2654435761 + epoch * 40503 + 1) >>> 0;
+      for (let i = order.length - 1; i > 0; i--) {
+        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+        const j = s % (i + 1);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+    }
+    for (let start = 0; start < this.#n; start += this.batchSize) {
+      const size = Math.min(this.batchSize, this.#n - start);
+      const batch = unscoped(() => {
+        if (!this.shuffle) {
+          const slice = (t: Tensor): Tensor => ops.slice(t, [start, ...t.shape.slice(1).map(() => 0)], [size, ...t.shape.slice(1)]);
+          return { x: slice(this.x), y: slice(this.y) };
+        }
+        const idx = tensor(order.subarray(start, start + size), [size], 'i32', this.x.device);
+        const out = { x: ops.gather(this.x, idx), y: ops.gather(this.y, idx) };
+        idx.dispose();
+        return out;
+      });
+      try {
+        yield batch;
+      } finally {
+        batch.x.dispose();
+        batch.y.dispose();
+      }
+    }
+  }
+}
+
+export type Data = BatchSource | XY;
+
+function asSource(data: Data, batchSize: number, shuffle: boolean): BatchSource {
+  if ('epoch' in data && typeof data.epoch === 'function') return data;
+  const { x, y } = data as XY;
+  if (!x?.isTensor || !y?.isTensor) throw new Error('fit: data must be a DataLoader (or any BatchSource) or { x: Tensor, y: Tensor }');
+  return new TensorBatches(x, y, batchSize, shuffle);
+}
+
+/** Running loss and accuracy sums on the GPU. */
+class MetricAccumulator {
+  readonly acc: Tensor;
+  samples = 0;
+  constructor(device: Tensor['device']) {
+    this.acc = unscoped(() => ops.zeros([2], { device }));
+  }
+  add(loss: Tensor, pred: Tensor, target: Tensor): void {
+    const n = pred.shape[0] ?? 1;
+    const pred2 = pred.rank === 2 ? pred : ops.reshape(pred, [n, -1]);
+    accumulateMetrics(this.acc, loss, pred2, target, n);
+    this.samples += n;
+  }
+  async read(prefix: string, accuracy: boolean): Promise<Logs> {
+    const [lossSum, correct] = await this.acc.data();
+    const n = Math.max(1, this.samples);
+    const logs: Logs = { [`${prefix}loss`]: lossSum! / n };
+    if (accuracy) logs[`${prefix}accuracy`] = correct! / n;
+    return logs;
+  }
+  dispose(): void {
+    this.acc.dispose();
+  }
+}
+
+function requireCompiled(model: Model): Compiled {
+  if (!model.compiled) throw new Error(`Model ${model.name}: call compile({ optimizer, loss, metrics }) before fit/evaluate`);
+  return model.compiled;
+}
+
+/** One optimisation step, recorded in one scope; nothing but updated weights and metric sums survives it. */
+function trainStep(model: Model, c: Compiled, params: Tensor[], constraints: Map<Tensor, Constraint>, batch: XY, metrics: MetricAccumulator): void {
+  scope(() => {
+    const pred = model.apply(batch.x, { training: true });
+    const loss = c.loss(batch.y, pred);
+    backward(loss);
+    noGrad(() => {
+      c.optimizer.apply(params, { constraints });
+      metrics.add(loss, pred, batch.y);
+    });
+    clearGrads(params);
+  });
+}
+
+export interface FitOptions {
+  epochs?: number;
+  /** For in-memory { x, y } data (default 32, as Keras). */
+  batchSize?: number;
+  /** Shuffle in-memory data each epoch (default true); loaders shuffle themselves. */
+  shuffle?: boolean;
+  validationData?: Data;
+  callbacks?: Callback[];
+  /** 0 silent, 1 progress bar, 2 one line per epoch (default 1). */
+  verbose?: 0 | 1 | 2;
+  initialEpoch?: number;
+}
+
+export async function fit(model: Model, data: Data, o: FitOptions = {}): Promise<History> {
+  const c = requireCompiled(model);
+  const source = asSource(data, o.batchSize ?? 32, o.shuffle ?? true);
+  const epochs = o.epochs ?? 1;
+  const verbose = o.verbose ?? 1;
+  const list = new CallbackList(o.callbacks ?? [], {
+    model, params: { epochs, steps: source.stepsPerEpoch ?? null, verbose }, progbar: new ProgbarLogger(),
+  });
+  model.stopTraining = false;
+  await list.onTrainBegin({});
+  for (let epoch = o.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
+    await list.onEpochBegin(epoch, {});
+    const weights = model.trainableWeights;
+    const params = weights.map((w) => w.value);
+    const constraints = new Map(weights.filter((w) => w.constraint).map((w) => [w.value, w.constraint!]));
+    const device = params[0]?.device ?? 'webgpu';
+    const metrics = new MetricAccumulator(device);
+    let inFlight: Promise<void> = Promise.resolve();
+    let step = 0;
+    try {
+      // The source numbers its own epochs, so a second fit() call continues the shuffle sequence.
+      for await (const batch of source.epoch()) {
+        await list.onBatchBegin(step, {});
+        trainStep(model, c, params, constraints, batch, metrics);
+        flush();
+        // Backpressure: wait for the previous step while this one runs; the loader fills the next batch meanwhile.
+        await inFlight;
+        inFlight = device === 'webgpu' ? whenDone() : Promise.resolve();
+        const logs = list.wantsBatchLogs(step) ? await metrics.read('', c.accuracy) : {};
+        await list.onBatchEnd(step, logs);
+        step++;
+        if (model.stopTraining) break;
+      }
+      await inFlight;
+      const logs = await metrics.read('', c.accuracy);
+      if (o.validationData && !model.stopTraining) Object.assign(logs, await evaluate(model, o.validationData, { prefix: 'val_', batchSize: o.batchSize }));
+      await list.onEpochEnd(epoch, logs);
+    } finally {
+      metrics.dispose();
+    }
+  }
+  await list.onTrainEnd({});
+  return list.history!;
+}
+
+export interface EvaluateOptions {
+  batchSize?: number;
+  /** Prefix of the metric names (fit passes 'val_'). */
+  prefix?: string;
+}
+
+/** Mean loss (and accuracy) over the data in inference mode: {loss, accuracy}. */
+export async function evaluate(model: Model, data: Data, o: EvaluateOptions = {}): Promise<Logs> {
+  const c = requireCompiled(model);
+  const source = asSource(data, o.batchSize ?? 32, false);
+  let metrics: MetricAccumulator | null = null;
+  try {
+    for await (const batch of source.epoch()) {
+      metrics ??= new MetricAccumulator(batch.x.device);
+      const m = metrics;
+      noGrad(() => scope(() => {
+        const pred = model.apply(batch.x, { training: false });
+        m.add(c.loss(batch.y, pred), pred, batch.y);
+      }));
+      flush();
+    }
+    if (!metrics) throw new Error(`evaluate: the data yielded no batches`);
+    return await metrics.read(o.prefix ?? '', c.accuracy);
+  } finally {
+    metrics?.dispose();
+  }
+}
+
+/** Model outputs for every sample, in order, concatenated into one tensor owned by the caller. */
+export async function predict(model: Model, data: Tensor | BatchSource, o: { batchSize?: number } = {}): Promise<Tensor> {
+  const source: BatchSource = 'isTensor' in data
+    ? new TensorBatches(data, ops.zeros([data.shape[0] ?? 0], { device: data.device }), o.batchSize ?? 32)
+    : data;
+  const outputs: Tensor[] = [];
+  try {
+    for await (const batch of source.epoch()) {
+      outputs.push(unscoped(() => noGrad(() => scope(() => model.apply(batch.x, { training: false })))));
+      flush();
+    }
+    if (!outputs.length) throw new Error('predict: the data yielded no batches');
+    return outputs.length === 1 ? outputs.pop()! : unscoped(() => ops.concat(outputs, 0));
+  } finally {
+    if (source instanceof TensorBatches) source.y.dispose();
+    for (const t of outputs) t.dispose();
+  }
+}
