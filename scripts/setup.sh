@@ -13,8 +13,10 @@ major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$major" -ge 20 ] || fail "Node.js $(node -v) is too old: webgpu-nn needs Node.js >= 20."
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # NOTE: not `npm ci`: vite lists a Windows-only optional package the registry here does not serve, which
+  # `npm ci` counts as a lock-file mismatch; `npm install` follows the lock file and skips it.
+  say "installing npm packages (npm install, from package-lock.json)"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 if ! node scripts/probe-adapter.mjs >/dev/null 2>&1; then
