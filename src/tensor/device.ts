@@ -1,6 +1,7 @@
 // Opens and closes the one shared WebGPU device (Dawn's node bindings). The only importer of 'webgpu'.
 // Ops encode synchronously, so the device must be opened once, asynchronously, with `init()` before any op.
 
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 export interface DeviceInfo {
@@ -56,9 +57,36 @@ const WANTED_LIMITS = [
 
 const OPTIONAL_FEATURES = ['timestamp-query', 'subgroups', 'shader-f16'] as const;
 
+/**
+ * On Linux, the reason Vulkan cannot work here (no loader library, or no driver manifest where the loader looks),
+ * or null. Checked before Dawn starts so a machine without a driver gets our one sentence instead of Dawn's
+ * native warnings.
+ */
+function missingVulkan(): string | null {
+  if (process.platform !== 'linux') return null;
+  const override = process.env.VK_DRIVER_FILES ?? process.env.VK_ICD_FILENAMES;
+  if (override) {
+    return override.split(':').some((f) => f && existsSync(f)) ? null : `no Vulkan driver manifest exists at ${override} (VK_DRIVER_FILES / VK_ICD_FILENAMES)`;
+  }
+  const libDirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/usr/local/lib'];
+  if (!libDirs.some((d) => existsSync(`${d}/libvulkan.so.1`))) return 'the Vulkan loader (libvulkan.so.1) is not installed';
+  const xdg = [process.env.XDG_CONFIG_DIRS ?? '/etc/xdg', process.env.XDG_DATA_DIRS ?? '/usr/local/share:/usr/share'].flatMap((v) => v.split(':'));
+  const dirs = ['/etc', '/usr/local/share', '/usr/share', ...xdg].map((d) => `${d}/vulkan/icd.d`);
+  const hasManifest = dirs.some((d) => {
+    try {
+      return readdirSync(d).some((f) => f.endsWith('.json'));
+    } catch {
+      return false;
+    }
+  });
+  return hasManifest ? null : 'no Vulkan driver (ICD manifest in /usr/share/vulkan/icd.d) is installed';
+}
+
 function loadDawn(): { gpu: GPU } {
   if (dawn) return dawn;
   process.env.XDG_RUNTIME_DIR ??= '/tmp';
+  const missing = missingVulkan();
+  if (missing) throw new NoAdapterError(`${SETUP_HINT} (${missing})`);
   let mod: { create: (flags: string[]) => GPU; globals: Record<string, unknown> };
   try {
     mod = createRequire(import.meta.url)('webgpu') as typeof mod;
