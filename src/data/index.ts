@@ -14,5 +14,5 @@ export { loadImageFolder, type ImageFolderOptions, type ImageFolderResult } from
 export { defaultCacheDir } from './cache.js';
 export { trainValSplit, permutation, epochPermutation, type Split, type SplitOptions } from './split.js';
 export { DataLoader, EpochIterator, describeEpoch, type Batch, type EpochStats, type LoaderMode, type LoaderOptions } from './loader.js';
-export { cpuRandomAffine, type AffineOptions, type CpuTransform } from './augment.cpu.js';
+export { cpuRandomAffine, augmentSeed, type AffineOptions, type CpuTransform } from './augment.cpu.js';
 export { unpackBatch, packedBytes } from './unpack.js';

@@ -73,3 +73,17 @@ describe('cpuRandomAffine', () => {
     expect(shapes).toEqual([[4, H, W, 1, 0]]);
   });
 });
+
+describe('the slow and the fast path augment alike', () => {
+  it('cpuRandomAffine gives what the GPU randomAffine gives for the same seed and step', async () => {
+    const { augmentSeed, randomAffine, tensor } = await import('../../src/index.js');
+    const x = ramp(4, 'y'), shape = [4, H, W, 1] as const;
+    const cpu = cpuRandomAffine({ rotation: 0.1, translate: [0.1, 0.2], seed: 11 })(x, shape, 3);
+    const xg = tensor(x, shape);
+    const g = randomAffine(xg, { rotationFactor: 0.1, heightFactor: 0.1, widthFactor: 0.2, seed: augmentSeed(11, 3) });
+    const gpu = await g.toArray();
+    xg.dispose();
+    g.dispose();
+    for (let i = 0; i < gpu.length; i++) expect(gpu[i]!).toBeCloseTo(cpu[i]!, 3);
+  });
+});
