@@ -7,6 +7,8 @@ import * as conv from './conv.js';
 import * as matmul from './matmul.js';
 import * as optimizers from './optimizers.js';
 import * as vision from './vision.js';
+import * as train from './train.js';
+import * as loader from './loader.js';
 
 const suites: Array<{ name: string; run: () => Promise<void> }> = [
   { name: 'dispatch', run: dispatch.run },
@@ -15,6 +17,8 @@ const suites: Array<{ name: string; run: () => Promise<void> }> = [
   { name: 'optimizers', run: optimizers.run },
   { name: 'softmax', run: softmax.run },
   { name: 'vision', run: vision.run },
+  { name: 'train', run: train.run },
+  { name: 'loader', run: loader.run },
 ];
 
 async function main(): Promise<void> {

@@ -4,6 +4,7 @@
 // loop during step N (e.g. awaiting its loss), so asking for the next batch costs nothing: the notebook's lesson
 // that a step waiting for input is wasted. 'sync' and 'resident' modes exist to measure that lesson.
 
+import { whenDone } from '../tensor/queue.js';
 import { scope, unscoped } from '../tensor/scope.js';
 import { fmtShape, sizeOf } from '../tensor/shape.js';
 import type { DeviceKind } from '../tensor/storage.js';
@@ -15,8 +16,8 @@ import { packedBytes, packedInput, pixelBytes, unpackBatch, uploadPacked } from 
 
 /**
  * - 'double-buffered': upload raw uint8 ahead of use, normalise on the GPU (the fast path).
- * - 'sync': prepare each batch when asked, on the CPU (normalise, optional CPU augmentation, f32 upload): the
- *   notebook's input-bound slow path.
+ * - 'sync': prepare each batch when asked, on the CPU (normalise, optional CPU augmentation, f32 upload), after
+ *   the GPU has drained: the notebook's input-bound slow path, where the GPU idles while input is prepared.
  * - 'resident': one batch uploaded once and handed out every step: no input cost at all (the upper bound).
  */
 export type LoaderMode = 'double-buffered' | 'sync' | 'resident';
@@ -224,6 +225,15 @@ export class EpochIterator implements AsyncIterableIterator<Batch> {
   }
 
   next(): Promise<IteratorResult<Batch>> {
+    // 'sync' is the notebook's input-bound pipeline: the GPU finishes its work before the CPU starts on the next
+    // batch, so preparing input never overlaps a step. The drain is not counted as input wait; the preparation is.
+    if (this.#loader.mode === 'sync' && (this.#loader.options.device ?? 'webgpu') === 'webgpu') {
+      return whenDone().then(() => this.#next());
+    }
+    return this.#next();
+  }
+
+  #next(): Promise<IteratorResult<Batch>> {
     const t = now();
     if (this.#t0 < 0) this.#t0 = t;
     let result: IteratorResult<Batch>;

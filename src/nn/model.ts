@@ -8,7 +8,7 @@ import { isSymbolic, Layer, SymbolicTensor, uniqueName, type CallContext, type L
 import type { Optimizer } from './optimizers/index.js';
 import { getWeights, loadWeights, saveModel, saveWeights, setWeights } from './saving.js';
 import { summary } from './summary.js';
-import { compileOptions, evaluate, fit, predict, type BatchSource, type CompileOptions, type Compiled, type Data, type EvaluateOptions, type FitOptions } from './training.js';
+import { compileOptions, evaluate, fit, predict, trainOnBatch, type BatchSource, type CompileOptions, type Compiled, type Data, type EvaluateOptions, type FitOptions } from './training.js';
 import type { NamedTensor } from './weights.js';
 
 /** Keras's Input(shape): a symbolic batch of `shape` (batch axis excluded). */
@@ -104,6 +104,11 @@ export class Model extends Layer {
   /** Trains for `epochs` over a DataLoader (or any BatchSource) or in-memory { x, y }; returns Keras's History. */
   fit(data: Data, o: FitOptions = {}): Promise<History> {
     return fit(this, data, o);
+  }
+
+  /** Keras train_on_batch: one optimisation step; resolves with the batch's { loss, accuracy } once read back. */
+  trainOnBatch(x: Tensor, y: Tensor): Promise<Logs> {
+    return trainOnBatch(this, { x, y });
   }
 
   /** Mean loss and metrics in inference mode: { loss, accuracy }. */

@@ -133,7 +133,10 @@ function requireCompiled(model: Model): Compiled {
 }
 
 /** One optimisation step, recorded in one scope; nothing but updated weights and metric sums survives it. */
-function trainStep(model: Model, c: Compiled, params: Tensor[], constraints: Map<Tensor, Constraint>, batch: XY, metrics: MetricAccumulator): void {
+function trainStep(model: Model, c: Compiled, batch: XY, metrics: MetricAccumulator): void {
+  const weights = model.trainableWeights;
+  const params = weights.map((w) => w.value);
+  const constraints = new Map<Tensor, Constraint>(weights.filter((w) => w.constraint).map((w) => [w.value, w.constraint!]));
   scope(() => {
     const pred = model.apply(batch.x, { training: true });
     const loss = c.loss(batch.y, pred);
@@ -171,10 +174,7 @@ export async function fit(model: Model, data: Data, o: FitOptions = {}): Promise
   await list.onTrainBegin({});
   for (let epoch = o.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
     await list.onEpochBegin(epoch, {});
-    const weights = model.trainableWeights;
-    const params = weights.map((w) => w.value);
-    const constraints = new Map(weights.filter((w) => w.constraint).map((w) => [w.value, w.constraint!]));
-    const device = params[0]?.device ?? 'webgpu';
+    const device = model.weights[0]?.value.device ?? 'webgpu';
     const metrics = new MetricAccumulator(device);
     let inFlight: Promise<void> = Promise.resolve();
     let step = 0;
@@ -182,7 +182,7 @@ export async function fit(model: Model, data: Data, o: FitOptions = {}): Promise
       // The source numbers its own epochs, so a second fit() call continues the shuffle sequence.
       for await (const batch of source.epoch()) {
         await list.onBatchBegin(step, {});
-        trainStep(model, c, params, constraints, batch, metrics);
+        trainStep(model, c, batch, metrics);
         flush();
         // Backpressure: wait for the previous step while this one runs; the loader fills the next batch meanwhile.
         await inFlight;
@@ -202,6 +202,18 @@ export async function fit(model: Model, data: Data, o: FitOptions = {}): Promise
   }
   await list.onTrainEnd({});
   return list.history!;
+}
+
+/** Keras train_on_batch: one step on one batch; resolves with its loss (and accuracy) once read back. */
+export async function trainOnBatch(model: Model, batch: XY): Promise<Logs> {
+  const c = requireCompiled(model);
+  const metrics = new MetricAccumulator(batch.x.device);
+  try {
+    trainStep(model, c, batch, metrics);
+    return await metrics.read('', c.accuracy);
+  } finally {
+    metrics.dispose();
+  }
 }
 
 export interface EvaluateOptions {
