@@ -25,3 +25,12 @@ export { setSeed, nextSeed } from './kernels/random.js';
 
 // Data: dataset readers, splits and the double-buffered GPU loader.
 export * from './data/index.js';
+
+// Keras-style models: layers, Sequential and functional models, losses, and the notebook's model zoo.
+export * as layers from './nn/layers/index.js';
+export * as losses from './nn/losses.js';
+export * as zoo from './nn/models/index.js';
+export { Layer, SymbolicTensor, Weight, resetNames, type CallContext, type LayerShape } from './nn/layer.js';
+export { Input, Model, Sequential } from './nn/model.js';
+export { countParams, summary } from './nn/summary.js';
+export type { BatchSource, CompileOptions, EvaluateOptions, FitOptions } from './nn/training.js';

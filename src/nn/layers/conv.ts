@@ -31,27 +31,66 @@ function channels(layer: Layer, s: LayerShape): number {
   return c;
 }
 
-export interface Conv2DOptions extends ConvCommon {
-  kernelInitializer?: InitializerSpec;
-  kernelConstraint?: Constraint;
-}
-
-export class Conv2D extends Layer {
+/** Option handling and output shapes shared by the three convolution layers. */
+abstract class ConvLayer extends Layer {
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
   readonly dilationRate: [number, number];
   readonly padding: Padding;
   readonly activation: ActivationName;
-  kernel: Tensor | null = null;
   bias: Tensor | null = null;
 
-  constructor(readonly filters: number, kernelSize: number | [number, number], readonly opts: Conv2DOptions = {}) {
-    super(opts);
+  constructor(kernelSize: number | [number, number], readonly common: ConvCommon) {
+    super(common);
     this.kernelSize = pair(kernelSize, 'kernelSize', this.name);
-    this.strides = pair(opts.strides ?? 1, 'strides', this.name);
-    this.dilationRate = pair(opts.dilationRate ?? 1, 'dilationRate', this.name);
-    this.padding = opts.padding ?? 'valid';
-    this.activation = checkActivation(this.name, opts.activation);
+    this.strides = pair(common.strides ?? 1, 'strides', this.name);
+    this.dilationRate = pair(common.dilationRate ?? 1, 'dilationRate', this.name);
+    this.padding = common.padding ?? 'valid';
+    this.activation = checkActivation(this.name, common.activation);
+  }
+
+  /** Output channels for an input with `c` channels. */
+  protected abstract outChannels(c: number): number;
+
+  override computeOutputShape(s: LayerShape): LayerShape {
+    return [s[0]!, ...outSpatial(this, s, this.kernelSize, this.strides, this.padding, this.dilationRate), this.outChannels(channels(this, s))];
+  }
+
+  protected addBias(n: number): void {
+    if (this.common.useBias ?? true) this.bias = this.addWeight('bias', init(this.common.biasInitializer ?? 'zeros', [n]));
+  }
+
+  /** The activation fused into the last kernel, and the one (if any) applied after it. */
+  protected get fusedActivation(): 'linear' | 'relu' | 'tanh' {
+    return (FUSABLE.has(this.activation) ? this.activation : 'linear') as 'linear' | 'relu' | 'tanh';
+  }
+
+  protected finish(y: Tensor): Tensor {
+    return this.fusedActivation === this.activation ? y : applyActivation(y, this.activation);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate,
+      activation: this.activation, useBias: this.common.useBias ?? true,
+    };
+  }
+}
+
+export interface Conv2DOptions extends ConvCommon {
+  kernelInitializer?: InitializerSpec;
+  kernelConstraint?: Constraint;
+}
+
+export class Conv2D extends ConvLayer {
+  kernel: Tensor | null = null;
+
+  constructor(readonly filters: number, kernelSize: number | [number, number], readonly opts: Conv2DOptions = {}) {
+    super(kernelSize, opts);
+  }
+
+  protected outChannels(): number {
+    return this.filters;
   }
 
   override build(s: LayerShape): void {
@@ -59,26 +98,17 @@ export class Conv2D extends Layer {
     this.kernel = this.addWeight('kernel', init(this.opts.kernelInitializer ?? 'glorot_uniform', [...this.kernelSize, c, this.filters]), {
       constraint: this.opts.kernelConstraint,
     });
-    if (this.opts.useBias ?? true) this.bias = this.addWeight('bias', init(this.opts.biasInitializer ?? 'zeros', [this.filters]));
-  }
-
-  override computeOutputShape(s: LayerShape): LayerShape {
-    return [s[0]!, ...outSpatial(this, s, this.kernelSize, this.strides, this.padding, this.dilationRate), this.filters];
+    this.addBias(this.filters);
   }
 
   override call(x: Tensor): Tensor {
-    const fused = FUSABLE.has(this.activation) ? this.activation : 'linear';
-    const y = ops.conv2d(x, this.kernel!, {
-      strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, bias: this.bias ?? undefined, activation: fused as 'linear',
-    });
-    return fused === this.activation ? y : applyActivation(y, this.activation);
+    return this.finish(ops.conv2d(x, this.kernel!, {
+      strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, bias: this.bias ?? undefined, activation: this.fusedActivation,
+    }));
   }
 
   override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
-      dilationRate: this.dilationRate, activation: this.activation, useBias: this.opts.useBias ?? true,
-    };
+    return { ...super.getConfig(), filters: this.filters };
   }
 }
 
@@ -87,34 +117,23 @@ export interface DepthwiseConv2DOptions extends ConvCommon {
   depthwiseInitializer?: InitializerSpec;
 }
 
-export class DepthwiseConv2D extends Layer {
-  readonly kernelSize: [number, number];
-  readonly strides: [number, number];
-  readonly dilationRate: [number, number];
-  readonly padding: Padding;
+export class DepthwiseConv2D extends ConvLayer {
   readonly depthMultiplier: number;
-  readonly activation: ActivationName;
   depthwiseKernel: Tensor | null = null;
-  bias: Tensor | null = null;
 
   constructor(kernelSize: number | [number, number], readonly opts: DepthwiseConv2DOptions = {}) {
-    super(opts);
-    this.kernelSize = pair(kernelSize, 'kernelSize', this.name);
-    this.strides = pair(opts.strides ?? 1, 'strides', this.name);
-    this.dilationRate = pair(opts.dilationRate ?? 1, 'dilationRate', this.name);
-    this.padding = opts.padding ?? 'valid';
+    super(kernelSize, opts);
     this.depthMultiplier = opts.depthMultiplier ?? 1;
-    this.activation = checkActivation(this.name, opts.activation);
+  }
+
+  protected outChannels(c: number): number {
+    return c * this.depthMultiplier;
   }
 
   override build(s: LayerShape): void {
     const c = channels(this, s);
     this.depthwiseKernel = this.addWeight('depthwise_kernel', init(this.opts.depthwiseInitializer ?? 'glorot_uniform', [...this.kernelSize, c, this.depthMultiplier]));
-    if (this.opts.useBias ?? true) this.bias = this.addWeight('bias', init(this.opts.biasInitializer ?? 'zeros', [c * this.depthMultiplier]));
-  }
-
-  override computeOutputShape(s: LayerShape): LayerShape {
-    return [s[0]!, ...outSpatial(this, s, this.kernelSize, this.strides, this.padding, this.dilationRate), channels(this, s) * this.depthMultiplier];
+    this.addBias(c * this.depthMultiplier);
   }
 
   override call(x: Tensor): Tensor {
@@ -125,10 +144,7 @@ export class DepthwiseConv2D extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(), kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, depthMultiplier: this.depthMultiplier,
-      dilationRate: this.dilationRate, activation: this.activation, useBias: this.opts.useBias ?? true,
-    };
+    return { ...super.getConfig(), depthMultiplier: this.depthMultiplier };
   }
 }
 
@@ -137,25 +153,18 @@ export interface SeparableConv2DOptions extends DepthwiseConv2DOptions {
 }
 
 /** Depthwise conv (multiplier M) followed by a 1x1 conv to `filters` channels, as Keras SeparableConv2D. */
-export class SeparableConv2D extends Layer {
-  readonly kernelSize: [number, number];
-  readonly strides: [number, number];
-  readonly dilationRate: [number, number];
-  readonly padding: Padding;
+export class SeparableConv2D extends ConvLayer {
   readonly depthMultiplier: number;
-  readonly activation: ActivationName;
   depthwiseKernel: Tensor | null = null;
   pointwiseKernel: Tensor | null = null;
-  bias: Tensor | null = null;
 
   constructor(readonly filters: number, kernelSize: number | [number, number], readonly opts: SeparableConv2DOptions = {}) {
-    super(opts);
-    this.kernelSize = pair(kernelSize, 'kernelSize', this.name);
-    this.strides = pair(opts.strides ?? 1, 'strides', this.name);
-    this.dilationRate = pair(opts.dilationRate ?? 1, 'dilationRate', this.name);
-    this.padding = opts.padding ?? 'valid';
+    super(kernelSize, opts);
     this.depthMultiplier = opts.depthMultiplier ?? 1;
-    this.activation = checkActivation(this.name, opts.activation);
+  }
+
+  protected outChannels(): number {
+    return this.filters;
   }
 
   override build(s: LayerShape): void {
@@ -163,24 +172,15 @@ export class SeparableConv2D extends Layer {
     const m = this.depthMultiplier;
     this.depthwiseKernel = this.addWeight('depthwise_kernel', init(this.opts.depthwiseInitializer ?? 'glorot_uniform', [...this.kernelSize, c, m]));
     this.pointwiseKernel = this.addWeight('pointwise_kernel', init(this.opts.pointwiseInitializer ?? 'glorot_uniform', [1, 1, c * m, this.filters]));
-    if (this.opts.useBias ?? true) this.bias = this.addWeight('bias', init(this.opts.biasInitializer ?? 'zeros', [this.filters]));
-  }
-
-  override computeOutputShape(s: LayerShape): LayerShape {
-    return [s[0]!, ...outSpatial(this, s, this.kernelSize, this.strides, this.padding, this.dilationRate), this.filters];
+    this.addBias(this.filters);
   }
 
   override call(x: Tensor): Tensor {
     const d = ops.depthwiseConv2d(x, this.depthwiseKernel!, { strides: this.strides, padding: this.padding, dilationRate: this.dilationRate });
-    const fused = FUSABLE.has(this.activation) ? this.activation : 'linear';
-    const y = ops.conv2d(d, this.pointwiseKernel!, { bias: this.bias ?? undefined, activation: fused as 'linear' });
-    return fused === this.activation ? y : applyActivation(y, this.activation);
+    return this.finish(ops.conv2d(d, this.pointwiseKernel!, { bias: this.bias ?? undefined, activation: this.fusedActivation }));
   }
 
   override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
-      depthMultiplier: this.depthMultiplier, dilationRate: this.dilationRate, activation: this.activation, useBias: this.opts.useBias ?? true,
-    };
+    return { ...super.getConfig(), filters: this.filters, depthMultiplier: this.depthMultiplier };
   }
 }

@@ -15,49 +15,42 @@ import { Input, Model } from '../model.js';
 const convLayer = (filters: number, k: number, strides: number, name: string): Conv2D =>
   new Conv2D(filters, k, { strides, padding: 'same', name, kernelInitializer: glorotUniform({ seed: 0 }) });
 
-function identityBlock(x: SymbolicTensor, filters: [number, number], stage: number, block: string): SymbolicTensor {
-  const conv = `res${stage}${block}_branch`;
-  const bn = `bn${stage}${block}_branch`;
-  const shortcut = x;
+/** BN-ReLU-Conv (stride s) then BN-ReLU-Conv: the residual path of both block types. */
+function mainPath(x: SymbolicTensor, filters: [number, number], strides: number, conv: string, bn: string): SymbolicTensor {
   x = new BatchNormalization({ name: `${bn}2a` }).apply(x);
   x = new Activation('relu').apply(x);
-  x = convLayer(filters[0], 3, 1, `${conv}2a`).apply(x);
+  x = convLayer(filters[0], 3, strides, `${conv}2a`).apply(x);
   x = new BatchNormalization({ name: `${bn}2b` }).apply(x);
   x = new Activation('relu').apply(x);
-  x = convLayer(filters[1], 3, 1, `${conv}2b`).apply(x);
-  x = new Add().apply([x, shortcut]);
-  return new Activation('relu').apply(x);
+  return convLayer(filters[1], 3, 1, `${conv}2b`).apply(x);
 }
 
-function convBlock(x: SymbolicTensor, filters: [number, number], stage: number, block: string): SymbolicTensor {
-  const conv = `res${stage}${block}_branch`;
-  const bn = `bn${stage}${block}_branch`;
+/** Identity block: the input itself is the shortcut. Conv block: strides 2, shortcut BN + strided 1x1 conv. */
+function block(x: SymbolicTensor, filters: [number, number], stage: number, name: string, kind: 'identity' | 'conv'): SymbolicTensor {
+  const conv = `res${stage}${name}_branch`;
+  const bn = `bn${stage}${name}_branch`;
   let shortcut = x;
-  x = new BatchNormalization({ name: `${bn}2a` }).apply(x);
-  x = new Activation('relu').apply(x);
-  x = convLayer(filters[0], 3, 2, `${conv}2a`).apply(x);
-  x = new BatchNormalization({ name: `${bn}2b` }).apply(x);
-  x = new Activation('relu').apply(x);
-  x = convLayer(filters[1], 3, 1, `${conv}2b`).apply(x);
-  shortcut = new BatchNormalization({ name: `${bn}1` }).apply(shortcut);
-  shortcut = convLayer(filters[0], 1, 2, `${conv}1`).apply(shortcut);
-  x = new Add().apply([x, shortcut]);
-  return new Activation('relu').apply(x);
+  const main = mainPath(x, filters, kind === 'conv' ? 2 : 1, conv, bn);
+  if (kind === 'conv') {
+    shortcut = new BatchNormalization({ name: `${bn}1` }).apply(shortcut);
+    shortcut = convLayer(filters[0], 1, 2, `${conv}1`).apply(shortcut);
+  }
+  return new Activation('relu').apply(new Add().apply([main, shortcut]));
 }
 
 export function resnet18Cifar(inputShape: [number, number, number] = [32, 32, 3]): Model {
   const input = Input(inputShape);
   let x = new BatchNormalization({ name: 'prelim_conv_bn' }).apply(input);
   x = convLayer(16, 3, 1, 'prelim_conv').apply(x);
-  x = identityBlock(x, [16, 16], 1, 'a');
-  x = convBlock(x, [16, 16], 1, 'b');
-  x = convBlock(x, [16, 16], 1, 'c');
-  x = identityBlock(x, [16, 16], 2, 'a');
-  x = convBlock(x, [32, 32], 2, 'b');
-  x = convBlock(x, [32, 32], 2, 'c');
-  x = identityBlock(x, [32, 32], 3, 'a');
-  x = convBlock(x, [64, 64], 3, 'b');
-  x = convBlock(x, [64, 64], 3, 'c');
+  x = block(x, [16, 16], 1, 'a', 'identity');
+  x = block(x, [16, 16], 1, 'b', 'conv');
+  x = block(x, [16, 16], 1, 'c', 'conv');
+  x = block(x, [16, 16], 2, 'a', 'identity');
+  x = block(x, [32, 32], 2, 'b', 'conv');
+  x = block(x, [32, 32], 2, 'c', 'conv');
+  x = block(x, [32, 32], 3, 'a', 'identity');
+  x = block(x, [64, 64], 3, 'b', 'conv');
+  x = block(x, [64, 64], 3, 'c', 'conv');
   x = new AveragePooling2D(2, { padding: 'same' }).apply(x);
   x = new Flatten().apply(x);
   x = new Dense(256).apply(x);

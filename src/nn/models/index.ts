@@ -1,0 +1,5 @@
+// The seed notebook's networks as builders (the `zoo` namespace of the public API).
+export { cifarShallowCnn, mnistCnn, mnistMlp, notebookHead, type MlpOptions } from './notebook.js';
+export { resnet18Cifar } from './resnet.js';
+export { xception, type ApplicationOptions } from './xception.js';
+export { inceptionResnetV2 } from './inceptionResnetV2.js';
