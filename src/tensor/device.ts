@@ -110,9 +110,12 @@ async function open(): Promise<Gpu> {
   }
   const requiredFeatures = OPTIONAL_FEATURES.filter((f) => adapter.features.has(f)) as GPUFeatureName[];
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'webgpu-nn' });
-  lostReason = null;
   device.lost.then((info) => {
-    if (current?.device === device) lostReason = `${info.reason}: ${info.message}`;
+    // A device closed on purpose is no longer `current`; anything else is a real loss (driver reset, OOM kill).
+    if (current?.device !== device) return;
+    lostReason = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
+    for (const hook of closeHooks) hook();
+    current = null;
   });
   device.addEventListener('uncapturederror', (event) => {
     uncaptured.push((event as GPUUncapturedErrorEvent).error.message);
@@ -137,6 +140,7 @@ export function init(): Promise<Gpu> {
   opening ??= open().then(
     (g) => {
       current = g;
+      lostReason = null;
       opening = null;
       return g;
     },
@@ -150,9 +154,11 @@ export function init(): Promise<Gpu> {
 
 /** The open device. Throws a clear error before `init()` or after the device was lost. */
 export function gpu(): Gpu {
-  if (lostReason) throw new Error(`webgpu-nn: the WebGPU device was lost (${lostReason}); call init() to open a new one`);
-  if (!current) throw new Error('webgpu-nn: no WebGPU device is open; await init() before running ops');
-  return current;
+  if (current) return current;
+  if (lostReason) {
+    throw new Error(`webgpu-nn: the WebGPU device was lost (${lostReason}); tensors on it are gone: await init() to open a new device`);
+  }
+  throw new Error('webgpu-nn: no WebGPU device is open; await init() before running ops');
 }
 
 export function isOpen(): boolean {
