@@ -43,26 +43,11 @@ function makeNormKernel(rule: NormRule) {
     },
     workgroup: WG,
     helpers: /* wgsl */ `
-fn redOffset(r: u32) -> u32 {
-  var rr = r;
-  var off = 0u;
-  for (var d = i32(u.redRank) - 1; d >= 0; d--) {
-    let n = dim(u.red, u32(d));
-    off += (rr % n) * dim(u.redStrides, u32(d));
-    rr = rr / n;
-  }
-  return off;
-}`,
+fn redOffset(r: u32) -> u32 { return stridedOffset(r, u.redRank, u.red, u.redStrides); }`,
     body: `
   let o = ${FLAT_ID};
   if (o >= u.groups) { return; }
-  var rem = o;
-  var base = 0u;
-  for (var d = i32(u.keptRank) - 1; d >= 0; d--) {
-    let n = dim(u.kept, u32(d));
-    base += (rem % n) * dim(u.keptStrides, u32(d));
-    rem = rem / n;
-  }
+  let base = stridedOffset(o, u.keptRank, u.kept, u.keptStrides);
   var ss = 0.0;
   for (var r = 0u; r < u.R; r++) {
     let v = w[base + redOffset(r)];

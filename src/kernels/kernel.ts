@@ -44,6 +44,17 @@ const ACCEPTS: Record<BindingType, string> = { f32: 'f32', vec4f: 'f32', i32: 'i
 // NOTE: infinities and NaN come from runtime bitcasts: a const-expression 1.0 / 0.0 is a shader-creation error.
 const PRELUDE = /* wgsl */ `
 fn dim(s: array<vec4<u32>, 2>, i: u32) -> u32 { return s[i / 4u][i % 4u]; }
+// Offset of row-major index i of \`shape\` (rank dims) in a tensor laid out with \`strides\` (0 on broadcast axes).
+fn stridedOffset(i: u32, rank: u32, shape: array<vec4<u32>, 2>, strides: array<vec4<u32>, 2>) -> u32 {
+  var rem = i;
+  var off = 0u;
+  for (var d = i32(rank) - 1; d >= 0; d--) {
+    let n = dim(shape, u32(d));
+    off += (rem % n) * dim(strides, u32(d));
+    rem = rem / n;
+  }
+  return off;
+}
 fn posInf() -> f32 { var bits = 0x7f800000u; return bitcast<f32>(bits); }
 fn nanF32() -> f32 { var bits = 0x7fc00000u; return bitcast<f32>(bits); }
 // NOTE: tested on the bit pattern: compilers that assume finite math fold \`x != x\` to false.

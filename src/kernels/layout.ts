@@ -71,16 +71,7 @@ const stridedKernel = variants((p: { dtype: DType }) =>
     name: `strided_${p.dtype}`, inputs: { x: p.dtype }, outputs: { y: p.dtype },
     uniforms: { total: 'u32', rank: 'u32', outShape: 'shape', strides: 'shape', offset: 'u32', fill: 'f32' }, workgroup: WG,
     helpers: `
-fn src(o: u32) -> i32 {
-  var rem = o;
-  var s = u.offset;
-  for (var d = i32(u.rank) - 1; d >= 0; d--) {
-    let n = dim(u.outShape, u32(d));
-    s += (rem % n) * dim(u.strides, u32(d));
-    rem = rem / n;
-  }
-  return i32(s);
-}`,
+fn src(o: u32) -> i32 { return i32(u.offset + stridedOffset(o, u.rank, u.outShape, u.strides)); }`,
     body: p.dtype === 'u8' ? mapBody('u8') : `
   let L = dim(u.outShape, u.rank - 1u);
   let runs = (L + ${RUN}u - 1u) / ${RUN}u;

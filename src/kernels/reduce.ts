@@ -62,25 +62,12 @@ const reduceKernel = variants((p: { op: ReduceOp; arg: boolean }) =>
   let chunks = max(1u, u.chunks);
   let o = t / chunks;
   let chunk = t % chunks;
-  var rem = o;
-  var base = 0u;
-  for (var d = i32(u.keptRank) - 1; d >= 0; d--) {
-    let n = dim(u.kept, u32(d));
-    base += (rem % n) * dim(u.keptStrides, u32(d));
-    rem = rem / n;
-  }
+  let base = stridedOffset(o, u.keptRank, u.kept, u.keptStrides);
   var acc: f32 = ${INIT[p.op]};
   var best: i32 = 0;
   let first = chunk * u.count;
   for (var r = first; r < min(first + u.count, u.R); r++) {
-    var rr = r;
-    var off = base;
-    for (var d = i32(u.redRank) - 1; d >= 0; d--) {
-      let n = dim(u.red, u32(d));
-      off += (rr % n) * dim(u.redStrides, u32(d));
-      rr = rr / n;
-    }
-    let v = x[off];
+    let v = x[base + stridedOffset(r, u.redRank, u.red, u.redStrides)];
     ${p.arg ? `if (r == first || ${p.op === 'max' ? 'v > acc' : 'v < acc'} || (isNan(v) && !isNan(acc))) { acc = v; best = i32(r); }` : `acc = ${COMBINE[p.op]};`}
   }
   ${p.arg ? 'y[t] = best;' : 'y[t] = acc * u.scale;'}`,
