@@ -4,12 +4,15 @@
 import { activations, type Activation } from './activation.js';
 import type { ConvGeometry } from './conv2d.js';
 
-/** Calls fn(x offset of the pixel, w offset of the tap, y offset of the output pixel) for every in-bounds pair. */
-function eachTap(g: ConvGeometry, fn: (xOff: number, wTap: number, yOff: number) => void): void {
+/**
+ * Calls fn(x offset of the pixel, w offset of the tap, y offset of the output pixel) for every in-bounds pair.
+ * Filter taps are C * K apart and output pixels `yChannels` apart (K for conv2d, C * M for depthwise).
+ */
+export function eachTap(g: ConvGeometry, fn: (xOff: number, wTap: number, yOff: number) => void, yChannels = g.K): void {
   for (let n = 0; n < g.N; n++) {
     for (let oh = 0; oh < g.OH; oh++) {
       for (let ow = 0; ow < g.OW; ow++) {
-        const yOff = ((n * g.OH + oh) * g.OW + ow) * g.K;
+        const yOff = ((n * g.OH + oh) * g.OW + ow) * yChannels;
         for (let kh = 0; kh < g.KH; kh++) {
           const ih = oh * g.SH - g.padT + kh * g.DH;
           if (ih < 0 || ih >= g.H) continue;

@@ -2,27 +2,11 @@
 // order): y[n, oh, ow, c*M + m] = sum over (kh, kw) of x[n, oh*SH - padT + kh*DH, ow*SW - padL + kw*DW, c] * w[kh, kw, c, m].
 
 import { activations, type Activation } from './activation.js';
+import { eachTap as eachConvTap } from './conv2d.cpu.js';
 import type { ConvGeometry } from './conv2d.geometry.js';
 
-/** Calls fn(x offset of the pixel, w offset of the tap, y offset of the output pixel) for every in-bounds pair. */
-function eachTap(g: ConvGeometry, fn: (xOff: number, wTap: number, yOff: number) => void): void {
-  const OC = g.C * g.K;
-  for (let n = 0; n < g.N; n++) {
-    for (let oh = 0; oh < g.OH; oh++) {
-      for (let ow = 0; ow < g.OW; ow++) {
-        for (let kh = 0; kh < g.KH; kh++) {
-          const ih = oh * g.SH - g.padT + kh * g.DH;
-          if (ih < 0 || ih >= g.H) continue;
-          for (let kw = 0; kw < g.KW; kw++) {
-            const iw = ow * g.SW - g.padL + kw * g.DW;
-            if (iw < 0 || iw >= g.W) continue;
-            fn(((n * g.H + ih) * g.W + iw) * g.C, (kh * g.KW + kw) * OC, ((n * g.OH + oh) * g.OW + ow) * OC);
-          }
-        }
-      }
-    }
-  }
-}
+/** Depthwise taps: K holds the depth multiplier M, so a tap spans C * M filter values and output channels. */
+const eachTap = (g: ConvGeometry, fn: (xOff: number, wTap: number, yOff: number) => void): void => eachConvTap(g, fn, g.C * g.K);
 
 export function depthwiseForwardCpu(
   x: Float64Array, w: Float64Array, bias: Float64Array | null, y: Float64Array, g: ConvGeometry, act: Activation,
