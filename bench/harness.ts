@@ -2,7 +2,7 @@
 // printed as a table or, with --json, as one JSON object per line: {"name", "value", "unit", ...}.
 
 import Benchmark from 'benchmark';
-import { sync } from '../src/index.js';
+import { liveTensors, sync } from '../src/index.js';
 
 export interface Figure {
   name: string;
@@ -41,6 +41,14 @@ export function selected(name: string): boolean {
 export async function measure(name: string, fn: () => unknown, opts: MeasureOptions = {}): Promise<Timing> {
   await fn();
   await sync();
+  const live = liveTensors();
+  const timing = await run(name, fn, opts);
+  // A leaking figure times the allocator, not the kernel: refuse it.
+  if (liveTensors() !== live) throw new Error(`bench ${name}: ${liveTensors() - live} tensors leaked over ${timing.samples} samples`);
+  return timing;
+}
+
+function run(name: string, fn: () => unknown, opts: MeasureOptions): Promise<Timing> {
   return new Promise((resolve, reject) => {
     const bench = new Benchmark(name, {
       defer: true,
