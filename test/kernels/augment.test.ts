@@ -1,3 +1,4 @@
+// randomAffine / affineTransform vs the CPU twin, Keras's rotation and translation conventions, TF's fill modes.
 import { describe, expect, test } from 'vitest';
 import * as nn from '../../src/index.js';
 import { expectClose, randomData, uniformData } from '../helpers.js';

@@ -1,3 +1,4 @@
+// BatchNorm training and inference kernels vs the CPU twin, Keras's defaults and moving-average closed form.
 import { describe, expect, test } from 'vitest';
 import * as nn from '../../src/index.js';
 import { expectClose, randomData, uniformData } from '../helpers.js';

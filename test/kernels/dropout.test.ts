@@ -1,3 +1,4 @@
+// Dropout: inverted scaling, the kept fraction, identical masks on both devices, gradients through the mask.
 import { describe, expect, test } from 'vitest';
 import * as nn from '../../src/index.js';
 import { expectClose, randomData, uniformData } from '../helpers.js';

@@ -1,3 +1,4 @@
+// Elementwise kernels vs their CPU twins (every table row, broadcasting), pow's edge cases, NaN/Inf propagation.
 import { describe, expect, it } from 'vitest';
 import { binaryOps, unaryOps, type BinaryOpName, type UnaryOpName } from '../../src/kernels/elementwise.js';
 import * as nn from '../../src/index.js';

@@ -1,3 +1,4 @@
+// Max and average pooling (Keras 'same'/'valid', padding excluded from averages, tie rule) and global pools.
 import { describe, expect, it, test } from 'vitest';
 import * as nn from '../../src/index.js';
 import { expectClose, pair, randomData } from '../helpers.js';

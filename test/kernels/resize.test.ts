@@ -1,3 +1,4 @@
+// Bilinear resize (half-pixel centres, u8 input with fused normalisation) and grayscale -> RGB.
 import { describe, expect, test } from 'vitest';
 import * as nn from '../../src/index.js';
 import { expectClose, randomData, uniformData } from '../helpers.js';

@@ -1,3 +1,4 @@
+// zeroPad2d in every Keras ZeroPadding2D form, vs the CPU twin, with its gradient.
 import { describe, expect, test } from 'vitest';
 import * as nn from '../../src/index.js';
 import { expectClose, randomData } from '../helpers.js';
