@@ -1,7 +1,7 @@
 // Size-bucketed pool of GPU storage buffers with live/pooled counters (the leak tests read them).
 // Buckets are quarter steps between powers of two, so a reused buffer wastes at most 25% of its bytes.
 
-import { gpu, onClose } from './device.js';
+import { gpu, onClose, reportError } from './device.js';
 
 const USAGE_STORAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
 
@@ -41,7 +41,17 @@ export function acquireBuffer(bytes: number, label?: string): GPUBuffer {
     if (size > limits.maxBufferSize) {
       throw new Error(`buffer pool: ${bytes} bytes${label ? ` for ${label}` : ''} exceed the device's maxBufferSize of ${limits.maxBufferSize}`);
     }
+    // NOTE: WebGPU reports an out-of-memory allocation asynchronously (the buffer comes back invalid), so the
+    // failure surfaces at the next readback or sync; the pool then gives its free buffers back to the driver.
+    device.pushErrorScope('out-of-memory');
     buffer = device.createBuffer({ size, usage: USAGE_STORAGE, label });
+    void device.popErrorScope().then((err) => {
+      if (!err) return;
+      const inUse = liveBytes, pooled = pooledBytes;
+      trimPool();
+      reportError(`buffer pool: out of GPU memory allocating ${size} bytes${label ? ` for ${label}` : ''} ` +
+        `(${inUse} bytes live, ${pooled} pooled, now freed): use a smaller batch or model`);
+    });
     created++;
   }
   live.add(buffer);
