@@ -48,19 +48,18 @@ export interface DecayOptions {
   staircase?: boolean;
 }
 
-/** Keras ExponentialDecay: lr0 * decayRate ^ (step / decaySteps), the exponent floored when `staircase`. */
-export class ExponentialDecay extends LearningRateSchedule {
-  readonly className = 'ExponentialDecay';
+/** ExponentialDecay and InverseTimeDecay: both decay with p = step / decaySteps (floored when `staircase`). */
+abstract class StepDecay extends LearningRateSchedule {
   readonly o: Required<DecayOptions>;
-  constructor(o: DecayOptions) {
+  constructor(name: string, o: DecayOptions) {
     super();
-    positive('ExponentialDecay', 'decaySteps', o.decaySteps);
+    positive(name, 'decaySteps', o.decaySteps);
     this.o = { staircase: false, ...o };
   }
+  protected abstract decay(lr0: number, rate: number, p: number): number;
   call(step: number): number {
     const { initialLearningRate, decaySteps, decayRate, staircase } = this.o;
-    const p = staircase ? Math.floor(step / decaySteps) : step / decaySteps;
-    return initialLearningRate * Math.pow(decayRate, p);
+    return this.decay(initialLearningRate, decayRate, staircase ? Math.floor(step / decaySteps) : step / decaySteps);
   }
   getConfig(): Record<string, unknown> {
     const o = this.o;
@@ -68,23 +67,25 @@ export class ExponentialDecay extends LearningRateSchedule {
   }
 }
 
-/** Keras InverseTimeDecay: lr0 / (1 + decayRate * step / decaySteps), the ratio floored when `staircase`. */
-export class InverseTimeDecay extends LearningRateSchedule {
-  readonly className = 'InverseTimeDecay';
-  readonly o: Required<DecayOptions>;
+/** Keras ExponentialDecay: lr0 * decayRate ^ (step / decaySteps), the exponent floored when `staircase`. */
+export class ExponentialDecay extends StepDecay {
+  readonly className = 'ExponentialDecay';
   constructor(o: DecayOptions) {
-    super();
-    positive('InverseTimeDecay', 'decaySteps', o.decaySteps);
-    this.o = { staircase: false, ...o };
+    super('ExponentialDecay', o);
   }
-  call(step: number): number {
-    const { initialLearningRate, decaySteps, decayRate, staircase } = this.o;
-    const p = staircase ? Math.floor(step / decaySteps) : step / decaySteps;
-    return initialLearningRate / (1 + decayRate * p);
+  protected decay(lr0: number, rate: number, p: number): number {
+    return lr0 * Math.pow(rate, p);
   }
-  getConfig(): Record<string, unknown> {
-    const o = this.o;
-    return { initial_learning_rate: o.initialLearningRate, decay_steps: o.decaySteps, decay_rate: o.decayRate, staircase: o.staircase };
+}
+
+/** Keras InverseTimeDecay: lr0 / (1 + decayRate * step / decaySteps), the ratio floored when `staircase`. */
+export class InverseTimeDecay extends StepDecay {
+  readonly className = 'InverseTimeDecay';
+  constructor(o: DecayOptions) {
+    super('InverseTimeDecay', o);
+  }
+  protected decay(lr0: number, rate: number, p: number): number {
+    return lr0 / (1 + rate * p);
   }
 }
 
