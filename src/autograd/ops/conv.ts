@@ -31,62 +31,49 @@ function convShape(op: string, x: Meta, w: Meta, bias: Meta | null, o: ConvAttrs
 
 const count = (needs: Record<string, boolean>): number => Object.values(needs).filter(Boolean).length;
 
-function conv2dGrads(saved: Record<string, Tensor>, shapes: Record<string, readonly number[]>, dy: Tensor, o: ConvAttrs, uses: number) {
-  const withDz = sharedGrad(() => activationGrad(o.activation ?? 'linear', saved.y!, dy), uses);
-  return {
-    x: () => withDz((dz) => conv2dGradInput(dz, saved.w!, shapes.x!, o)),
-    w: () => withDz((dz) => conv2dGradFilter(saved.x!, dz, shapes.w!, o)),
-    bias: () => withDz((dz) => reduce('sum', dz, [0, 1, 2])),
-  };
+interface ConvKernels {
+  forward: (x: Tensor, w: Tensor, bias: Tensor | undefined, o: ConvAttrs) => Tensor;
+  gradInput: (dz: Tensor, w: Tensor, xShape: readonly number[], o: ConvAttrs) => Tensor;
+  gradFilter: (x: Tensor, dz: Tensor, wShape: readonly number[], o: ConvAttrs) => Tensor;
 }
 
-export const conv2dOp = defineOp<'x' | 'w', ConvAttrs>({
-  name: 'conv2d',
-  inputs: ['x', 'w'],
-  shape: ({ x, w }, o) => convShape('conv2d', x, w, null, o, false),
-  forward: ({ x, w }, o) => conv2d(x, w, undefined, o),
-  save: ['x', 'w', 'y'],
-  backward: ({ saved, shapes, attrs, needs }, dy) => {
-    const { x, w } = conv2dGrads(saved, shapes, dy, attrs, count(needs));
-    return { x, w };
-  },
-});
-
-export const conv2dBiasOp = defineOp<'x' | 'w' | 'bias', ConvAttrs>({
-  name: 'conv2dBias',
-  inputs: ['x', 'w', 'bias'],
-  shape: ({ x, w, bias }, o) => convShape('conv2d', x, w, bias, o, false),
-  forward: ({ x, w, bias }, o) => conv2d(x, w, bias, o),
-  save: ['x', 'w', 'y'],
-  backward: ({ saved, shapes, attrs, needs }, dy) => conv2dGrads(saved, shapes, dy, attrs, count(needs)),
-});
-
-function depthwiseGrads(saved: Record<string, Tensor>, shapes: Record<string, readonly number[]>, dy: Tensor, o: ConvAttrs, uses: number) {
-  const withDz = sharedGrad(() => activationGrad(o.activation ?? 'linear', saved.y!, dy), uses);
-  return {
-    x: () => withDz((dz) => depthwiseGradInput(dz, saved.w!, shapes.x!, o)),
-    w: () => withDz((dz) => depthwiseGradFilter(saved.x!, dz, shapes.w!, o)),
-    bias: () => withDz((dz) => reduce('sum', dz, [0, 1, 2])),
+/**
+ * The plain and the fused-bias op of one convolution family. Two ops because an op's inputs are fixed; they share
+ * the shape rule, the kernels and the gradients (dz = activation derivative from the saved output, computed once).
+ */
+function convOps(name: string, depthwise: boolean, k: ConvKernels) {
+  const grads = (saved: Record<string, Tensor>, shapes: Record<string, readonly number[]>, dy: Tensor, o: ConvAttrs, uses: number) => {
+    const withDz = sharedGrad(() => activationGrad(o.activation ?? 'linear', saved.y!, dy), uses);
+    return {
+      x: () => withDz((dz) => k.gradInput(dz, saved.w!, shapes.x!, o)),
+      w: () => withDz((dz) => k.gradFilter(saved.x!, dz, shapes.w!, o)),
+      bias: () => withDz((dz) => reduce('sum', dz, [0, 1, 2])),
+    };
   };
+  const plain = defineOp<'x' | 'w', ConvAttrs>({
+    name,
+    inputs: ['x', 'w'],
+    shape: ({ x, w }, o) => convShape(name, x, w, null, o, depthwise),
+    forward: ({ x, w }, o) => k.forward(x, w, undefined, o),
+    save: ['x', 'w', 'y'],
+    backward: ({ saved, shapes, attrs, needs }, dy) => {
+      const { x, w } = grads(saved, shapes, dy, attrs, count(needs));
+      return { x, w };
+    },
+  });
+  const withBias = defineOp<'x' | 'w' | 'bias', ConvAttrs>({
+    name: `${name}Bias`,
+    inputs: ['x', 'w', 'bias'],
+    shape: ({ x, w, bias }, o) => convShape(name, x, w, bias, o, depthwise),
+    forward: ({ x, w, bias }, o) => k.forward(x, w, bias, o),
+    save: ['x', 'w', 'y'],
+    backward: ({ saved, shapes, attrs, needs }, dy) => grads(saved, shapes, dy, attrs, count(needs)),
+  });
+  return [plain, withBias] as const;
 }
 
-export const depthwiseConv2dOp = defineOp<'x' | 'w', ConvAttrs>({
-  name: 'depthwiseConv2d',
-  inputs: ['x', 'w'],
-  shape: ({ x, w }, o) => convShape('depthwiseConv2d', x, w, null, o, true),
-  forward: ({ x, w }, o) => depthwiseConv2d(x, w, undefined, o),
-  save: ['x', 'w', 'y'],
-  backward: ({ saved, shapes, attrs, needs }, dy) => {
-    const { x, w } = depthwiseGrads(saved, shapes, dy, attrs, count(needs));
-    return { x, w };
-  },
-});
+export const [conv2dOp, conv2dBiasOp] = convOps('conv2d', false, { forward: conv2d, gradInput: conv2dGradInput, gradFilter: conv2dGradFilter });
 
-export const depthwiseConv2dBiasOp = defineOp<'x' | 'w' | 'bias', ConvAttrs>({
-  name: 'depthwiseConv2dBias',
-  inputs: ['x', 'w', 'bias'],
-  shape: ({ x, w, bias }, o) => convShape('depthwiseConv2d', x, w, bias, o, true),
-  forward: ({ x, w, bias }, o) => depthwiseConv2d(x, w, bias, o),
-  save: ['x', 'w', 'y'],
-  backward: ({ saved, shapes, attrs, needs }, dy) => depthwiseGrads(saved, shapes, dy, attrs, count(needs)),
+export const [depthwiseConv2dOp, depthwiseConv2dBiasOp] = convOps('depthwiseConv2d', true, {
+  forward: depthwiseConv2d, gradInput: depthwiseGradInput, gradFilter: depthwiseGradFilter,
 });
