@@ -46,7 +46,7 @@ export async function readTfjsWeights(manifest: readonly TfjsManifestGroup[], di
     if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights)) {
       throw new Error(`readTfjsWeights: weightsManifest[${g}] must have 'paths' and 'weights' arrays`);
     }
-    const shards = await Promise.all(group.paths.map(async (p) => {
+    const shards = await Promise.all(group.paths.map(async (p: string) => {
       try { return await readFile(join(dir, p)); }
       catch (e) { throw new Error(`readTfjsWeights: cannot read shard '${p}' of weightsManifest[${g}] in ${dir}: ${(e as Error).message}`); }
     }));
