@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { subset, type ImageSet } from '../../data/dataset.js';
 import { DataLoader } from '../../data/loader.js';
+import { permutation } from '../../data/split.js';
 import { setSeed } from '../../kernels/random.js';
 import { Callback, type Logs } from '../../nn/callbacks/callback.js';
 import { EarlyStopping } from '../../nn/callbacks/early_stopping.js';
@@ -99,8 +100,11 @@ class Recorder extends Callback {
   }
 }
 
-function take(indices: Int32Array, cap: number | undefined): Int32Array {
-  return cap !== undefined && cap < indices.length ? indices.subarray(0, cap) : indices;
+/** A seeded random `cap` of `indices` (image folders are ordered by class, so a prefix would hold one class). */
+function take(indices: Int32Array, cap: number | undefined, seed: number): Int32Array {
+  if (cap === undefined || cap >= indices.length) return indices;
+  const order = permutation(indices.length, seed);
+  return Int32Array.from(order.subarray(0, cap), (i) => indices[i]!).sort();
 }
 
 /** Runs one spec to its end and returns its final result (also on disk in ctx.dir). */
@@ -109,8 +113,8 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
   const { train, test } = ctx.data;
   const split = notebookSplit(train, spec.valSplit, spec.seed);
   const lim = ctx.limits ?? {};
-  const trainIdx = take(split.train, lim.trainSamples), valIdx = take(split.val, lim.valSamples);
-  const testSet = lim.testSamples !== undefined && lim.testSamples < test.shape[0]! ? subset(test, Int32Array.from({ length: lim.testSamples }, (_, i) => i), test.name) : test;
+  const trainIdx = take(split.train, lim.trainSamples, spec.seed), valIdx = take(split.val, lim.valSamples, spec.seed);
+  const testSet = lim.testSamples !== undefined && lim.testSamples < test.shape[0]! ? subset(test, take(Int32Array.from({ length: test.shape[0]! }, (_, i) => i), lim.testSamples, spec.seed), test.name) : test;
   const epochs = Math.min(spec.epochs, lim.epochs ?? Infinity);
 
   const modelShape = resolveInputShape(spec.model, spec.inputShape);
