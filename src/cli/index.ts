@@ -59,7 +59,8 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version' ? 0 : 2;
+      // --help and `help` exit 0; help shown because a sub-command is missing (`webgpu-nn data`) is a usage error.
+      return err.exitCode === 0 ? 0 : 2;
     }
     const e = err as Error;
     if (e instanceof UsageError) {

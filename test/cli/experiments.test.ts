@@ -125,7 +125,8 @@ describe.skipIf(gpuError !== null)('webgpu-nn train / summary / time limit', () 
     logSpy.mockClear();
     expect(await main(['summary', 'mnist-cnn'])).toBe(0);
     expect(await main(['summary', 'cifar-cnn'])).toBe(0);
-    expect(printed()).toMatch(/Total params: 844,042[\s\S]*Total params: 845,738/);
+    expect(await main(['summary', 'xception', '--base', '--input-shape', '71,71,3'])).toBe(0);
+    expect(printed()).toMatch(/Total params: 844,042[\s\S]*Total params: 845,738[\s\S]*Total params: 20,861,480\nTrainable params: 20,806,952\nNon-trainable params: 54,528/);
   });
 });
 
