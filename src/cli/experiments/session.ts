@@ -114,7 +114,8 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
   const split = notebookSplit(train, spec.valSplit, spec.seed);
   const lim = ctx.limits ?? {};
   const trainIdx = take(split.train, lim.trainSamples, spec.seed), valIdx = take(split.val, lim.valSamples, spec.seed);
-  const testSet = lim.testSamples !== undefined && lim.testSamples < test.shape[0]! ? subset(test, take(Int32Array.from({ length: test.shape[0]! }, (_, i) => i), lim.testSamples, spec.seed), test.name) : test;
+  const testIdx = take(Int32Array.from({ length: test.shape[0]! }, (_, i) => i), lim.testSamples, spec.seed);
+  const testSet = testIdx.length < test.shape[0]! ? subset(test, testIdx, test.name) : test;
   const epochs = Math.min(spec.epochs, lim.epochs ?? Infinity);
 
   const modelShape = resolveInputShape(spec.model, spec.inputShape);
