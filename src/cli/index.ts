@@ -14,6 +14,7 @@ import { register as experiment } from './commands/experiment.js';
 import { register as info } from './commands/info.js';
 import { register as summary } from './commands/summary.js';
 import { register as train } from './commands/train.js';
+import { setArgv } from './commands/common.js';
 import { UsageError } from './options.js';
 
 const COMMANDS: Array<(program: Command) => void> = [info, demo, train, experiment, summary, data, bench];
@@ -48,6 +49,7 @@ function lineage(c: Command): string[] {
 /** Runs the CLI; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  setArgv(argv);
   if (argv.length === 0) {
     console.log(program.helpInformation());
     return 0;
@@ -57,7 +59,8 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version' ? 0 : 2;
+      // --help and `help` exit 0; help shown because a sub-command is missing (`webgpu-nn data`) is a usage error.
+      return err.exitCode === 0 ? 0 : 2;
     }
     const e = err as Error;
     if (e instanceof UsageError) {

@@ -52,7 +52,9 @@ describe('webgpu-nn usage errors exit 2 with one line', () => {
     usageError(['train', '--dataset', 'mnist'], /^webgpu-nn: option '--model <name>' is required \(expected one of: mlp, /);
     usageError(['experiment', 'mnist-gan'], /^webgpu-nn: unknown experiment 'mnist-gan' \(expected one of: mlp-sweep, mnist-cnn, /);
     usageError(['frobnicate'], /unknown command 'frobnicate'/);
+    expect(run('data').status).toBe(2);
     usageError(['summary', 'mlp', '--input-shape', '32,32,3'], /'--input-shape' cannot change model 'mlp': it takes 28,28,1 only/);
+    usageError(['summary', 'mlp', '--base'], /option '--base' applies to xception, inception-resnet-v2; 'mlp' has no separate base/);
   });
 });
 
@@ -69,6 +71,9 @@ describe('webgpu-nn --help', () => {
     for (const name of ['mlp-sweep', 'mnist-cnn', 'mnist-cnn-aug-cpu', 'mnist-cnn-aug', 'cifar-cnn', 'cifar-resnet-adadelta', 'cifar-resnet-cyclic', 'cifar-xception']) {
       expect(r.stdout).toContain(`  ${name} `);
     }
+  });
+  it('the help command exits 0', () => {
+    expect(run('help', 'train').status).toBe(0);
   });
   it('no arguments prints the usage and exits 0', () => {
     const r = run();

@@ -5,8 +5,14 @@ import { init } from '../../tensor/device.js';
 import { activeRun } from '../experiments/session.js';
 import { UsageError } from '../options.js';
 
+let currentArgv: readonly string[] = process.argv.slice(2);
+/** main() records the arguments it parses (they differ from process.argv when the CLI runs in-process). */
+export function setArgv(argv: readonly string[]): void {
+  currentArgv = argv;
+}
+
 /** `webgpu-nn experiment mnist-cnn --out runs/x` with arguments quoted where the shell would need it. */
-export function commandLine(argv = process.argv.slice(2)): string {
+export function commandLine(argv = currentArgv): string {
   const q = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
   return ['webgpu-nn', ...argv.map(q)].join(' ');
 }

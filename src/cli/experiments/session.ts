@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { subset, type ImageSet } from '../../data/dataset.js';
 import { DataLoader } from '../../data/loader.js';
+import { permutation } from '../../data/split.js';
 import { setSeed } from '../../kernels/random.js';
 import { Callback, type Logs } from '../../nn/callbacks/callback.js';
 import { EarlyStopping } from '../../nn/callbacks/early_stopping.js';
@@ -99,8 +100,11 @@ class Recorder extends Callback {
   }
 }
 
-function take(indices: Int32Array, cap: number | undefined): Int32Array {
-  return cap !== undefined && cap < indices.length ? indices.subarray(0, cap) : indices;
+/** A seeded random `cap` of `indices` (image folders are ordered by class, so a prefix would hold one class). */
+function take(indices: Int32Array, cap: number | undefined, seed: number): Int32Array {
+  if (cap === undefined || cap >= indices.length) return indices;
+  const order = permutation(indices.length, seed);
+  return Int32Array.from(order.subarray(0, cap), (i) => indices[i]!).sort();
 }
 
 /** Runs one spec to its end and returns its final result (also on disk in ctx.dir). */
@@ -109,8 +113,9 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
   const { train, test } = ctx.data;
   const split = notebookSplit(train, spec.valSplit, spec.seed);
   const lim = ctx.limits ?? {};
-  const trainIdx = take(split.train, lim.trainSamples), valIdx = take(split.val, lim.valSamples);
-  const testSet = lim.testSamples !== undefined && lim.testSamples < test.shape[0]! ? subset(test, Int32Array.from({ length: lim.testSamples }, (_, i) => i), test.name) : test;
+  const trainIdx = take(split.train, lim.trainSamples, spec.seed), valIdx = take(split.val, lim.valSamples, spec.seed);
+  const testIdx = take(Int32Array.from({ length: test.shape[0]! }, (_, i) => i), lim.testSamples, spec.seed);
+  const testSet = testIdx.length < test.shape[0]! ? subset(test, testIdx, test.name) : test;
   const epochs = Math.min(spec.epochs, lim.epochs ?? Infinity);
 
   const modelShape = resolveInputShape(spec.model, spec.inputShape);
@@ -153,18 +158,25 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
     callbacks.push(new ModelCheckpoint(checkpoint, { monitor: spec.checkpointMonitor, mode: 'max', saveBestOnly: true }));
     if (es) callbacks.push(es);
     callbacks.push(recorder);
-    await model.fit(source, { epochs, validationData: valLoader, callbacks, verbose: ctx.verbose });
-    result.stopped_by ??= 'epochs';
-
-    // The notebook's ending: load the best checkpoint, then score it on validation and test.
-    if (result.best_epoch !== null) await model.loadWeights(checkpoint);
-    const val = await model.evaluate(valLoader), tst = await model.evaluate(testLoader);
-    Object.assign(result, {
-      val_loss: val.loss ?? null, val_accuracy: val.accuracy ?? null, test_loss: tst.loss ?? null, test_accuracy: tst.accuracy ?? null, test_evaluated: true,
-      status: result.stopped_by === 'time-limit' ? 'stopped' : 'finished', wall_seconds: (performance.now() - started) / 1000,
-    });
+    try {
+      await model.fit(source, { epochs, validationData: valLoader, callbacks, verbose: ctx.verbose });
+      result.stopped_by ??= 'epochs';
+      // The notebook's ending: load the best checkpoint, then score it on validation and test.
+      if (result.best_epoch !== null) await model.loadWeights(checkpoint);
+      const val = await model.evaluate(valLoader), tst = await model.evaluate(testLoader);
+      Object.assign(result, {
+        val_loss: val.loss ?? null, val_accuracy: val.accuracy ?? null, test_loss: tst.loss ?? null, test_accuracy: tst.accuracy ?? null, test_evaluated: true,
+        status: result.stopped_by === 'time-limit' ? 'stopped' : 'finished', wall_seconds: (performance.now() - started) / 1000,
+      });
+    } catch (err) {
+      // The directory keeps what the finished epochs recorded and says why the run ended.
+      Object.assign(result, { status: 'stopped', stopped_by: 'error', note: `error after ${result.epochs_run} epoch(s): ${(err as Error).message}` });
+      writer.writeTables();
+      throw err;
+    } finally {
+      activeRun = null;
+    }
     await writer.write();
-    activeRun = null;
     return result;
   } finally {
     model.dispose();

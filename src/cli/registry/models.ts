@@ -20,6 +20,8 @@ export interface ModelEntry {
   /** Whether --input-shape may change the input (the fully convolutional bases). */
   resizable?: boolean;
   build(inputShape: ImageShape): Model;
+  /** The Keras application alone (include_top=False, pooling='max'), for the bases the notebook tops with its head. */
+  base?(inputShape: ImageShape): Model;
 }
 
 /** Keras application bases in the notebook's form: include_top=False, pooling='max', then its Dense head. */
@@ -32,11 +34,11 @@ export const MODELS = {
   resnet18: { description: 'the notebook\'s CIFAR-10 ResNet18', inputShape: [32, 32, 3], resizable: true, build: (s) => resnet18Cifar(s) },
   xception: {
     description: 'Keras Xception (weights=None, pooling=max) + the notebook\'s head, at 71x71', inputShape: [71, 71, 3], resizable: true,
-    build: (s) => withHead(xception({ inputShape: s, pooling: 'max' })),
+    build: (s) => withHead(xception({ inputShape: s, pooling: 'max' })), base: (s) => xception({ inputShape: s, pooling: 'max' }),
   },
   'inception-resnet-v2': {
     description: 'Keras InceptionResNetV2 (pooling=max) + the notebook\'s head, at 84x84', inputShape: [84, 84, 3], resizable: true,
-    build: (s) => withHead(inceptionResnetV2({ inputShape: s, pooling: 'max' })),
+    build: (s) => withHead(inceptionResnetV2({ inputShape: s, pooling: 'max' })), base: (s) => inceptionResnetV2({ inputShape: s, pooling: 'max' }),
   },
 } satisfies Record<string, ModelEntry>;
 
@@ -63,9 +65,17 @@ export function resolveInputShape(name: string, shape?: ImageShape): ImageShape 
   return shape;
 }
 
-/** Builds the named model for `inputShape`. */
-export function buildModel(name: string, inputShape?: ImageShape): Model {
-  return modelEntry(name).build(resolveInputShape(name, inputShape));
+/** Builds the named model for `inputShape`; with `base`, only its Keras application base. */
+export function buildModel(name: string, inputShape?: ImageShape, { base = false } = {}): Model {
+  const e = modelEntry(name), shape = resolveInputShape(name, inputShape);
+  return base ? baseBuilder(name)(shape) : e.build(shape);
+}
+
+/** The builder of a model's base, or a usage error for models that have none. */
+export function baseBuilder(name: string): (inputShape: ImageShape) => Model {
+  const b = modelEntry(name).base;
+  if (!b) throw new UsageError(`option '--base' applies to ${MODEL_NAMES.filter((n) => modelEntry(n).base).join(', ')}; '${name}' has no separate base`);
+  return b;
 }
 
 export interface InputPipeline {
