@@ -3,7 +3,7 @@
 export { init, close, gpu, isOpen, NoAdapterError, type DeviceInfo } from './tensor/device.js';
 export { Tensor, tensor, tensor as fromArray, writeInto, liveTensors, setDefaultDevice, getDefaultDevice, type HostArray } from './tensor/tensor.js';
 export { scope, keep, untrack, unscoped } from './tensor/scope.js';
-export { poolStats, trimPool } from './tensor/pool.js';
+export { poolStats, trimPool, resetPeakBytes } from './tensor/pool.js';
 export { flush, sync, recorderStats } from './tensor/queue.js';
 export type { DType, Shape } from './tensor/shape.js';
 export type { DeviceKind } from './tensor/storage.js';
