@@ -5,6 +5,7 @@ export { Tensor, tensor, tensor as fromArray, writeInto, liveTensors, setDefault
 export { scope, keep, untrack, unscoped } from './tensor/scope.js';
 export { poolStats, trimPool, resetPeakBytes } from './tensor/pool.js';
 export { flush, sync, recorderStats } from './tensor/queue.js';
+export { profile, formatProfile, type StepProfile, type KernelProfile } from './tensor/profiler.js';
 export type { DType, Shape } from './tensor/shape.js';
 export type { DeviceKind } from './tensor/storage.js';
 export { pipelineCount } from './kernels/kernel.js';
