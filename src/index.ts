@@ -3,8 +3,9 @@
 export { init, close, gpu, isOpen, NoAdapterError, type DeviceInfo } from './tensor/device.js';
 export { Tensor, tensor, writeInto, liveTensors, setDefaultDevice, getDefaultDevice, type HostArray, type TensorOptions } from './tensor/tensor.js';
 export { scope, keep, untrack, unscoped } from './tensor/scope.js';
-export { poolStats, trimPool } from './tensor/pool.js';
+export { poolStats, trimPool, resetPeakBytes } from './tensor/pool.js';
 export { flush, sync, recorderStats } from './tensor/queue.js';
+export { profile, formatProfile, type StepProfile, type KernelProfile } from './tensor/profiler.js';
 export type { DType, Shape } from './tensor/shape.js';
 export type { DeviceKind } from './tensor/storage.js';
 export { pipelineCount } from './kernels/kernel.js';
@@ -34,3 +35,10 @@ export { Layer, SymbolicTensor, Weight, resetNames, type CallContext, type Layer
 export { Input, Model, Sequential } from './nn/model.js';
 export { countParams, summary } from './nn/summary.js';
 export type { BatchSource, CompileOptions, EvaluateOptions, FitOptions } from './nn/training.js';
+
+// Model files: TF.js weights manifests.
+export { readTfjsWeights, readTfjsModelWeights, type TfjsWeight, type TfjsWeightSpec, type TfjsManifestGroup, type TfjsQuantization } from './nn/io/tfjs_weights.js';
+export { loadModel, loadModelFile, type LoadModelOptions } from './nn/io/model_file.js';
+export { loadLayersModel } from './nn/io/layers_model.js';
+export { modelFromKeras, modelToKeras, type KerasModelJson } from './nn/io/model_config.js';
+export { KerasConfigError } from './nn/io/keras_config.js';

@@ -1,75 +1,84 @@
 #!/usr/bin/env node
-// webgpu-nn command line: `info` prints the adapter, `demo` trains the MNIST MLP, `data` installs and caches
-// datasets. Every path ends in process.exit: Dawn keeps the event loop alive.
-import { close, init, installCifar10, loadImageFolder, type ColorMode } from '../index.js';
-import { demo } from './demo.js';
-import { option } from './args.js';
+// webgpu-nn command line (commander). Each command lives in its own file under commands/ and registers itself
+// here in one line. Usage errors (unknown option or command, missing or malformed value, unknown model,
+// dataset or experiment) print one line and exit 2; --help exits 0. Every path ends in process.exit: Dawn
+// keeps Node's event loop alive.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { close } from '../tensor/device.js';
+import { register as bench } from './commands/bench.js';
+import { register as data } from './commands/data.js';
+import { register as demo } from './commands/demo.js';
+import { register as experiment } from './commands/experiment.js';
+import { register as info } from './commands/info.js';
+import { register as profile } from './commands/profile.js';
+import { register as summary } from './commands/summary.js';
+import { register as train } from './commands/train.js';
+import { setArgv } from './commands/common.js';
+import { UsageError } from './options.js';
 
-const USAGE = `usage: webgpu-nn info                         the WebGPU adapter and its limits
-       webgpu-nn demo [--epochs N] [--batch-size N]
-                                     train the notebook's MLP on MNIST and print its test accuracy (fails below 90%)
-       webgpu-nn data cifar10 --dir DIR [--archive cifar-10-binary.tar.gz]   download (or take) CIFAR-10, check its MD5, extract
-       webgpu-nn data folder SOURCE [--color rgb|grayscale|rgba] [--cache-dir DIR]
-                                     decode SOURCE/<split>/<class>/*.jpg|png (folder or .tar.gz) into the cache, print stats`;
+const COMMANDS: Array<(program: Command) => void> = [info, demo, train, experiment, summary, data, bench, profile];
 
-/** Loads an image folder (filling the cache) and prints per split its size, channel means and the load time. */
-async function folder(source: string, argv: string[]): Promise<number> {
-  const t0 = performance.now();
-  const r = await loadImageFolder(source, { colorMode: option(argv, 'color') as ColorMode | undefined, cacheDir: option(argv, 'cache-dir') });
-  const ms = performance.now() - t0;
-  console.log(`classes: ${r.classNames.join(', ')}`);
-  for (const [split, set] of Object.entries(r.sets)) {
-    const c = set.shape[3]!, sums = new Array<number>(c).fill(0);
-    for (let i = 0; i < set.images.length; i++) sums[i % c]! += set.images[i]!;
-    const means = sums.map((v) => (v / (set.images.length / c)).toFixed(2)).join('/');
-    console.log(`${split}: [${set.shape.join(', ')}], channel means ${means}`);
-  }
-  console.log(`loaded in ${(ms / 1000).toFixed(2)} s ${r.cached ? 'from the cache' : 'by decoding'} (${r.cacheFiles.join(', ') || 'no cache'})`);
-  if (r.cacheWarning) console.log(`warning: ${r.cacheWarning}`);
-  return 0;
+/** Every command and sub-command, for configuring them alike. */
+function* allCommands(c: Command): Generator<Command> {
+  yield c;
+  for (const sub of c.commands) yield* allCommands(sub);
 }
 
-async function data(argv: string[]): Promise<number> {
-  const [dataset] = argv;
-  if (dataset === 'folder' && argv[1]) return folder(argv[1], argv.slice(2));
-  const dir = option(argv, 'dir');
-  if (dataset !== 'cifar10' || !dir) {
-    console.error(USAGE);
-    return 2;
+export function buildProgram(): Command {
+  const program = new Command('webgpu-nn')
+    .description('a deep-learning engine on WebGPU: train and inspect the Keras notebook\'s networks')
+    .showSuggestionAfterError(true);
+  for (const register of COMMANDS) register(program);
+  for (const c of allCommands(program)) {
+    const name = [...lineage(c)].join(' ');
+    c.exitOverride().configureOutput({
+      // Commander's error and its suggestion, on one line, with where to look for what is accepted.
+      outputError: (str, write) => write(`${str.trim().replace(/\s*\n\s*/g, ' ')} (see '${name} --help')\n`),
+    });
   }
-  const batches = await installCifar10({ dir, archive: option(argv, 'archive'), log: (line) => console.log(line) });
-  console.log(`load it with loadCifar10('${dir}') (batches in ${batches})`);
-  return 0;
+  return program;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [cmd = 'help'] = argv;
-  switch (cmd) {
-    case 'info': {
-      const { info, limits } = await init();
-      console.log(`adapter: ${info.description}${info.isSoftware ? ' (software)' : ''}`);
-      console.log(`maxStorageBufferBindingSize: ${limits.maxStorageBufferBindingSize}, maxComputeWorkgroupStorageSize: ${limits.maxComputeWorkgroupStorageSize}`);
-      console.log(`features: ${info.features.join(', ')}`);
-      return 0;
+function lineage(c: Command): string[] {
+  const names: string[] = [];
+  for (let x: Command | null = c; x; x = x.parent) names.unshift(x.name());
+  return names;
+}
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  setArgv(argv);
+  if (argv.length === 0) {
+    console.log(program.helpInformation());
+    return 0;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and `help` exit 0; help shown because a sub-command is missing (`webgpu-nn data`) is a usage error.
+      return err.exitCode === 0 ? 0 : 2;
     }
-    case 'data':
-      return data(argv.slice(1));
-    case 'demo':
-      return demo(argv.slice(1));
-    default:
-      console.log(USAGE);
-      return cmd === 'help' ? 0 : 2;
+    const e = err as Error;
+    if (e instanceof UsageError) {
+      console.error(`webgpu-nn: ${e.message}`);
+      return 2;
+    }
+    console.error(e.name === 'NoAdapterError' || e.name === 'DataError' ? e.message : `webgpu-nn: ${e.message}`);
+    return 1;
   }
 }
 
 // Dawn keeps the event loop alive, so the process exits explicitly.
-main(process.argv.slice(2)).then(
-  (code) => {
+// Runs only as the entry script (node dist/cli.js, or the npm bin link), not when a test imports buildProgram.
+const entry = process.argv[1] ? realpathSync(process.argv[1]) : '';
+if (entry && entry === realpathSync(fileURLToPath(import.meta.url))) {
+  main(process.argv.slice(2)).then((code) => {
     close();
     process.exit(code);
-  },
-  (err: Error) => {
-    console.error(err.name === 'NoAdapterError' || err.name === 'DataError' ? err.message : `webgpu-nn: ${err.message}`);
-    process.exit(1);
-  },
-);
+  });
+}

@@ -7,6 +7,7 @@ import * as ops from '../autograd/api.js';
 import { backward, noGrad } from '../autograd/tape.js';
 import { accumulateMetrics } from '../kernels/metrics.js';
 import { flush, whenDone } from '../tensor/queue.js';
+import { formatProfile, profile, type StepProfile } from '../tensor/profiler.js';
 import { scope, unscoped } from '../tensor/scope.js';
 import { fmtShape } from '../tensor/shape.js';
 import { tensor, type Tensor } from '../tensor/tensor.js';
@@ -29,11 +30,14 @@ export interface Compiled {
   optimizer: Optimizer;
   loss: LossFn;
   accuracy: boolean;
+  /** The loss's Keras name when compile() got one (what a saved model's compile config records). */
+  lossName: LossName | null;
 }
 
 export function compileOptions(o: CompileOptions): Compiled {
   for (const m of o.metrics ?? []) if (m !== 'accuracy' && m !== 'acc') throw new Error(`compile: unknown metric '${m as string}' (known: accuracy)`);
-  return { optimizer: getOptimizer(o.optimizer ?? 'rmsprop'), loss: getLoss(o.loss), accuracy: (o.metrics ?? []).length > 0 };
+  return { optimizer: getOptimizer(o.optimizer ?? 'rmsprop'), loss: getLoss(o.loss), accuracy: (o.metrics ?? []).length > 0,
+    lossName: typeof o.loss === 'string' ? o.loss : null };
 }
 
 /** A batch of inputs and targets (targets: i32 labels [N] or f32 [N, C]). */
@@ -160,6 +164,9 @@ export interface FitOptions {
   /** 0 silent, 1 progress bar, 2 one line per epoch (default 1). */
   verbose?: 0 | 1 | 2;
   initialEpoch?: number;
+  /** Profiles this step (0-based) of the first epoch: per-kernel GPU and host time (printed unless onProfile). */
+  profile?: number;
+  onProfile?: (p: StepProfile) => void;
 }
 
 export async function fit(model: Model, data: Data, o: FitOptions = {}): Promise<History> {
@@ -182,7 +189,10 @@ export async function fit(model: Model, data: Data, o: FitOptions = {}): Promise
       // The source numbers its own epochs, so a second fit() call continues the shuffle sequence.
       for await (const batch of source.epoch()) {
         await list.onBatchBegin(step, {});
-        trainStep(model, c, batch, metrics);
+        if (o.profile === step && epoch === (o.initialEpoch ?? 0)) {
+          const p = await profile(() => trainStep(model, c, batch, metrics));
+          (o.onProfile ?? ((r) => console.log(formatProfile(r, `${model.name} step ${step}`))))(p);
+        } else trainStep(model, c, batch, metrics);
         flush();
         // Backpressure: wait for the previous step while this one runs; the loader fills the next batch meanwhile.
         await inFlight;

@@ -2,17 +2,16 @@
 // output with sparse categorical cross-entropy), trained on the full 60,000-image training set through the
 // double-buffered loader, then scored on the 10,000 test images. Exits 1 if test accuracy is not above 90%.
 
-import { describeEpoch, DataLoader } from '../data/loader.js';
-import { loadMnist } from '../data/mnist.js';
-import { setSeed } from '../kernels/random.js';
-import { mnistMlp } from '../nn/models/notebook.js';
-import { Adam } from '../nn/optimizers/index.js';
-import { init } from '../tensor/device.js';
-import { intOption } from './args.js';
+import { describeEpoch, DataLoader } from '../../data/loader.js';
+import { loadMnist } from '../../data/mnist.js';
+import { setSeed } from '../../kernels/random.js';
+import { mnistMlp } from '../../nn/models/notebook.js';
+import { Adam } from '../../nn/optimizers/index.js';
+import type { Command } from 'commander';
+import { init } from '../../tensor/device.js';
+import { intArg } from '../options.js';
 
-export async function demo(argv: string[]): Promise<number> {
-  const epochs = intOption(argv, 'epochs', 1);
-  const batchSize = intOption(argv, 'batch-size', 64);
+export async function demo({ epochs = 1, batchSize = 64 }: { epochs?: number; batchSize?: number } = {}): Promise<number> {
   const { info } = await init();
   console.log(`adapter: ${info.description}`);
   const { train, test } = await loadMnist();
@@ -34,4 +33,13 @@ export async function demo(argv: string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+export function register(program: Command): void {
+  program.command('demo').description('train the notebook\'s MLP on MNIST and print its test accuracy (exits 1 below 90%)')
+    .option('--epochs <n>', 'epochs', intArg(), 1)
+    .option('--batch-size <n>', 'batch size', intArg(), 64)
+    .action(async (o: { epochs: number; batchSize: number }) => {
+      process.exitCode = await demo(o);
+    });
 }
