@@ -38,3 +38,7 @@ export type { BatchSource, CompileOptions, EvaluateOptions, FitOptions } from '.
 
 // Model files: TF.js weights manifests.
 export { readTfjsWeights, readTfjsModelWeights, type TfjsWeight, type TfjsWeightSpec, type TfjsManifestGroup, type TfjsQuantization } from './nn/io/tfjs_weights.js';
+export { loadModel, loadModelFile, type LoadModelOptions } from './nn/io/model_file.js';
+export { loadLayersModel } from './nn/io/layers_model.js';
+export { modelFromKeras, modelToKeras, type KerasModelJson } from './nn/io/model_config.js';
+export { KerasConfigError } from './nn/io/keras_config.js';

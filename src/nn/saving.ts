@@ -1,6 +1,6 @@
 // Model weights on disk and in memory. Weights are named Keras-style `layer/weight` and written as safetensors
-// (atomically: temp file, fsync, rename). save() adds the optimiser state under `optimizer/...` and the model's
-// config as metadata; loadWeights() accepts either kind of file, by name or (as Keras) by weight order.
+// (atomically: temp file, fsync, rename); loadWeights() also reads whole-model files (io/model_file.ts), by name or
+// (as Keras) by weight order.
 
 import type { Tensor } from '../tensor/tensor.js';
 import { fmtShape, sameShape } from '../tensor/shape.js';
@@ -24,15 +24,6 @@ export function namedWeights(model: Model): NamedTensor[] {
 
 export async function saveWeights(model: Model, path: string): Promise<void> {
   await saveSafetensors(path, namedWeights(model), { metadata: { format: 'webgpu-nn/weights', model: model.name } });
-}
-
-/** Weights, optimiser state and the model's config (for inspection and for resuming training). */
-export async function saveModel(model: Model, path: string): Promise<void> {
-  const opt = model.compiled?.optimizer;
-  const optWeights = opt ? opt.weights().map((w) => ({ name: `optimizer/${w.name}`, tensor: w.tensor })) : [];
-  await saveSafetensors(path, [...namedWeights(model), ...optWeights], {
-    metadata: { format: 'webgpu-nn/model', model: model.name, config: JSON.stringify(model.getConfig()) },
-  });
 }
 
 /**

@@ -30,11 +30,14 @@ export interface Compiled {
   optimizer: Optimizer;
   loss: LossFn;
   accuracy: boolean;
+  /** The loss's Keras name when compile() got one (what a saved model's compile config records). */
+  lossName: LossName | null;
 }
 
 export function compileOptions(o: CompileOptions): Compiled {
   for (const m of o.metrics ?? []) if (m !== 'accuracy' && m !== 'acc') throw new Error(`compile: unknown metric '${m as string}' (known: accuracy)`);
-  return { optimizer: getOptimizer(o.optimizer ?? 'rmsprop'), loss: getLoss(o.loss), accuracy: (o.metrics ?? []).length > 0 };
+  return { optimizer: getOptimizer(o.optimizer ?? 'rmsprop'), loss: getLoss(o.loss), accuracy: (o.metrics ?? []).length > 0,
+    lossName: typeof o.loss === 'string' ? o.loss : null };
 }
 
 /** A batch of inputs and targets (targets: i32 labels [N] or f32 [N, C]). */
