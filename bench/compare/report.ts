@@ -21,18 +21,28 @@ function cell(r: Result, s: SystemName, fma: number, copy: number): string {
   return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(0)} ms (${rate}, ${pct(sh)})`;
 }
 
+/** Printed before the first row: the cell format. */
+export function printHeader(): void {
+  console.log('Cells: median ms (rate, share of the binding ceiling); the ceilings are the adapter\'s (a wasm CPU thread is not bound');
+  console.log('by them). Ratios: median per-repetition time ratio other / webgpu-nn (> 1: webgpu-nn is faster).\n');
+  console.log('| figure | bound | webgpu-nn | tfjs-webgpu | tfjs-wasm | vs tfjs-webgpu | vs tfjs-wasm |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+}
+
+/** One figure's row, printed as soon as it is measured (shares against the ceilings' running medians). */
+export function printRow(r: Result, fma: number, copy: number): void {
+  const ours = r.ms.webgpu_nn;
+  const bound = ours === null ? '' : share(r, ours, fma, copy).bound;
+  const ratio = (s: SystemName): string => (r.speedup[s] === undefined ? '-' : `${r.speedup[s]!.toFixed(2)}x`);
+  console.log(`| ${r.work.name} | ${bound} | ${SYSTEMS.map((s) => cell(r, s, fma, copy)).join(' | ')} | ${ratio('tfjs_webgpu')} | ${ratio('tfjs_wasm')} |`);
+}
+
+/** The final table: every row against the whole run's ceilings, then the training steps' extras. */
 export function printTable(results: Result[], fma: number, copy: number, c: Ceilings): void {
   const range = (xs: number[]): string => `${Math.min(...xs).toFixed(1)}..${Math.max(...xs).toFixed(1)}`;
   console.log(`\nFMA ceiling ${fma.toFixed(1)} GFLOP/s [${range(c.fma)}], copy ceiling ${copy.toFixed(2)} GB/s [${range(c.copy)}] (medians of ${c.fma.length} samples)`);
-  console.log('Cells: median ms (rate, share of the binding ceiling). Ratios: median per-repetition time ratio other / webgpu-nn.\n');
-  console.log('| figure | bound | webgpu-nn | tfjs-webgpu | tfjs-wasm | vs tfjs-webgpu | vs tfjs-wasm |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
-  for (const r of results) {
-    const ours = r.ms.webgpu_nn;
-    const bound = ours === null ? '' : share(r, ours, fma, copy).bound;
-    const ratio = (s: SystemName): string => (r.speedup[s] === undefined ? '-' : `${r.speedup[s]!.toFixed(2)}x`);
-    console.log(`| ${r.work.name} | ${bound} | ${SYSTEMS.map((s) => cell(r, s, fma, copy)).join(' | ')} | ${ratio('tfjs_webgpu')} | ${ratio('tfjs_wasm')} |`);
-  }
+  printHeader();
+  for (const r of results) printRow(r, fma, copy);
   const steps = results.filter((r) => stepExtras.has(r.work.name));
   if (!steps.length) return;
   console.log('\n| training step | GFLOP | GB bound (webgpu-nn) | dispatches webgpu-nn / tfjs-webgpu | peak GPU MB webgpu-nn / tfjs-webgpu (allocated) |');
