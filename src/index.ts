@@ -1,7 +1,7 @@
 // webgpu-nn's public API.
 
 export { init, close, gpu, isOpen, NoAdapterError, type DeviceInfo } from './tensor/device.js';
-export { Tensor, tensor, tensor as fromArray, writeInto, liveTensors, setDefaultDevice, getDefaultDevice, type HostArray } from './tensor/tensor.js';
+export { Tensor, tensor, writeInto, liveTensors, setDefaultDevice, getDefaultDevice, type HostArray, type TensorOptions } from './tensor/tensor.js';
 export { scope, keep, untrack, unscoped } from './tensor/scope.js';
 export { poolStats, trimPool, resetPeakBytes } from './tensor/pool.js';
 export { flush, sync, recorderStats } from './tensor/queue.js';

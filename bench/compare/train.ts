@@ -74,7 +74,7 @@ function trainWork(c: ModelCase): Work {
         resetNames();
         const model = c.make();
         work.flops = 3 * forwardFlops(model);
-        const x = tensor(data.x, [BATCH, ...c.input]), y = tensor(data.y, [BATCH], 'i32');
+        const x = tensor(data.x, [BATCH, ...c.input]), y = tensor(data.y, [BATCH], { dtype: 'i32' });
         const step = async (): Promise<void> => void (await model.trainOnBatch(x, y));
         await step(); // builds optimiser state, compiles pipelines
         await sync();

@@ -6,7 +6,7 @@ import { fill } from '../kernels/fill.js';
 import { randomNormal, randomUniform } from '../kernels/random.js';
 import type { DType, Shape } from '../tensor/shape.js';
 import type { DeviceKind } from '../tensor/storage.js';
-import { getDefaultDevice, type Tensor } from '../tensor/tensor.js';
+import { assertDevice, assertDType, getDefaultDevice, type Tensor, type TensorOptions } from '../tensor/tensor.js';
 import { binaryOpTable, scalarOp, unaryOpTable, type ScalarAttrs } from './ops/elementwise.js';
 import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp, type ReduceAttrs } from './ops/reduce.js';
 import { concatOp, gatherOp, oneHotOp, padOp, sliceOp, transposeOp, whereOp } from './ops/layout.js';
@@ -135,14 +135,17 @@ export const categoricalCrossentropy = (target: Tensor, pred: Tensor, o: CrossEn
 /** Converts dtype; not differentiable (the result has no gradient path). */
 export const cast = (x: Tensor, dtype: DType): Tensor => castKernel(x, dtype);
 
-export interface CreateOptions {
-  dtype?: DType;
-  device?: DeviceKind;
-}
+export type CreateOptions = TensorOptions;
 
-export const full = (shape: Shape, value: number, o: CreateOptions = {}): Tensor => fill(shape, value, o.dtype ?? 'f32', o.device ?? getDefaultDevice());
-export const zeros = (shape: Shape, o: CreateOptions = {}): Tensor => full(shape, 0, o);
-export const ones = (shape: Shape, o: CreateOptions = {}): Tensor => full(shape, 1, o);
+function filled(op: string, shape: Shape, value: number, o: CreateOptions): Tensor {
+  const dtype = o.dtype ?? 'f32', device = o.device ?? getDefaultDevice();
+  assertDType(dtype, op);
+  assertDevice(device, op);
+  return fill(shape, value, dtype, device);
+}
+export const full = (shape: Shape, value: number, o: CreateOptions = {}): Tensor => filled('full', shape, value, o);
+export const zeros = (shape: Shape, o: CreateOptions = {}): Tensor => filled('zeros', shape, 0, o);
+export const ones = (shape: Shape, o: CreateOptions = {}): Tensor => filled('ones', shape, 1, o);
 
 export interface RandomOptions {
   seed: number;

@@ -172,10 +172,7 @@ export interface SaveOptions {
   afterChunk?: (bytesWritten: number) => void;
 }
 
-function hostBytes(values: HostArray, dtype: DType): Uint8Array {
-  const typed = values instanceof Float64Array
-    ? dtype === 'f32' ? Float32Array.from(values) : dtype === 'i32' ? Int32Array.from(values) : Uint8Array.from(values)
-    : values;
+function hostBytes(typed: HostArray): Uint8Array {
   return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
 }
 
@@ -204,7 +201,7 @@ export async function saveSafetensors(path: string, tensors: readonly NamedTenso
   };
   try {
     await write(head);
-    for (const { tensor } of tensors) await write(hostBytes(await tensor.data(), tensor.dtype));
+    for (const { tensor } of tensors) await write(hostBytes(await tensor.data()));
     await fh.sync();
     await fh.close();
   } catch (err) {

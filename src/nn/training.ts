@@ -82,7 +82,7 @@ export class TensorBatches implements BatchSource {
           const slice = (t: Tensor): Tensor => ops.slice(t, [start, ...t.shape.slice(1).map(() => 0)], [size, ...t.shape.slice(1)]);
           return { x: slice(this.x), y: slice(this.y) };
         }
-        const idx = tensor(order.subarray(start, start + size), [size], 'i32', this.x.device);
+        const idx = tensor(order.subarray(start, start + size), [size], { dtype: 'i32', device: this.x.device });
         const out = { x: ops.gather(this.x, idx), y: ops.gather(this.y, idx) };
         idx.dispose();
         return out;

@@ -7,7 +7,7 @@ import { defineOp } from '../../src/autograd/op.js';
 import { expectClose } from '../helpers.js';
 
 const leaf = (v: number[], shape: number[] = [v.length], device: nn.DeviceKind = 'webgpu'): nn.Tensor => {
-  const t = nn.tensor(v, shape, 'f32', device);
+  const t = nn.tensor(v, shape, { dtype: 'f32', device });
   t.requiresGrad = true;
   return t;
 };
@@ -94,7 +94,7 @@ describe('backward', () => {
   it('frees saved tensors as soon as backward has used them (live tensors back to baseline)', () => {
     const before = nn.liveTensors();
     const x = leaf([0.1, 0.2, 0.3, 0.4], [2, 2]), w = leaf([1, -1], [2]);
-    const forward = (): nn.Tensor => nn.mean(nn.sparseCategoricalCrossentropy(nn.tensor([0, 1], [2], 'i32'), nn.softmax(nn.mul(nn.sigmoid(x), w))));
+    const forward = (): nn.Tensor => nn.mean(nn.sparseCategoricalCrossentropy(nn.tensor([0, 1], [2], { dtype: 'i32' }), nn.softmax(nn.mul(nn.sigmoid(x), w))));
     nn.scope(() => {
       const inScope = nn.liveTensors();
       const loss = forward();
@@ -175,7 +175,7 @@ describe('gradcheck', () => {
   it('passes a correct gradient and FAILS a deliberately wrong one (full Jacobian and random directions)', () => {
     const good = square(2), wrong = square(1.9);
     for (const n of [5, 200]) {
-      const x = nn.tensor(Array.from({ length: n }, (_, i) => Math.sin(i) + 0.1), [n], 'f32', 'cpu');
+      const x = nn.tensor(Array.from({ length: n }, (_, i) => Math.sin(i) + 0.1), [n], { dtype: 'f32', device: 'cpu' });
       expect(nn.gradcheck((t) => good.apply({ x: t }, {}), [x]).ok, `correct, n=${n}`).toBe(true);
       const res = nn.gradcheck((t) => wrong.apply({ x: t }, {}), [x]);
       expect(res.ok, `wrong, n=${n}`).toBe(false);

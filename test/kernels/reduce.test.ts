@@ -82,7 +82,7 @@ describe('two-pass split path', () => {
 describe('argmax / argmin', () => {
   it('ties resolve to the first occurrence, NaN wins (first NaN), on both devices', async () => {
     for (const device of ['webgpu', 'cpu'] as const) {
-      const t = (v: number[], s: number[]) => nn.tensor(v, s, 'f32', device);
+      const t = (v: number[], s: number[]) => nn.tensor(v, s, { dtype: 'f32', device });
       expect(await nn.argmax(t([1, 3, 3, 2], [4])).item()).toBe(1);
       expect(await nn.argmin(t([2, 1, 5, 1], [4])).item()).toBe(1);
       expect(await nn.argmax(t([1, NaN, 3, NaN], [4])).item()).toBe(1);

@@ -9,14 +9,14 @@ const SHAPES: number[][] = [[1, 1], [7, 13], [64, 10], [3, 1000], [1000, 10], [2
 
 async function both(f: (...xs: nn.Tensor[]) => nn.Tensor, inputs: Array<{ gpu: nn.Tensor; cpu: nn.Tensor }>): Promise<[Float32Array, Float64Array]> {
   const g = f(...inputs.map((p) => p.gpu)), c = f(...inputs.map((p) => p.cpu));
-  const out: [Float32Array, Float64Array] = [(await g.data()) as Float32Array, (await c.data()) as Float64Array];
+  const out: [Float32Array, Float64Array] = [(await g.data()) as Float32Array, c.storage.data.slice()];
   g.dispose();
   c.dispose();
   return out;
 }
 
 const f32 = (v: number[], shape: number[]): nn.Tensor => nn.tensor(v, shape);
-const i32 = (v: number[], shape: number[] = [v.length], device: nn.DeviceKind = 'webgpu'): nn.Tensor => nn.tensor(v, shape, 'i32', device);
+const i32 = (v: number[], shape: number[] = [v.length], device: nn.DeviceKind = 'webgpu'): nn.Tensor => nn.tensor(v, shape, { dtype: 'i32', device });
 
 describe('softmax / logSoftmax vs CPU twin', () => {
   for (const log of [false, true]) {
@@ -184,7 +184,7 @@ describe('cross-entropy semantics (Keras)', () => {
   });
 
   it('labels outside [0, C): a clear error on cpu, NaN rows (no out-of-bounds read) on webgpu', async () => {
-    const pc = nn.tensor([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [2, 3], 'f32', 'cpu');
+    const pc = nn.tensor([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [2, 3], { dtype: 'f32', device: 'cpu' });
     expect(() => nn.sparseCategoricalCrossentropy(i32([0, 3], [2], 'cpu'), pc))
       .toThrow(/sparseCategoricalCrossentropy: label 3 at row 1 is outside \[0, 3\)/);
     expect(() => nn.sparseCategoricalCrossentropy(i32([-1, 0], [2], 'cpu'), pc)).toThrow(/label -1 at row 0/);

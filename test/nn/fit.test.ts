@@ -21,7 +21,7 @@ function blobs(n: number, seed: number): { x: nn.Tensor; y: nn.Tensor } {
     y[i] = i % 3;
     for (let j = 0; j < 4; j++) x[i * 4 + j] = centres[i % 3]![j]! + noise[i * 4 + j]!;
   }
-  return { x: nn.tensor(x, [n, 4]), y: nn.tensor(y, [n], 'i32') };
+  return { x: nn.tensor(x, [n, 4]), y: nn.tensor(y, [n], { dtype: 'i32' }) };
 }
 
 function mlp(output: 'softmax' | 'sigmoid' = 'softmax'): Sequential {
@@ -127,7 +127,7 @@ describe('Model.fit on a small real problem', () => {
     disposables.push(data.x, data.y);
     await expect(model.fit(data)).rejects.toThrow(/call compile/);
     model.compile({ loss: 'sparse_categorical_crossentropy' });
-    const bad = nn.tensor(new Int32Array(7), [7], 'i32');
+    const bad = nn.tensor(new Int32Array(7), [7], { dtype: 'i32' });
     disposables.push(bad);
     await expect(model.fit({ x: data.x, y: bad }, { verbose: 0 })).rejects.toThrow(/differ in their number of samples/);
   });

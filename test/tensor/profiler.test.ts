@@ -33,7 +33,7 @@ describe('step profiler', () => {
     const m = new nn.Sequential([nn.Input([8]), new nn.layers.Dense(4, { activation: 'relu' }), new nn.layers.Dense(2)]);
     m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
     const x = nn.tensor(Float32Array.from({ length: 64 }, (_, i) => Math.sin(i)), [8, 8]);
-    const y = nn.tensor(Int32Array.from({ length: 8 }, (_, i) => i % 2), [8], 'i32');
+    const y = nn.tensor(Int32Array.from({ length: 8 }, (_, i) => i % 2), [8], { dtype: 'i32' });
     const profiles: nn.StepProfile[] = [];
     await m.fit({ x, y }, { epochs: 2, batchSize: 4, verbose: 0, profile: 1, onProfile: (p) => profiles.push(p) });
     expect(profiles).toHaveLength(1);

@@ -31,7 +31,7 @@ export function register(program: Command): void {
       const per = shape[0] * shape[1] * shape[2];
       const xs = Float32Array.from({ length: o.batchSize * per }, (_, i) => Math.sin(i * 12.9898) * 0.5);
       const x = tensor(xs, modelEntry(name).flat ? [o.batchSize, per] : [o.batchSize, ...shape]);
-      const y = tensor(Int32Array.from({ length: o.batchSize }, (_, i) => i % 10), [o.batchSize], 'i32');
+      const y = tensor(Int32Array.from({ length: o.batchSize }, (_, i) => i % 10), [o.batchSize], { dtype: 'i32' });
       for (let i = 0; i < 2; i++) await model.trainOnBatch(x, y); // compiles pipelines, builds optimiser state
       const p = await profile(async () => {
         for (let i = 0; i < o.steps; i++) await model.trainOnBatch(x, y);

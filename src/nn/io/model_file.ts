@@ -78,7 +78,7 @@ async function restoreOptimizer(model: Model, file: SafetensorsFile, path: strin
   const prefix = `${OPTIMIZER_PREFIX}${opt.name}/`;
   const saved = [...file.tensors].filter(([n]) => n.startsWith(prefix));
   if (!saved.length) return;   // saved before the first update
-  const named = saved.map(([n, e]) => ({ name: n.slice(OPTIMIZER_PREFIX.length), tensor: tensor(entryValues(e), e.shape, e.dtype === 'I32' ? 'i32' : 'f32') }));
+  const named = saved.map(([n, e]) => ({ name: n.slice(OPTIMIZER_PREFIX.length), tensor: tensor(entryValues(e), e.shape, { dtype: e.dtype === 'I32' ? 'i32' : 'f32' }) }));
   try {
     const names = new Set(named.map((w) => w.name));
     const params = model.trainableWeights.map((w) => w.value).filter((p) => opt.slotNames.every((s) => names.has(`${opt.name}/${p.name}/${s}`)));

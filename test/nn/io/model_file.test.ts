@@ -76,7 +76,7 @@ describe('save -> loadModel: compile config and optimiser state', () => {
     const m = track(make());
     m.compile({ optimizer: new Adam({ learningRate: 0.01, beta1: 0.8 }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     const x = tensor(uniformData(24, 3, -1, 1), [4, 6]);
-    const y = tensor(Int32Array.from([0, 1, 2, 1]), [4], 'i32');
+    const y = tensor(Int32Array.from([0, 1, 2, 1]), [4], { dtype: 'i32' });
     await m.trainOnBatch(x, y);
     await m.trainOnBatch(x, y);
     const path = join(await tmp(), 'tiny.safetensors');
