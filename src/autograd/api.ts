@@ -101,10 +101,10 @@ export const oneHot = (indices: Tensor, depth: number): Tensor => oneHotOp.apply
 /** a where the f32 mask `cond` is non-zero (NaN counts as non-zero), b elsewhere; all three broadcast. */
 export const where = (cond: Tensor, a: Tensor, b: Tensor): Tensor => whereOp.apply({ cond, a, b }, {});
 
-/** Softmax over the last axis (stable: the row max is subtracted first). */
-export const softmax = (x: Tensor): Tensor => softmaxOp.apply({ x }, {});
-/** log(softmax(x)) over the last axis, computed as x - max - log(sum(exp(x - max))). */
-export const logSoftmax = (x: Tensor): Tensor => logSoftmaxOp.apply({ x }, {});
+/** Softmax over `axis` (default the last; stable: the max is subtracted first). */
+export const softmax = (x: Tensor, axis = -1): Tensor => softmaxOp.apply({ x }, { axis });
+/** log(softmax(x)) over `axis` (default the last), computed as x - max - log(sum(exp(x - max))). */
+export const logSoftmax = (x: Tensor, axis = -1): Tensor => logSoftmaxOp.apply({ x }, { axis });
 
 export interface CrossEntropyOptions {
   /** pred holds logits instead of probabilities (Keras's from_logits); default false. */

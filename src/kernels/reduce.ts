@@ -135,7 +135,7 @@ function reduceCpu(op: ReduceOp, xs: Float64Array, ys: Float64Array, pl: Plan, a
 }
 
 /** Reduces `axes` (all when omitted) with sum, mean, max or min. */
-export function reduce(op: ReduceOp, x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
+export function reduce(op: ReduceOp, x: Tensor, axes?: number | readonly number[] | null, keepDims = false): Tensor {
   if (x.dtype !== 'f32') throw new Error(`${op}: expects an f32 tensor but got ${x.dtype}`);
   const ax = normalizeAxes(axes, x.rank, op);
   if (x.rank > 8) throw new Error(`${op}: rank ${x.rank} is above the supported 8`);

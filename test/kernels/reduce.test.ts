@@ -39,6 +39,9 @@ describe('sum / mean / max / min vs CPU twin', () => {
     const x = nn.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
     expect(await nn.sum(x).item()).toBe(21);
     expect(await nn.mean(x).item()).toBe(3.5);
+    expect(await nn.sum(x, null).item()).toBe(21);
+    const kept = nn.max(x, null, true);
+    expect([kept.shape, await kept.item()]).toEqual([[1, 1], 6]);
     expect(Array.from(await nn.max(x, -1).data())).toEqual([3, 6]);
     expect(Array.from(await nn.min(x, -2, true).data())).toEqual([1, 2, 3]);
     expect(() => nn.sum(x, 2)).toThrow(/sum: axis 2 is out of range for rank 2/);

@@ -8,7 +8,8 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { defineOp, type Meta } from '../op.js';
 
 export interface ReduceAttrs {
-  axes?: number | readonly number[];
+  /** null or omitted: every axis. */
+  axes?: number | readonly number[] | null;
   keepDims?: boolean;
 }
 
