@@ -11,9 +11,9 @@ import { binaryOpTable, scalarOp, unaryOpTable, type ScalarAttrs } from './ops/e
 import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp, type ReduceAttrs } from './ops/reduce.js';
 import { concatOp, gatherOp, oneHotOp, padOp, sliceOp, transposeOp, whereOp } from './ops/layout.js';
 import { broadcastToOp, expandDimsOp, reshapeOp, squeezeOp } from './ops/shape.js';
-import { categoricalCrossentropyOp, logSoftmaxOpDef, softmaxOpDef, sparseCategoricalCrossentropyOp } from './ops/softmax.js';
+import { categoricalCrossentropyOp, logSoftmaxOp, softmaxOp, sparseCategoricalCrossentropyOp } from './ops/softmax.js';
 
-export * from './api.gemm.js';
+export * from './api-gemm.js';
 
 type Operand = Tensor | number;
 
@@ -102,9 +102,9 @@ export const oneHot = (indices: Tensor, depth: number): Tensor => oneHotOp.apply
 export const where = (cond: Tensor, a: Tensor, b: Tensor): Tensor => whereOp.apply({ cond, a, b }, {});
 
 /** Softmax over the last axis (stable: the row max is subtracted first). */
-export const softmax = (x: Tensor): Tensor => softmaxOpDef.apply({ x }, {});
+export const softmax = (x: Tensor): Tensor => softmaxOp.apply({ x }, {});
 /** log(softmax(x)) over the last axis, computed as x - max - log(sum(exp(x - max))). */
-export const logSoftmax = (x: Tensor): Tensor => logSoftmaxOpDef.apply({ x }, {});
+export const logSoftmax = (x: Tensor): Tensor => logSoftmaxOp.apply({ x }, {});
 
 export interface CrossEntropyOptions {
   /** pred holds logits instead of probabilities (Keras's from_logits); default false. */

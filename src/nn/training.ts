@@ -14,14 +14,14 @@ import { tensor, type Tensor } from '../tensor/tensor.js';
 import { CallbackList, type Callback, type Logs } from './callbacks/callback.js';
 import { ProgbarLogger } from './callbacks/progbar.js';
 import type { History } from './callbacks/callback.js';
-import { getLoss, type LossFn, type LossName } from './losses.js';
+import { canonicalLoss, getLoss, type LossAlias, type LossFn, type LossName } from './losses.js';
 import type { Model } from './model.js';
 import { clearGrads, getOptimizer, type Optimizer } from './optimizers/index.js';
 import type { Constraint } from './constraints.js';
 
 export interface CompileOptions {
   optimizer?: Optimizer | string;
-  loss: LossName | LossFn;
+  loss: LossAlias | LossFn;
   /** Keras metric names; 'accuracy' (or 'acc') picks sparse/categorical accuracy from the target's dtype. */
   metrics?: Array<'accuracy' | 'acc'>;
 }
@@ -37,7 +37,7 @@ export interface Compiled {
 export function compileOptions(o: CompileOptions): Compiled {
   for (const m of o.metrics ?? []) if (m !== 'accuracy' && m !== 'acc') throw new Error(`compile: unknown metric '${m as string}' (known: accuracy)`);
   return { optimizer: getOptimizer(o.optimizer ?? 'rmsprop'), loss: getLoss(o.loss), accuracy: (o.metrics ?? []).length > 0,
-    lossName: typeof o.loss === 'string' ? o.loss : null };
+    lossName: typeof o.loss === 'string' ? canonicalLoss(o.loss) : null };
 }
 
 /** A batch of inputs and targets (targets: i32 labels [N] or f32 [N, C]). */

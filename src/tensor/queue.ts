@@ -60,10 +60,7 @@ export function setDispatchHook(h: DispatchHook | null): void {
  * Dispatches recorded before an automatic submit. Small batches let the adapter run while JS encodes the rest:
  * on lavapipe 32 measured 19 us/dispatch against 31 us for one submit per 200 (bench dispatch/batched).
  */
-export let maxPendingDispatches = 32;
-export function setMaxPendingDispatches(n: number): void {
-  maxPendingDispatches = Math.max(1, n);
-}
+const maxPendingDispatches = 32;
 
 function ensureEncoder(): GPUCommandEncoder {
   encoder ??= gpu().device.createCommandEncoder({ label: 'webgpu-nn step' });

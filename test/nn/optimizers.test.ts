@@ -197,6 +197,19 @@ describe('optimiser mechanics', () => {
     plain.dispose();
   });
 
+  it('applyGradients takes explicit (gradient, parameter) pairs, ignores .grad and checks shapes', async () => {
+    const opt = new SGD({ learningRate: 0.5 });
+    const p = nn.tensor([1, 2, 3]), g = nn.tensor([2, -2, 4]);
+    p.grad = nn.untrack(nn.tensor([100, 100, 100]));
+    opt.applyGradients([[g, p]]);
+    expectClose(await p.data(), [0, 3, 1], 1e-7, 0);
+    expect(opt.iterations).toBe(1);
+    expect(g.isDisposed).toBe(false);
+    expect(() => opt.applyGradients([[nn.tensor([1, 2]), p]])).toThrow(/SGD: gradient \[2\] does not match its parameter \[3\]/);
+    for (const t of [p, g]) t.dispose();
+    opt.dispose();
+  });
+
   it('skips parameters without a gradient but counts the step; slots are lazy, untracked and freed by dispose()', async () => {
     const live = nn.liveTensors();
     const a = nn.tensor([1, 2]), b = nn.tensor([3, 4, 5]);

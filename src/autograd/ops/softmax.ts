@@ -14,7 +14,7 @@ function lastAxisMeta(op: string, x: Meta): Meta {
   return { shape: x.shape, dtype: 'f32' };
 }
 
-function softmaxOp(log: boolean) {
+function makeSoftmaxOp(log: boolean) {
   const name = log ? 'logSoftmax' : 'softmax';
   return defineOp<'x'>({
     name, inputs: ['x'],
@@ -25,8 +25,8 @@ function softmaxOp(log: boolean) {
   });
 }
 
-export const softmaxOpDef = softmaxOp(false);
-export const logSoftmaxOpDef = softmaxOp(true);
+export const softmaxOp = makeSoftmaxOp(false);
+export const logSoftmaxOp = makeSoftmaxOp(true);
 
 export interface CrossEntropyAttrs {
   /** pred holds logits (softmax applied inside, stably) rather than probabilities. */

@@ -2,7 +2,7 @@
 // optimiser's learning rate may be a schedule ({class_name, config}); a plain function cannot be written down, so a
 // model compiled with one is saved with that noted and loads only with compile: false.
 
-import type { LossName } from '../losses.js';
+import { canonicalLoss } from '../losses.js';
 import { Adadelta, Adam, RMSprop, SGD, type Optimizer } from '../optimizers/index.js';
 import * as schedules from '../schedules.js';
 import type { LearningRate } from '../schedules.js';
@@ -23,18 +23,16 @@ export function compileToKeras(c: Compiled): KerasCompileConfig {
   };
 }
 
-const LOSSES: readonly LossName[] = ['sparse_categorical_crossentropy', 'categorical_crossentropy', 'mean_squared_error'];
-
 /** CompileOptions from a saved compile config; throws naming what cannot be rebuilt. */
 export function compileFromKeras(c: unknown, where: string): CompileOptions {
   if (!isObject(c)) throw new KerasConfigError(`${where}: compile config must be an object`);
-  const loss = c.loss;
-  if (typeof loss !== 'string' || !LOSSES.includes(loss as LossName)) {
-    throw new KerasConfigError(`${where}: the loss ${JSON.stringify(loss)} cannot be rebuilt (known: ${LOSSES.join(', ')}); load with { compile: false } and compile() yourself`);
+  const loss = typeof c.loss === 'string' ? canonicalLoss(c.loss) : null;
+  if (!loss) {
+    throw new KerasConfigError(`${where}: the loss ${JSON.stringify(c.loss)} cannot be rebuilt (known: sparse_categorical_crossentropy, categorical_crossentropy, mean_squared_error, mean_absolute_error and their Keras aliases); load with { compile: false } and compile() yourself`);
   }
   const metrics = Array.isArray(c.metrics) ? c.metrics : [];
   for (const m of metrics) if (m !== 'accuracy' && m !== 'acc') throw new KerasConfigError(`${where}: metric ${JSON.stringify(m)} is not supported (known: accuracy)`);
-  return { optimizer: optimizerFromKeras(c.optimizer, where), loss: loss as LossName, metrics: metrics.length ? ['accuracy'] : [] };
+  return { optimizer: optimizerFromKeras(c.optimizer, where), loss, metrics: metrics.length ? ['accuracy'] : [] };
 }
 
 const n = (c: JsonObject, k: string): number | undefined => (typeof c[k] === 'number' ? (c[k] as number) : undefined);

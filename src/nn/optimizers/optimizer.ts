@@ -72,12 +72,28 @@ export abstract class Optimizer {
    * next backward, which accumulates into `.grad`).
    */
   apply(params: readonly Tensor[], opts: ApplyOptions = {}): void {
+    this.#update(params.flatMap((p) => (p.grad ? [[p.grad, p] as const] : [])), opts);
+  }
+
+  /**
+   * Keras's apply_gradients: one update from explicit (gradient, parameter) pairs, whatever `.grad` holds;
+   * the gradients stay the caller's. Increments `iterations` once.
+   */
+  applyGradients(pairs: ReadonlyArray<readonly [Tensor, Tensor]>, opts: ApplyOptions = {}): void {
+    for (const [g, p] of pairs) {
+      if (!g?.isTensor || !p?.isTensor) throw new Error(`${this.name}: applyGradients expects [gradient, parameter] tensor pairs`);
+      if (g.shape.length !== p.shape.length || g.shape.some((d, i) => d !== p.shape[i])) {
+        throw new Error(`${this.name}: gradient [${g.shape.join(', ')}] does not match its parameter${p.name ? ` '${p.name}'` : ''} [${p.shape.join(', ')}]`);
+      }
+    }
+    this.#update(pairs, opts);
+  }
+
+  #update(pairs: ReadonlyArray<readonly [Tensor, Tensor]>, opts: ApplyOptions): void {
     if (this.#disposed) throw new Error(`${this.name}: apply() after dispose()`);
     const rule = this.rule();
     const coeffs = this.coefficients(this.learningRate);
-    for (const p of params) {
-      const g = p.grad;
-      if (!g) continue;
+    for (const [g, p] of pairs) {
       fusedUpdate(rule, p, g, this.#slotsFor(p, rule), coeffs);
       opts.constraints?.get(p)?.apply(p);
     }
