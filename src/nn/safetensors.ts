@@ -223,7 +223,10 @@ export async function saveSafetensors(path: string, tensors: readonly NamedTenso
 
 /** Reads and validates a safetensors file. */
 export async function readSafetensors(path: string): Promise<SafetensorsFile> {
-  const buf = await readFile(path);
+  const buf = await readFile(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EISDIR') throw new Error(`safetensors: ${path} is a directory, not a safetensors file`);
+    throw err;
+  });
   return decodeSafetensors(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), path);
 }
 
