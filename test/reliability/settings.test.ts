@@ -110,7 +110,7 @@ describe('fit() checks its options and data', () => {
     const m = small(), d = data(12);
     const first = m.fit(d, { epochs: 2, batchSize: 4, verbose: 0 });
     await expect(m.fit(d, { verbose: 0 })).rejects.toThrow(/fit: model \S+ is already training/);
-    await expect(m.trainOnBatch(d)).rejects.toThrow(/trainOnBatch: model \S+ is already training/);
+    await expect(m.trainOnBatch(d.x, d.y)).rejects.toThrow(/trainOnBatch: model \S+ is already training/);
     expect((await first).epoch).toEqual([0, 1]);
     await m.fit(d, { verbose: 0 }); // allowed again once the first one ended
   });
