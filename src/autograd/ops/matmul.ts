@@ -8,7 +8,7 @@ import { reduce } from '../../kernels/reduce.js';
 import { broadcastTo } from '../../kernels/layout.js';
 import { broadcastShapes, fmtShape, sizeOf, type Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { defineOp, type Meta } from '../op.js';
+import { defineOp, memo, type Meta } from '../op.js';
 
 export interface MatmulAttrs {
   transposeA?: boolean;
@@ -131,39 +131,15 @@ function denseForward(x: Tensor, w: Tensor, bias: Tensor | undefined, act: Activ
   });
 }
 
-/**
- * A tensor made on first use and shared by `uses` gradient thunks; the last one disposes it. The tape calls exactly
- * the thunks of the inputs that need a gradient, so `uses` is the count of those.
- */
-export function sharedGrad(make: () => Tensor, uses: number): <T>(fn: (t: Tensor) => T) => T {
-  let t: Tensor | null = null;
-  let left = uses;
-  return (fn) => {
-    t ??= make();
-    try {
-      return fn(t);
-    } finally {
-      if (--left === 0) t.dispose();
-    }
-  };
-}
-
 /** dz = f'(y) * dy on [rows, out] views (once), then dx = dz @ w^T, dw = x^T @ dz, db = column sums of dz. */
-function denseGrads(saved: Record<string, Tensor>, xShape: Shape, dy: Tensor, act: Activation, uses: number) {
-  const withDz = sharedGrad(() => flat([saved.y!, dy], (y2, dy2) => activationGrad(act, y2, dy2)), uses);
+function denseGrads(saved: Record<string, Tensor>, xShape: Shape, dy: Tensor, act: Activation) {
+  const dz = memo(() => flat([saved.y!, dy], (y2, dy2) => activationGrad(act, y2, dy2)));
   return {
-    x: () => withDz((dz) => {
-      const dx2 = matmul(dz, saved.w!, { transposeB: true });
-      const dx = dx2.view(xShape);
-      dx2.dispose();
-      return dx;
-    }),
-    w: () => withDz((dz) => flat([saved.x!], (x2) => matmul(x2, dz, { transposeA: true }))),
-    bias: () => withDz((dz) => reduce('sum', dz, [0])),
+    x: () => matmul(dz(), saved.w!, { transposeB: true }).view(xShape),
+    w: () => flat([saved.x!], (x2) => matmul(x2, dz(), { transposeA: true })),
+    bias: () => reduce('sum', dz(), [0]),
   };
 }
-
-const count = (needs: Record<string, boolean>): number => Object.values(needs).filter(Boolean).length;
 
 export const denseOp = defineOp<'x' | 'w', DenseAttrs>({
   name: 'dense',
@@ -171,8 +147,8 @@ export const denseOp = defineOp<'x' | 'w', DenseAttrs>({
   shape: ({ x, w }, o) => denseShape(x, w, null, o),
   forward: ({ x, w }, o, out) => denseForward(x, w, undefined, o.activation ?? 'linear', out.shape),
   save: ['x', 'w', 'y'],
-  backward: ({ saved, shapes, attrs, needs }, dy) => {
-    const { x, w } = denseGrads(saved, shapes.x, dy, attrs.activation ?? 'linear', count(needs));
+  backward: ({ saved, shapes, attrs }, dy) => {
+    const { x, w } = denseGrads(saved, shapes.x, dy, attrs.activation ?? 'linear');
     return { x, w };
   },
 });
@@ -183,5 +159,5 @@ export const denseBiasOp = defineOp<'x' | 'w' | 'bias', DenseAttrs>({
   shape: ({ x, w, bias }, o) => denseShape(x, w, bias, o),
   forward: ({ x, w, bias }, o, out) => denseForward(x, w, bias, o.activation ?? 'linear', out.shape),
   save: ['x', 'w', 'y'],
-  backward: ({ saved, shapes, attrs, needs }, dy) => denseGrads(saved, shapes.x, dy, attrs.activation ?? 'linear', count(needs)),
+  backward: ({ saved, shapes, attrs }, dy) => denseGrads(saved, shapes.x, dy, attrs.activation ?? 'linear'),
 });

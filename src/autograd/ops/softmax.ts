@@ -92,21 +92,9 @@ function perRow(dy: Tensor): Tensor {
 
 /** d loss / d target = -log(clipped renormalised p) or -logSoftmax(z), times dy. */
 function targetGrad(pred: Tensor, dy: Tensor, fromLogits: boolean): Tensor {
-  const owned: Tensor[] = [];
-  const keep = (t: Tensor): Tensor => (owned.push(t), t);
-  let logp: Tensor;
-  if (fromLogits) logp = keep(softmaxRows(pred, true));
-  else {
-    const s = keep(reduce('sum', pred, -1, true));
-    const q = keep(binary('div', pred, s));
-    const c = keep(binaryScalar('minimum', keep(binaryScalar('maximum', q, CLIP_LO)), CLIP_HI));
-    logp = keep(unary('log', c));
-  }
-  const d = keep(perRow(dy));
-  const g = keep(binary('mul', logp, d));
-  const out = unary('neg', g);
-  for (const t of owned) t.dispose();
-  return out;
+  const logp = fromLogits ? softmaxRows(pred, true)
+    : unary('log', binaryScalar('minimum', binaryScalar('maximum', binary('div', pred, reduce('sum', pred, -1, true)), CLIP_LO), CLIP_HI));
+  return unary('neg', binary('mul', logp, perRow(dy)));
 }
 
 function sameShapeMeta(target: Meta, pred: Meta): Shape {
