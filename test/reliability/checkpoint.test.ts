@@ -28,3 +28,22 @@ describe('ModelCheckpoint and non-finite models', () => {
     model.w.dispose();
   });
 });
+
+describe('stale temp files', () => {
+  it('a save removes the temp files a killed earlier save left (dead pid) and keeps a live writer\'s', async () => {
+    const { writeFileSync, existsSync } = await import('node:fs');
+    const { saveSafetensors } = await import('../../src/nn/safetensors.js');
+    const dir = mkdtempSync(join(tmpdir(), 'wgnn-tmp-'));
+    const path = join(dir, 'w.safetensors');
+    const stale = join(dir, '.w.safetensors.2147483646.deadbeef.tmp');
+    const live = join(dir, `.w.safetensors.${process.pid}.0badf00d.tmp`);
+    writeFileSync(stale, 'half-written');
+    writeFileSync(live, 'being written');
+    const t = nn.tensor([1, 2], [2]);
+    await saveSafetensors(path, [{ name: 't', tensor: t }]);
+    t.dispose();
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(existsSync(path)).toBe(true);
+  });
+});
