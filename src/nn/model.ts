@@ -7,7 +7,7 @@ import type { History, Logs } from './callbacks/callback.js';
 import { isSymbolic, Layer, SymbolicTensor, uniqueName, type CallContext, type LayerOptions, type LayerShape } from './layer.js';
 import type { Optimizer } from './optimizers/index.js';
 import { saveModelFile } from './io/model_file.js';
-import { getWeights, loadWeights, saveWeights, setWeights } from './saving.js';
+import { getWeights, loadWeights, saveWeights, setWeights, type LoadWeightsOptions } from './saving.js';
 import { summary } from './summary.js';
 import { compileOptions, evaluate, fit, predict, trainOnBatch, type BatchSource, type CompileOptions, type Compiled, type Data, type EvaluateOptions, type FitOptions } from './training.js';
 import type { NamedTensor } from './weights.js';
@@ -135,8 +135,8 @@ export class Model extends Layer {
     return saveModelFile(this, path);
   }
 
-  loadWeights(path: string): Promise<void> {
-    return loadWeights(this, path);
+  loadWeights(path: string, o?: LoadWeightsOptions): Promise<void> {
+    return loadWeights(this, path, o);
   }
 
   /** Device-side copies of every weight, named `layer/weight`; the caller disposes them. */

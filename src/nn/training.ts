@@ -18,6 +18,7 @@ import { canonicalLoss, getLoss, type LossAlias, type LossFn, type LossName } fr
 import type { Model } from './model.js';
 import { clearGrads, getOptimizer, type Optimizer } from './optimizers/index.js';
 import type { Constraint } from './constraints.js';
+import { checkFitOptions, checkTargetShape, exclusiveTraining } from './fit_checks.js';
 
 export interface CompileOptions {
   optimizer?: Optimizer | string;
@@ -62,6 +63,7 @@ export class TensorBatches implements BatchSource {
     this.#n = x.shape[0] ?? 0;
     if ((y.shape[0] ?? 0) !== this.#n) throw new Error(`fit: x ${fmtShape(x.shape)} and y ${fmtShape(y.shape)} differ in their number of samples`);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
+    if (this.#n === 0) throw new Error(`fit: x ${fmtShape(x.shape)} holds 0 samples; there is nothing to train on`);
     this.stepsPerEpoch = Math.ceil(this.#n / batchSize);
   }
 
@@ -143,6 +145,7 @@ function trainStep(model: Model, c: Compiled, batch: XY, metrics: MetricAccumula
   const constraints = new Map<Tensor, Constraint>(weights.filter((w) => w.constraint).map((w) => [w.value, w.constraint!]));
   scope(() => {
     const pred = model.apply(batch.x, { training: true });
+    checkTargetShape(model, batch.y, pred);
     const loss = c.loss(batch.y, pred);
     backward(loss);
     noGrad(() => {
@@ -169,11 +172,17 @@ export interface FitOptions {
   onProfile?: (p: StepProfile) => void;
 }
 
-export async function fit(model: Model, data: Data, o: FitOptions = {}): Promise<History> {
+/** Keras fit; one fit() per model at a time. */
+export function fit(model: Model, data: Data, o: FitOptions = {}): Promise<History> {
+  return exclusiveTraining(model, 'fit', () => fitAlone(model, data, o));
+}
+
+async function fitAlone(model: Model, data: Data, o: FitOptions): Promise<History> {
   const c = requireCompiled(model);
-  const source = asSource(data, o.batchSize ?? 32, o.shuffle ?? true);
   const epochs = o.epochs ?? 1;
   const verbose = o.verbose ?? 1;
+  checkFitOptions({ epochs, initialEpoch: o.initialEpoch ?? 0, verbose });
+  const source = asSource(data, o.batchSize ?? 32, o.shuffle ?? true);
   const list = new CallbackList(o.callbacks ?? [], {
     model, params: { epochs, steps: source.stepsPerEpoch ?? null, verbose }, progbar: new ProgbarLogger(),
   });
@@ -203,6 +212,7 @@ export async function fit(model: Model, data: Data, o: FitOptions = {}): Promise
         if (model.stopTraining) break;
       }
       await inFlight;
+      if (step === 0 && !model.stopTraining) throw new Error(`fit: the data yielded no batches in epoch ${epoch + 1}`);
       const logs = await metrics.read('', c.accuracy);
       if (o.validationData && !model.stopTraining) Object.assign(logs, await evaluate(model, o.validationData, { prefix: 'val_', batchSize: o.batchSize }));
       await list.onEpochEnd(epoch, logs);
@@ -215,7 +225,11 @@ export async function fit(model: Model, data: Data, o: FitOptions = {}): Promise
 }
 
 /** Keras train_on_batch: one step on one batch; resolves with its loss (and accuracy) once read back. */
-export async function trainOnBatch(model: Model, batch: XY): Promise<Logs> {
+export function trainOnBatch(model: Model, batch: XY): Promise<Logs> {
+  return exclusiveTraining(model, 'trainOnBatch', () => trainOnBatchAlone(model, batch));
+}
+
+async function trainOnBatchAlone(model: Model, batch: XY): Promise<Logs> {
   const c = requireCompiled(model);
   const metrics = new MetricAccumulator(batch.x.device);
   try {

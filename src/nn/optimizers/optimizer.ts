@@ -10,6 +10,7 @@ import { Tensor, writeInto } from '../../tensor/tensor.js';
 import type { Constraint } from '../constraints.js';
 import { evalLearningRate, LearningRateSchedule, type LearningRate } from '../schedules.js';
 import { assignTensor, type NamedTensor } from '../weights.js';
+import { checkNumber } from '../check.js';
 
 export interface ApplyOptions {
   /** Constraints projected onto their parameter right after its update (Keras `kernel_constraint`). */
@@ -36,6 +37,10 @@ export abstract class Optimizer {
 
   constructor(name: string, learningRate: LearningRate) {
     this.name = name;
+    // A number (or anything that is not a schedule) must be a usable rate.
+    if (typeof learningRate !== 'function' && !(learningRate instanceof LearningRateSchedule)) {
+      checkNumber(name, 'learningRate', learningRate, { min: 0 });
+    }
     this.#lr = learningRate;
   }
 
@@ -57,7 +62,7 @@ export abstract class Optimizer {
       throw new Error(`${this.name}: the learning rate comes from a schedule, so it cannot be set ` +
         '(Keras: not settable when created with a LearningRateSchedule)');
     }
-    if (!Number.isFinite(value)) throw new Error(`${this.name}: learning rate must be a finite number but got ${value}`);
+    checkNumber(this.name, 'learningRate', value, { min: 0 });
     this.#lr = value;
   }
 
