@@ -4,7 +4,7 @@ import { backward, concat, gather, logSoftmax, mean, mul, neg, oneHot, pad, rand
 import { measure, report, selected } from './harness.js';
 
 function labels(n: number, classes: number): Tensor {
-  return tensor(Array.from({ length: n }, (_, i) => (i * 7) % classes), [n], 'i32');
+  return tensor(Array.from({ length: n }, (_, i) => (i * 7) % classes), [n], { dtype: 'i32' });
 }
 
 export async function run(): Promise<void> {
@@ -41,7 +41,7 @@ export async function run(): Promise<void> {
     const t = await measure(name, () => scope(() => { f(); }));
     report({ name: `layout/${name}`, value: gbs(t.meanMs, bytes), unit: 'GB/s', ms: t.meanMs, rme: t.rme });
   }
-  const idx = tensor(Array.from({ length: 512 }, (_, i) => (i * 131) % 4096), [512], 'i32');
+  const idx = tensor(Array.from({ length: 512 }, (_, i) => (i * 131) % 4096), [512], { dtype: 'i32' });
   if (selected('layout/gather 512 rows of [4096,1000]')) {
     const t = await measure('gather', () => scope(() => { gather(x, idx); }));
     report({ name: 'layout/gather 512 rows of [4096,1000]', value: gbs(t.meanMs, 2 * 512 * 1000 * 4), unit: 'GB/s', ms: t.meanMs, rme: t.rme });

@@ -37,9 +37,9 @@ export async function run(): Promise<void> {
     model.compile({ optimizer: c.optimizer(), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     const per = c.input.reduce((a, b) => a * b, 1);
     const x = tensor(randomData(BATCH * FIT_STEPS * per, 1, 0.5), [BATCH * FIT_STEPS, ...c.input]);
-    const y = tensor(Int32Array.from({ length: BATCH * FIT_STEPS }, (_, i) => (i * 7) % 10), [BATCH * FIT_STEPS], 'i32');
+    const y = tensor(Int32Array.from({ length: BATCH * FIT_STEPS }, (_, i) => (i * 7) % 10), [BATCH * FIT_STEPS], { dtype: 'i32' });
     const xb = tensor(randomData(BATCH * per, 2, 0.5), [BATCH, ...c.input]);
-    const yb = tensor(Int32Array.from({ length: BATCH }, (_, i) => i % 10), [BATCH], 'i32');
+    const yb = tensor(Int32Array.from({ length: BATCH }, (_, i) => i % 10), [BATCH], { dtype: 'i32' });
     const opts = { maxTime: c.name === 'cifar-cnn' ? 6 : 3, minSamples: 3 };
     if (selected(onBatch)) {
       const t = await measure(onBatch, () => model.trainOnBatch(xb, yb), opts);

@@ -45,7 +45,7 @@ export async function run(): Promise<void> {
   await figure('vision/batchNorm [64,256] fwd+bwd', 64 * 256 * 4 * 8, trainStep(dense, (t) => nn.batchNorm(t, g256, b256)));
   await figure('vision/dropout 0.2 [64,28,28,32] fwd+bwd', B * 4, trainStep(xg, (t) => nn.dropout(t, 0.2, 7)));
 
-  const mnist = nn.tensor(Uint8Array.from({ length: 64 * 28 * 28 }, (_, i) => (i * 37) % 256), [64, 28, 28, 1], 'u8');
+  const mnist = nn.tensor(Uint8Array.from({ length: 64 * 28 * 28 }, (_, i) => (i * 37) % 256), [64, 28, 28, 1], { dtype: 'u8' });
   const outBytes84 = 64 * 84 * 84 * 4;
   await figure('vision/resizeBilinear u8 [64,28,28,1] -> 84x84 (/255)', mnist.size + outBytes84, () => nn.resizeBilinear(mnist, [84, 84], { scale: 1 / 255 }));
   await figure('vision/randomAffine u8 [64,28,28,1]', mnist.size + mnist.size * 4, () => nn.randomAffine(mnist, { rotationFactor: 0.05, heightFactor: 0.05, widthFactor: 0.05, seed: 1 }));

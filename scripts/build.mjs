@@ -13,5 +13,5 @@ const common = {
   logLevel: 'warning',
 };
 
-const entries = { index: 'src/index.ts', cli: 'src/cli/index.ts', bench: 'bench/main.ts' };
+const entries = { index: 'src/index.ts', cli: 'src/cli/index.ts', bench: 'bench/main.ts', 'bench-compare': 'bench/compare/main.ts' };
 await build({ ...common, entryPoints: Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(f))), outdir: 'dist' });

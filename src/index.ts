@@ -1,10 +1,11 @@
 // webgpu-nn's public API.
 
 export { init, close, gpu, isOpen, NoAdapterError, type DeviceInfo } from './tensor/device.js';
-export { Tensor, tensor, tensor as fromArray, writeInto, liveTensors, setDefaultDevice, getDefaultDevice, type HostArray } from './tensor/tensor.js';
+export { Tensor, tensor, writeInto, liveTensors, setDefaultDevice, getDefaultDevice, type HostArray, type TensorOptions } from './tensor/tensor.js';
 export { scope, keep, untrack, unscoped } from './tensor/scope.js';
-export { poolStats, trimPool } from './tensor/pool.js';
+export { poolStats, trimPool, resetPeakBytes } from './tensor/pool.js';
 export { flush, sync, recorderStats } from './tensor/queue.js';
+export { profile, formatProfile, type StepProfile, type KernelProfile } from './tensor/profiler.js';
 export type { DType, Shape } from './tensor/shape.js';
 export type { DeviceKind } from './tensor/storage.js';
 export { pipelineCount } from './kernels/kernel.js';
@@ -37,3 +38,7 @@ export type { BatchSource, CompileOptions, EvaluateOptions, FitOptions } from '.
 
 // Model files: TF.js weights manifests.
 export { readTfjsWeights, readTfjsModelWeights, type TfjsWeight, type TfjsWeightSpec, type TfjsManifestGroup, type TfjsQuantization } from './nn/io/tfjs_weights.js';
+export { loadModel, loadModelFile, type LoadModelOptions } from './nn/io/model_file.js';
+export { loadLayersModel } from './nn/io/layers_model.js';
+export { modelFromKeras, modelToKeras, type KerasModelJson } from './nn/io/model_config.js';
+export { KerasConfigError } from './nn/io/keras_config.js';

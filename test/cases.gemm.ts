@@ -33,6 +33,8 @@ export const gemmCases: Record<GemmOp, GradCase[]> = {
     mm('batched, shared left [3,4] x [2,4,5]', [3, 4], [2, 4, 5]),
     mm('batched, shared right, both transposed', [2, 4, 3], [5, 4], { transposeA: true, transposeB: true }),
     mm('batched, shared left, transposeB', [3, 4], [2, 5, 4], { transposeB: true }),
+    mm('rank 4 broadcast [2,1,3,4] x [3,4,2]', [2, 1, 3, 4], [3, 4, 2]),
+    mm('rank 4, batch 1 vs 2, transposeB [1,2,3,4] x [2,1,5,4]', [1, 2, 3, 4], [2, 1, 5, 4], { transposeB: true }),
   ],
   dense: [
     { label: 'dense linear [5,7] x [7,3]', inputs: [{ shape: [5, 7] }, { shape: [7, 3] }], call: (x, w) => nn.dense(x, w), gpuTol },

@@ -144,10 +144,12 @@ export const gradCases: Cases = {
   softmax: [
     { label: 'softmax [3,5]', inputs: [{ shape: [3, 5], range: [-3, 3] }], call: (x) => nn.softmax(x) },
     { label: 'softmax [2,3,7]', inputs: [{ shape: [2, 3, 7], range: [-3, 3] }], call: (x) => nn.softmax(x) },
+    { label: 'softmax [2,3,4] axis 1', inputs: [{ shape: [2, 3, 4], range: [-3, 3] }], call: (x) => nn.softmax(x, 1) },
   ],
   logSoftmax: [
     { label: 'logSoftmax [3,5]', inputs: [{ shape: [3, 5], range: [-3, 3] }], call: (x) => nn.logSoftmax(x) },
     { label: 'logSoftmax [2,3,7]', inputs: [{ shape: [2, 3, 7], range: [-3, 3] }], call: (x) => nn.logSoftmax(x) },
+    { label: 'logSoftmax [3,4] axis 0', inputs: [{ shape: [3, 4], range: [-3, 3] }], call: (x) => nn.logSoftmax(x, 0) },
   ],
   sparseCategoricalCrossentropy: [
     {

@@ -19,7 +19,7 @@ export function uniformData(n: number, seed: number, lo: number, hi: number): Fl
 
 /** The same values on both devices. */
 export function pair(data: Float32Array, shape: readonly number[]): { gpu: Tensor; cpu: Tensor } {
-  return { gpu: tensor(data, shape, 'f32', 'webgpu'), cpu: tensor(data, shape, 'f32', 'cpu') };
+  return { gpu: tensor(data, shape, { dtype: 'f32', device: 'webgpu' }), cpu: tensor(data, shape, { dtype: 'f32', device: 'cpu' }) };
 }
 
 /** Asserts |a - b| <= atol + rtol * |b| elementwise (NaN must match NaN). */

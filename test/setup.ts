@@ -1,8 +1,8 @@
-// Opens the shared WebGPU device once for the whole run (vitest runs every file in one worker). Under CI a
-// missing adapter fails the run; elsewhere GPU suites skip with the reason printed.
-import { afterAll } from 'vitest';
+// Opens the shared WebGPU device once for the whole run (vitest runs every file in one worker) and closes it at
+// exit. Under CI a missing adapter fails the run; elsewhere suites that need the GPU skip on `gpuError`.
 import { close, init } from '../src/index.js';
 
+/** Why the device did not open, or null when it did. */
 export let gpuError: string | null = null;
 try {
   await init();
@@ -11,9 +11,5 @@ try {
   if (process.env.CI) throw err;
   console.warn(`WebGPU suites skip: ${gpuError}`);
 }
-
-afterAll(() => {
-  // The device is shared by all files in this worker; closing it here would break the files after this one.
-});
 
 process.on('exit', () => close());

@@ -14,11 +14,11 @@ export async function leakFree(body: () => Promise<void>): Promise<void> {
 export async function forwardBackward(
   fn: (x: nn.Tensor) => nn.Tensor, data: ArrayLike<number>, shape: readonly number[], device: nn.DeviceKind, seed = 7,
 ): Promise<{ y: number[]; dx: number[]; shape: readonly number[] }> {
-  const x = nn.tensor(Array.from(data), shape, 'f32', device);
+  const x = nn.tensor(Array.from(data), shape, { dtype: 'f32', device });
   x.requiresGrad = true;
   const y = nn.scope(() => {
     const out = fn(x);
-    const dy = nn.tensor(randomData(out.size, seed), out.shape, 'f32', device);
+    const dy = nn.tensor(randomData(out.size, seed), out.shape, { dtype: 'f32', device });
     nn.backward(out, { dy });
     return out;
   });

@@ -6,14 +6,14 @@ import { fill } from '../kernels/fill.js';
 import { randomNormal, randomUniform } from '../kernels/random.js';
 import type { DType, Shape } from '../tensor/shape.js';
 import type { DeviceKind } from '../tensor/storage.js';
-import { getDefaultDevice, type Tensor } from '../tensor/tensor.js';
+import { assertDevice, assertDType, getDefaultDevice, type Tensor, type TensorOptions } from '../tensor/tensor.js';
 import { binaryOpTable, scalarOp, unaryOpTable, type ScalarAttrs } from './ops/elementwise.js';
 import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp, type ReduceAttrs } from './ops/reduce.js';
 import { concatOp, gatherOp, oneHotOp, padOp, sliceOp, transposeOp, whereOp } from './ops/layout.js';
 import { broadcastToOp, expandDimsOp, reshapeOp, squeezeOp } from './ops/shape.js';
-import { categoricalCrossentropyOp, logSoftmaxOpDef, softmaxOpDef, sparseCategoricalCrossentropyOp } from './ops/softmax.js';
+import { categoricalCrossentropyOp, logSoftmaxOp, softmaxOp, sparseCategoricalCrossentropyOp } from './ops/softmax.js';
 
-export * from './api.gemm.js';
+export * from './api-gemm.js';
 
 type Operand = Tensor | number;
 
@@ -101,10 +101,10 @@ export const oneHot = (indices: Tensor, depth: number): Tensor => oneHotOp.apply
 /** a where the f32 mask `cond` is non-zero (NaN counts as non-zero), b elsewhere; all three broadcast. */
 export const where = (cond: Tensor, a: Tensor, b: Tensor): Tensor => whereOp.apply({ cond, a, b }, {});
 
-/** Softmax over the last axis (stable: the row max is subtracted first). */
-export const softmax = (x: Tensor): Tensor => softmaxOpDef.apply({ x }, {});
-/** log(softmax(x)) over the last axis, computed as x - max - log(sum(exp(x - max))). */
-export const logSoftmax = (x: Tensor): Tensor => logSoftmaxOpDef.apply({ x }, {});
+/** Softmax over `axis` (default the last; stable: the max is subtracted first). */
+export const softmax = (x: Tensor, axis = -1): Tensor => softmaxOp.apply({ x }, { axis });
+/** log(softmax(x)) over `axis` (default the last), computed as x - max - log(sum(exp(x - max))). */
+export const logSoftmax = (x: Tensor, axis = -1): Tensor => logSoftmaxOp.apply({ x }, { axis });
 
 export interface CrossEntropyOptions {
   /** pred holds logits instead of probabilities (Keras's from_logits); default false. */
@@ -135,14 +135,17 @@ export const categoricalCrossentropy = (target: Tensor, pred: Tensor, o: CrossEn
 /** Converts dtype; not differentiable (the result has no gradient path). */
 export const cast = (x: Tensor, dtype: DType): Tensor => castKernel(x, dtype);
 
-export interface CreateOptions {
-  dtype?: DType;
-  device?: DeviceKind;
-}
+export type CreateOptions = TensorOptions;
 
-export const full = (shape: Shape, value: number, o: CreateOptions = {}): Tensor => fill(shape, value, o.dtype ?? 'f32', o.device ?? getDefaultDevice());
-export const zeros = (shape: Shape, o: CreateOptions = {}): Tensor => full(shape, 0, o);
-export const ones = (shape: Shape, o: CreateOptions = {}): Tensor => full(shape, 1, o);
+function filled(op: string, shape: Shape, value: number, o: CreateOptions): Tensor {
+  const dtype = o.dtype ?? 'f32', device = o.device ?? getDefaultDevice();
+  assertDType(dtype, op);
+  assertDevice(device, op);
+  return fill(shape, value, dtype, device);
+}
+export const full = (shape: Shape, value: number, o: CreateOptions = {}): Tensor => filled('full', shape, value, o);
+export const zeros = (shape: Shape, o: CreateOptions = {}): Tensor => filled('zeros', shape, 0, o);
+export const ones = (shape: Shape, o: CreateOptions = {}): Tensor => filled('ones', shape, 1, o);
 
 export interface RandomOptions {
   seed: number;

@@ -34,6 +34,15 @@ export interface BackwardContext<I extends string, A> {
 
 export type GradThunks<I extends string> = Partial<{ [K in I]: () => Tensor }>;
 
+/**
+ * A value shared by several of one node's gradient thunks (dz of a fused activation, batchnorm's channel sums):
+ * made on first use, then reused. The tape runs the rule in its own scope, so the value dies with that scope.
+ */
+export function memo<T>(make: () => T): () => T {
+  let made: { v: T } | null = null;
+  return () => (made ??= { v: make() }).v;
+}
+
 export interface OpDef<I extends string, A> {
   name: string;
   inputs: readonly I[];

@@ -5,7 +5,7 @@
 import { binary } from '../kernels/elementwise.js';
 import { fill } from '../kernels/fill.js';
 import { reduce } from '../kernels/reduce.js';
-import { untrack, unscoped } from '../tensor/scope.js';
+import { scope, untrack, unscoped } from '../tensor/scope.js';
 import { fmtShape, sameShape, type Shape } from '../tensor/shape.js';
 import type { GradNode, Tensor } from '../tensor/tensor.js';
 import type { OpDef } from './op.js';
@@ -132,16 +132,19 @@ function propagate(order: TapeNode[], grads: Map<Tensor, Tensor>, accumulate: (t
     try {
       if (node.def.backward === 'none') throw new Error(`backward: op '${node.opName}' is not differentiable`);
       const ctx = { saved: node.saved, shapes: node.shapes, attrs: node.attrs, needs: node.needs };
-      const thunks = node.def.backward(ctx, dy) as Record<string, (() => Tensor) | undefined>;
-      for (const [name, input] of Object.entries(node.inputs)) {
-        if (!node.needs[name]) continue;
-        const thunk = thunks[name];
-        if (!thunk) throw new Error(`backward: op '${node.opName}' gives no gradient for its input '${name}'`);
-        const g = thunk();
-        const reduced = sumTo(g, node.shapes[name]!, node.opName);
-        if (reduced !== g) g.dispose();
-        accumulate(input, reduced);
-      }
+      const rule = node.def.backward;
+      // The rule runs in its own scope: whatever it makes besides the returned gradients dies with it, also when
+      // it throws, so rules free nothing by hand.
+      const found = scope(() => {
+        const thunks = rule(ctx, dy) as Record<string, (() => Tensor) | undefined>;
+        return Object.entries(node.inputs).flatMap(([name, input]) => {
+          if (!node.needs[name]) return [];
+          const thunk = thunks[name];
+          if (!thunk) throw new Error(`backward: op '${node.opName}' gives no gradient for its input '${name}'`);
+          return [{ input, g: sumTo(thunk(), node.shapes[name]!, node.opName) }];
+        });
+      });
+      for (const { input, g } of found) accumulate(input, g);
     } finally {
       dy.dispose();
     }

@@ -10,14 +10,16 @@ import { close } from '../tensor/device.js';
 import { register as bench } from './commands/bench.js';
 import { register as data } from './commands/data.js';
 import { register as demo } from './commands/demo.js';
+import { register as evaluate } from './commands/evaluate.js';
 import { register as experiment } from './commands/experiment.js';
 import { register as info } from './commands/info.js';
+import { register as profile } from './commands/profile.js';
 import { register as summary } from './commands/summary.js';
 import { register as train } from './commands/train.js';
 import { setArgv } from './commands/common.js';
 import { UsageError } from './options.js';
 
-const COMMANDS: Array<(program: Command) => void> = [info, demo, train, experiment, summary, data, bench];
+const COMMANDS: Array<(program: Command) => void> = [info, demo, train, evaluate, experiment, summary, data, bench, profile];
 
 /** Every command and sub-command, for configuring them alike. */
 function* allCommands(c: Command): Generator<Command> {

@@ -28,7 +28,7 @@ export const augmentSeed = (seed: number, step: number): number => (seed ^ Math.
 export function cpuRandomAffine(o: AffineOptions): CpuTransform {
   const [heightFactor, widthFactor] = o.translate ?? [0, 0];
   return (x, shape, step) => unscoped(() => {
-    const input = tensor(x, shape, 'f32', 'cpu');
+    const input = tensor(x, shape, { dtype: 'f32', device: 'cpu' });
     const y = randomAffineForward(input, {
       rotationFactor: o.rotation ?? 0, heightFactor, widthFactor, fillValue: o.fillValue ?? 0, fillMode: o.fillMode, seed: augmentSeed(o.seed, step),
     });

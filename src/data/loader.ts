@@ -327,8 +327,8 @@ export class EpochIterator implements AsyncIterableIterator<Batch> {
   #produceSync(b: number, step: number): Batch {
     const L = this.#loader, indices = this.#indices(b), n = indices.length, device = L.options.device ?? 'webgpu';
     const host = L.hostBatch(indices, step);
-    const x = tensor(host.x, [n, ...L.sampleShape], 'f32', device);
-    const y = tensor(host.y, [n], 'i32', device);
+    const x = tensor(host.x, [n, ...L.sampleShape], { dtype: 'f32', device });
+    const y = tensor(host.y, [n], { dtype: 'i32', device });
     try {
       return { x: this.#transform(x, step, true), y, index: b, step, size: n, indices };
     } catch (err) {

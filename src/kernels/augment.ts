@@ -293,7 +293,7 @@ export function affineTransformForward(x: Tensor, p: AffineParams): Tensor {
   }
   const host = new Float32Array(3 * N);
   for (let n = 0; n < N; n++) host.set([p.angles[n]!, p.heightShifts[n]!, p.widthShifts[n]!], 3 * n);
-  const params = tensor(host, [N, 3], 'f32', x.device);
+  const params = tensor(host, [N, 3], { dtype: 'f32', device: x.device });
   affineKernel({ random: false, u8: x.dtype === 'u8', mode }).run({ x, params, y }, {
     H, W, C, fill, key: 0, rotLo: 0, rotHi: 0, hLo: 0, hHi: 0, wLo: 0, wHi: 0,
   }, imageGrid(N, H, W));

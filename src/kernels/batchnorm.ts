@@ -44,6 +44,23 @@ function chunking(M: number, groups: number): { chunks: number; rows: number } {
 const vecType = (vec4: boolean): string => (vec4 ? 'vec4<f32>' : 'f32');
 const vecBinding = (vec4: boolean) => (vec4 ? 'vec4f' : 'f32') as 'vec4f' | 'f32';
 
+/**
+ * The shared loop of the partial-sum kernels: thread t is (chunk, channel group c) over rows [r0, r1); `init` runs
+ * before the loop and `step` once per row r, accumulating into s1 and s2.
+ */
+function chunkLoop(T: string, init: string, step: string): string {
+  return `  let t = ${FLAT_ID};
+  if (t >= u.total) { return; }
+  let c = t % u.C;
+  let r0 = (t / u.C) * u.rows;
+  let r1 = min(r0 + u.rows, u.M);
+  ${init}
+  var s1 = ${T}(0.0);
+  var s2 = ${T}(0.0);
+  for (var r = r0; r < r1; r++) {${step}
+  }`;
+}
+
 const statsPartial = variants((p: { vec4: boolean }) => {
   const T = vecType(p.vec4);
   return kernel({
@@ -53,19 +70,10 @@ const statsPartial = variants((p: { vec4: boolean }) => {
     body: `
   // Thread (chunk k, channel group c): mean and sum of squared deviations of rows [k*rows, (k+1)*rows). Sums run
   // on x - x[first row] so a large common offset does not cancel.
-  let t = ${FLAT_ID};
-  if (t >= u.total) { return; }
-  let c = t % u.C;
-  let r0 = (t / u.C) * u.rows;
-  let r1 = min(r0 + u.rows, u.M);
-  let shift = x[r0 * u.C + c];
-  var s1 = ${T}(0.0);
-  var s2 = ${T}(0.0);
-  for (var r = r0; r < r1; r++) {
+${chunkLoop(T, 'let shift = x[r0 * u.C + c];', `
     let d = x[r * u.C + c] - shift;
     s1 += d;
-    s2 += d * d;
-  }
+    s2 += d * d;`)}
   let n = f32(r1 - r0);
   pmean[t] = shift + s1 / n;
   pm2[t] = max(s2 - s1 * s1 / n, ${T}(0.0));`,
@@ -156,19 +164,10 @@ const gradPartial = variants((p: { vec4: boolean }) => {
     uniforms: { total: 'u32', C: 'u32', M: 'u32', rows: 'u32' }, workgroup: WG,
     body: `
   // Thread (chunk, channel group): sum of dy and of dy * (x - mean) over the chunk's rows.
-  let t = ${FLAT_ID};
-  if (t >= u.total) { return; }
-  let c = t % u.C;
-  let r0 = (t / u.C) * u.rows;
-  let r1 = min(r0 + u.rows, u.M);
-  let m = mean[c];
-  var s1 = ${T}(0.0);
-  var s2 = ${T}(0.0);
-  for (var r = r0; r < r1; r++) {
+${chunkLoop(T, 'let m = mean[c];', `
     let g = dy[r * u.C + c];
     s1 += g;
-    s2 += g * (x[r * u.C + c] - m);
-  }
+    s2 += g * (x[r * u.C + c] - m);`)}
   ps1[t] = s1;
   ps2[t] = s2;`,
   });

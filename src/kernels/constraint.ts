@@ -32,18 +32,22 @@ const DESIRED_CPU: Record<NormRule, (norm: number, o: NormParams) => number> = {
   minMaxNorm: (n, o) => o.rate * Math.min(Math.max(n, o.minValue), o.maxValue) + (1 - o.rate) * n,
 };
 
-const normKernels = new Map<NormRule, ReturnType<typeof makeNormKernel>>();
+const normKernels = new Map<string, ReturnType<typeof makeNormKernel>>();
 
-function makeNormKernel(rule: NormRule) {
+/**
+ * `oneAxis`: the norm runs over a single axis (Keras's default axis 0 of a Dense kernel), so element r sits at
+ * base + r * stride; the general path decomposes r with integer divisions, which lavapipe runs slowly.
+ */
+function makeNormKernel(rule: NormRule, oneAxis: boolean) {
   return kernel({
-    name: `constraint_${rule}`, inputs: {}, outputs: { w: 'f32' },
+    name: `constraint_${rule}${oneAxis ? '_axis' : ''}`, inputs: {}, outputs: { w: 'f32' },
     uniforms: {
       groups: 'u32', keptRank: 'u32', kept: 'shape', keptStrides: 'shape', redRank: 'u32', red: 'shape', redStrides: 'shape',
       R: 'u32', minValue: 'f32', maxValue: 'f32', rate: 'f32', epsilon: 'f32',
     },
     workgroup: WG,
     helpers: /* wgsl */ `
-fn redOffset(r: u32) -> u32 { return stridedOffset(r, u.redRank, u.red, u.redStrides); }`,
+fn redOffset(r: u32) -> u32 { return ${oneAxis ? 'r * dim(u.redStrides, 0u)' : 'stridedOffset(r, u.redRank, u.red, u.redStrides)'}; }`,
     body: `
   let o = ${FLAT_ID};
   if (o >= u.groups) { return; }
@@ -97,8 +101,9 @@ export function normConstraint(rule: NormRule, w: Tensor, axis: number | readonl
     normCpu(rule, w.storage.data, s, groups, R, params);
     return;
   }
-  let k = normKernels.get(rule);
-  if (!k) normKernels.set(rule, (k = makeNormKernel(rule)));
+  const oneAxis = s.red.length === 1, key = `${rule}/${oneAxis}`;
+  let k = normKernels.get(key);
+  if (!k) normKernels.set(key, (k = makeNormKernel(rule, oneAxis)));
   k.run(
     { w },
     {

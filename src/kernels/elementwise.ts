@@ -179,6 +179,21 @@ const binarySameKernel = variants((p: { op: BinaryOpName }) =>
   out[i] = ${binaryOps[p.op].wgsl};`,
   }));
 
+/**
+ * WGSL that decodes the flat output index `i` into each operand's offset `i<x>` from the uniforms `outShape`,
+ * `rank` and `<x>Strides` (0 on broadcast axes). Shared by the broadcasting binary kernels and where.
+ */
+export function broadcastOffsets(operands: readonly string[]): string {
+  return `  var rem = i;
+${operands.map((x) => `  var i${x} = 0u;`).join('\n')}
+  for (var d = i32(u.rank) - 1; d >= 0; d--) {
+    let n = dim(u.outShape, u32(d));
+    let c = rem % n;
+    rem = rem / n;
+${operands.map((x) => `    i${x} += c * dim(u.${x}Strides, u32(d));`).join('\n')}
+  }`;
+}
+
 const binaryBroadcastKernel = variants((p: { op: BinaryOpName }) =>
   kernel({
     name: `binaryBroadcast_${p.op}`, helpers: binaryHelpers(p.op),
@@ -187,16 +202,7 @@ const binaryBroadcastKernel = variants((p: { op: BinaryOpName }) =>
     body: `
   let i = ${FLAT_ID};
   if (i >= u.total) { return; }
-  var rem = i;
-  var ia = 0u;
-  var ib = 0u;
-  for (var d = i32(u.rank) - 1; d >= 0; d--) {
-    let n = dim(u.outShape, u32(d));
-    let c = rem % n;
-    rem = rem / n;
-    ia += c * dim(u.aStrides, u32(d));
-    ib += c * dim(u.bStrides, u32(d));
-  }
+${broadcastOffsets(['a', 'b'])}
   let a = ina[ia];
   let b = inb[ib];
   out[i] = ${binaryOps[p.op].wgsl};`,

@@ -6,10 +6,10 @@ import type { PoolGeometry } from './pool.js';
 /** Visits the real (unpadded) cells of window (oh, ow) in row-major order: fn(h, w, local index kh*KW+kw). */
 function forWindow(g: PoolGeometry, oh: number, ow: number, fn: (h: number, w: number, local: number) => void): void {
   for (let kh = 0; kh < g.KH; kh++) {
-    const h = oh * g.SH - g.PT + kh;
+    const h = oh * g.SH - g.padT + kh;
     if (h < 0 || h >= g.H) continue;
     for (let kw = 0; kw < g.KW; kw++) {
-      const w = ow * g.SW - g.PL + kw;
+      const w = ow * g.SW - g.padL + kw;
       if (w >= 0 && w < g.W) fn(h, w, kh * g.KW + kw);
     }
   }

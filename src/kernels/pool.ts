@@ -17,10 +17,10 @@ export interface Pool2dOptions {
   padding?: Padding;
 }
 
-/** Resolved pooling geometry of one call; PT/PL are the leading (top/left) pads. */
+/** Resolved pooling geometry of one call; padT/padL are the leading (top/left) pads. */
 export interface PoolGeometry {
   N: number; H: number; W: number; C: number;
-  OH: number; OW: number; KH: number; KW: number; SH: number; SW: number; PT: number; PL: number;
+  OH: number; OW: number; KH: number; KW: number; SH: number; SW: number; padT: number; padL: number;
 }
 
 function pair(v: number | readonly [number, number], what: string, op: string): [number, number] {
@@ -47,12 +47,12 @@ export function poolGeometry(shape: Shape, o: Pool2dOptions, op: string): PoolGe
       `${op}: pool [${KH}, ${KW}] does not fit input ${fmtShape(shape)} with padding '${padding}' (output would be empty)`,
     );
   }
-  return { N, H, W, C, OH: ah.out, OW: aw.out, KH, KW, SH, SW, PT: ah.padBefore, PL: aw.padBefore };
+  return { N, H, W, C, OH: ah.out, OW: aw.out, KH, KW, SH, SW, padT: ah.padBefore, padL: aw.padBefore };
 }
 
 const WG = 64;
 const UNIFORMS = {
-  H: 'u32', W: 'u32', C: 'u32', OH: 'u32', OW: 'u32', KH: 'u32', KW: 'u32', SH: 'u32', SW: 'u32', PT: 'u32', PL: 'u32',
+  H: 'u32', W: 'u32', C: 'u32', OH: 'u32', OW: 'u32', KH: 'u32', KW: 'u32', SH: 'u32', SW: 'u32', padT: 'u32', padL: 'u32',
 } as const;
 
 interface Lanes {
@@ -90,8 +90,8 @@ const OUT_POS = `
   let oh = gid.y;
   let n = gid.z;
   let i = (n * u.OH + oh) * u.OW * u.C + gid.x;
-  let h0 = i32(oh * u.SH) - i32(u.PT);
-  let w0 = i32(ow * u.SW) - i32(u.PL);`;
+  let h0 = i32(oh * u.SH) - i32(u.padT);
+  let w0 = i32(ow * u.SW) - i32(u.padL);`;
 
 // Grid (x: w * C + c, y: h, z: n). Decodes the input position, its flat index i, and the range of windows
 // [ohLo, ohHi] x [owLo, owHi] that cover it: window oh covers padded rows [oh*SH, oh*SH + KH), so
@@ -99,8 +99,8 @@ const OUT_POS = `
 const IN_POS = `
   if (gid.x >= u.W * u.C) { return; }
   let c = gid.x % u.C;
-  let wp = i32(gid.x / u.C) + i32(u.PL);
-  let hp = i32(gid.y) + i32(u.PT);
+  let wp = i32(gid.x / u.C) + i32(u.padL);
+  let hp = i32(gid.y) + i32(u.padT);
   let n = gid.z;
   let i = (n * u.H + gid.y) * u.W * u.C + gid.x;
   let KH = i32(u.KH); let KW = i32(u.KW); let SH = i32(u.SH); let SW = i32(u.SW);
@@ -112,8 +112,8 @@ const IN_POS = `
 // Number of real (unpadded) cells in window (oh, ow): the divisor of average pooling.
 const AVG_COUNT = `
 fn windowCount(oh: i32, ow: i32) -> f32 {
-  let h0 = oh * i32(u.SH) - i32(u.PT);
-  let w0 = ow * i32(u.SW) - i32(u.PL);
+  let h0 = oh * i32(u.SH) - i32(u.padT);
+  let w0 = ow * i32(u.SW) - i32(u.padL);
   let hs = max(h0, 0); let he = min(h0 + i32(u.KH), i32(u.H));
   let ws = max(w0, 0); let we = min(w0 + i32(u.KW), i32(u.W));
   return f32((he - hs) * (we - ws));
@@ -209,7 +209,7 @@ const avgBackwardKernel = variants((p: { vec4: boolean }) => {
 const grid = (rowElems: number, rows: number, images: number): [number, number, number] => [Math.ceil(rowElems / WG), rows, images];
 
 function uniforms(g: PoolGeometry, groups: number) {
-  return { H: g.H, W: g.W, C: groups, OH: g.OH, OW: g.OW, KH: g.KH, KW: g.KW, SH: g.SH, SW: g.SW, PT: g.PT, PL: g.PL };
+  return { H: g.H, W: g.W, C: groups, OH: g.OH, OW: g.OW, KH: g.KH, KW: g.KW, SH: g.SH, SW: g.SW, padT: g.padT, padL: g.padL };
 }
 
 /** Whether a call takes the four-channel path (C % 4 == 0, and windows small enough for the packed argmax). */

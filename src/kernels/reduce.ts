@@ -34,12 +34,15 @@ function plan(shape: Shape, axes: readonly number[], keepDims: boolean): Plan {
   const strides = stridesOf(shape);
   const kept: number[] = [], keptStrides: number[] = [], red: number[] = [], redStrides: number[] = [];
   shape.forEach((d, i) => {
-    if (axes.includes(i)) {
-      red.push(d);
-      redStrides.push(strides[i]!);
+    const [dims, st] = axes.includes(i) ? [red, redStrides] : [kept, keptStrides];
+    // Adjacent axes of one kind merge into one (row-major order is kept, so argmax indices do not change): a bias
+    // gradient's N, H, W become one strided axis, indexed without integer divisions.
+    if (i > 0 && axes.includes(i) === axes.includes(i - 1) && dims.length) {
+      dims[dims.length - 1]! *= d;
+      st[st.length - 1] = strides[i]!;
     } else {
-      kept.push(d);
-      keptStrides.push(strides[i]!);
+      dims.push(d);
+      st.push(strides[i]!);
     }
   });
   return { outShape: reducedShape(shape, axes, keepDims), kept, keptStrides, red, redStrides, R: sizeOf(red) };
@@ -67,7 +70,9 @@ const reduceKernel = variants((p: { op: ReduceOp; arg: boolean }) =>
   var best: i32 = 0;
   let first = chunk * u.count;
   for (var r = first; r < min(first + u.count, u.R); r++) {
-    let v = x[base + stridedOffset(r, u.redRank, u.red, u.redStrides)];
+    var off = r * dim(u.redStrides, 0u);
+    if (u.redRank > 1u) { off = stridedOffset(r, u.redRank, u.red, u.redStrides); }
+    let v = x[base + off];
     ${p.arg ? `if (r == first || ${p.op === 'max' ? 'v > acc' : 'v < acc'} || (isNan(v) && !isNan(acc))) { acc = v; best = i32(r); }` : `acc = ${COMBINE[p.op]};`}
   }
   ${p.arg ? 'y[t] = best;' : 'y[t] = acc * u.scale;'}`,
@@ -130,7 +135,7 @@ function reduceCpu(op: ReduceOp, xs: Float64Array, ys: Float64Array, pl: Plan, a
 }
 
 /** Reduces `axes` (all when omitted) with sum, mean, max or min. */
-export function reduce(op: ReduceOp, x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
+export function reduce(op: ReduceOp, x: Tensor, axes?: number | readonly number[] | null, keepDims = false): Tensor {
   if (x.dtype !== 'f32') throw new Error(`${op}: expects an f32 tensor but got ${x.dtype}`);
   const ax = normalizeAxes(axes, x.rank, op);
   if (x.rank > 8) throw new Error(`${op}: rank ${x.rank} is above the supported 8`);

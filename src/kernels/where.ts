@@ -4,6 +4,7 @@
 import { broadcastShapes, broadcastStrides, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { FLAT_ID, grid1d, kernel } from './kernel.js';
+import { broadcastOffsets } from './elementwise.js';
 import { checkRank } from './layout.js';
 
 const WG = 64;
@@ -14,18 +15,7 @@ const whereKernel = kernel({
   body: `
   let i = ${FLAT_ID};
   if (i >= u.total) { return; }
-  var rem = i;
-  var ic = 0u;
-  var ia = 0u;
-  var ib = 0u;
-  for (var d = i32(u.rank) - 1; d >= 0; d--) {
-    let n = dim(u.outShape, u32(d));
-    let c = rem % n;
-    rem = rem / n;
-    ic += c * dim(u.cStrides, u32(d));
-    ia += c * dim(u.aStrides, u32(d));
-    ib += c * dim(u.bStrides, u32(d));
-  }
+${broadcastOffsets(['c', 'a', 'b'])}
   // NOTE: tested on the bit pattern (anything but +0 and -0 is true), so NaN is true whatever the compiler assumes.
   let isTrue = (bitcast<u32>(cond[ic]) & 0x7fffffffu) != 0u;
   y[i] = select(b[ib], a[ia], isTrue);`,

@@ -6,7 +6,8 @@ import * as ops from '../autograd/api.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
-export type LossName = 'sparse_categorical_crossentropy' | 'categorical_crossentropy' | 'mean_squared_error';
+/** The canonical (Keras function) names; `LossAlias` adds Keras's other spellings of them. */
+export type LossName = 'sparse_categorical_crossentropy' | 'categorical_crossentropy' | 'mean_squared_error' | 'mean_absolute_error';
 
 const cachedLogits = new WeakMap<Tensor, Tensor>();
 
@@ -44,12 +45,34 @@ export function meanSquaredError(): LossFn {
   return (yTrue, yPred) => ops.mean(ops.square(ops.sub(yPred, yTrue)));
 }
 
-export function getLoss(loss: LossName | LossFn): LossFn {
+export function meanAbsoluteError(): LossFn {
+  return (yTrue, yPred) => ops.mean(ops.abs(ops.sub(yPred, yTrue)));
+}
+
+// Keras accepts each loss by its function name, its short alias and its class name.
+const ALIASES = {
+  sparse_categorical_crossentropy: 'sparse_categorical_crossentropy', SparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
+  categorical_crossentropy: 'categorical_crossentropy', CategoricalCrossentropy: 'categorical_crossentropy',
+  mean_squared_error: 'mean_squared_error', mse: 'mean_squared_error', MSE: 'mean_squared_error', MeanSquaredError: 'mean_squared_error',
+  mean_absolute_error: 'mean_absolute_error', mae: 'mean_absolute_error', MAE: 'mean_absolute_error', MeanAbsoluteError: 'mean_absolute_error',
+} as const satisfies Record<string, LossName>;
+export type LossAlias = keyof typeof ALIASES;
+
+/** The canonical name of a Keras loss spelling ('mse' -> 'mean_squared_error'), or null for an unknown one. */
+export function canonicalLoss(name: string): LossName | null {
+  return Object.hasOwn(ALIASES, name) ? ALIASES[name as LossAlias] : null;
+}
+
+const MAKERS: Record<LossName, () => LossFn> = {
+  sparse_categorical_crossentropy: () => sparseCategoricalCrossentropy(),
+  categorical_crossentropy: () => categoricalCrossentropy(),
+  mean_squared_error: meanSquaredError,
+  mean_absolute_error: meanAbsoluteError,
+};
+
+export function getLoss(loss: LossAlias | LossFn): LossFn {
   if (typeof loss === 'function') return loss;
-  switch (loss) {
-    case 'sparse_categorical_crossentropy': return sparseCategoricalCrossentropy();
-    case 'categorical_crossentropy': return categoricalCrossentropy();
-    case 'mean_squared_error': return meanSquaredError();
-    default: throw new Error(`unknown loss '${loss as string}' (known: sparse_categorical_crossentropy, categorical_crossentropy, mean_squared_error)`);
-  }
+  const name = canonicalLoss(loss);
+  if (!name) throw new Error(`unknown loss '${loss as string}' (known: ${Object.keys(ALIASES).join(', ')})`);
+  return MAKERS[name]();
 }

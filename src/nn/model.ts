@@ -6,7 +6,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { History, Logs } from './callbacks/callback.js';
 import { isSymbolic, Layer, SymbolicTensor, uniqueName, type CallContext, type LayerOptions, type LayerShape } from './layer.js';
 import type { Optimizer } from './optimizers/index.js';
-import { getWeights, loadWeights, saveModel, saveWeights, setWeights } from './saving.js';
+import { saveModelFile } from './io/model_file.js';
+import { getWeights, loadWeights, saveWeights, setWeights, type LoadWeightsOptions } from './saving.js';
 import { summary } from './summary.js';
 import { compileOptions, evaluate, fit, predict, trainOnBatch, type BatchSource, type CompileOptions, type Compiled, type Data, type EvaluateOptions, type FitOptions } from './training.js';
 import type { NamedTensor } from './weights.js';
@@ -129,13 +130,13 @@ export class Model extends Layer {
     return saveWeights(this, path);
   }
 
-  /** Weights, optimiser state and config in one safetensors file. */
+  /** Architecture (Keras JSON), weights, compile config and optimiser state in one file; `loadModel` reads it back. */
   save(path: string): Promise<void> {
-    return saveModel(this, path);
+    return saveModelFile(this, path);
   }
 
-  loadWeights(path: string): Promise<void> {
-    return loadWeights(this, path);
+  loadWeights(path: string, o?: LoadWeightsOptions): Promise<void> {
+    return loadWeights(this, path, o);
   }
 
   /** Device-side copies of every weight, named `layer/weight`; the caller disposes them. */

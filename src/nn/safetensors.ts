@@ -4,7 +4,7 @@
 // Files are written to a temporary sibling, fsynced and renamed, so a crash never leaves a half-written file.
 
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fmtShape, sameShape, type DType } from '../tensor/shape.js';
@@ -172,19 +172,38 @@ export interface SaveOptions {
   afterChunk?: (bytesWritten: number) => void;
 }
 
-function hostBytes(values: HostArray, dtype: DType): Uint8Array {
-  const typed = values instanceof Float64Array
-    ? dtype === 'f32' ? Float32Array.from(values) : dtype === 'i32' ? Int32Array.from(values) : Uint8Array.from(values)
-    : values;
+function hostBytes(typed: HostArray): Uint8Array {
   return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
 }
 
 /**
  * Writes `tensors` (read back one at a time) to `path` atomically: a temporary file in the same directory is
  * written, fsynced and renamed over `path`, then the directory is fsynced. On any error the temporary file is
- * removed and an existing file at `path` is left untouched.
+ * removed and an existing file at `path` is left untouched. Temp files of earlier, killed saves are removed first.
  */
+/** Whether a process with this id is running (a temp file of a live writer must be left alone). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temp files that a killed earlier save of `path` left behind (`.<name>.<pid>.<hex>.tmp`, pid gone). */
+async function removeStaleTemps(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
+    if (m && !processAlive(Number(m[1]))) await unlink(join(dirname(path), name)).catch(() => undefined);
+  }
+}
+
 export async function saveSafetensors(path: string, tensors: readonly NamedTensor[], opts: SaveOptions = {}): Promise<void> {
+  await removeStaleTemps(path);
   const entries = tensors.map(({ name, tensor }) => {
     tensor.assertAlive('saveSafetensors', name);
     return { name, dtype: FROM_DTYPE[tensor.dtype], shape: tensor.shape, byteLength: tensor.size * DTYPE_BYTES[FROM_DTYPE[tensor.dtype]] };
@@ -204,7 +223,7 @@ export async function saveSafetensors(path: string, tensors: readonly NamedTenso
   };
   try {
     await write(head);
-    for (const { tensor } of tensors) await write(hostBytes(await tensor.data(), tensor.dtype));
+    for (const { tensor } of tensors) await write(hostBytes(await tensor.data()));
     await fh.sync();
     await fh.close();
   } catch (err) {
@@ -226,7 +245,10 @@ export async function saveSafetensors(path: string, tensors: readonly NamedTenso
 
 /** Reads and validates a safetensors file. */
 export async function readSafetensors(path: string): Promise<SafetensorsFile> {
-  const buf = await readFile(path);
+  const buf = await readFile(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EISDIR') throw new Error(`safetensors: ${path} is a directory, not a safetensors file`);
+    throw err;
+  });
   return decodeSafetensors(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), path);
 }
 

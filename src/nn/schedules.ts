@@ -2,6 +2,8 @@
 // with Keras's formulas and defaults (keras.optimizers.schedules) and tensorflow_addons' cyclical schedules.
 // Evaluated on the host in float64 once per step; the optimiser ships the value to its kernel as a uniform.
 
+import { checkNumber, checkOptional } from './check.js';
+
 /** A learning rate as a function of the optimiser step. */
 export abstract class LearningRateSchedule {
   /** Keras class name, used in `getConfig()` round trips. */
@@ -23,7 +25,10 @@ export function evalLearningRate(lr: LearningRate, step: number): number {
 }
 
 function positive(name: string, what: string, v: number): void {
-  if (!(v > 0)) throw new Error(`${name}: ${what} must be > 0 but got ${v}`);
+  checkNumber(name, what, v, { min: 0, minExclusive: true });
+}
+function rate(name: string, what: string, v: unknown): void {
+  checkNumber(name, what, v, { min: 0 });
 }
 
 /** The same rate at every step. */
@@ -31,6 +36,7 @@ export class Constant extends LearningRateSchedule {
   readonly className = 'Constant';
   constructor(readonly learningRate: number) {
     super();
+    rate('Constant', 'learningRate', learningRate);
   }
   call(): number {
     return this.learningRate;
@@ -54,6 +60,8 @@ abstract class StepDecay extends LearningRateSchedule {
   constructor(name: string, o: DecayOptions) {
     super();
     positive(name, 'decaySteps', o.decaySteps);
+    rate(name, 'initialLearningRate', o.initialLearningRate);
+    rate(name, 'decayRate', o.decayRate);
     this.o = { staircase: false, ...o };
   }
   protected abstract decay(lr0: number, rate: number, p: number): number;
@@ -106,6 +114,10 @@ export class CosineDecay extends LearningRateSchedule {
   constructor(o: CosineDecayOptions) {
     super();
     positive('CosineDecay', 'decaySteps', o.decaySteps);
+    rate('CosineDecay', 'initialLearningRate', o.initialLearningRate);
+    checkOptional('CosineDecay', 'alpha', o.alpha, { min: 0, max: 1 });
+    if (o.warmupTarget != null) rate('CosineDecay', 'warmupTarget', o.warmupTarget);
+    checkOptional('CosineDecay', 'warmupSteps', o.warmupSteps, { min: 0 });
     this.o = { alpha: 0, warmupTarget: null, warmupSteps: 0, ...o };
   }
   #decay(step: number, from: number): number {
@@ -140,6 +152,8 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
       throw new Error('PiecewiseConstantDecay: boundaries must have one element fewer than values but got ' +
         `${boundaries.length} boundaries and ${values.length} values`);
     }
+    values.forEach((v, i) => rate('PiecewiseConstantDecay', `values[${i}]`, v));
+    boundaries.forEach((b, i) => checkNumber('PiecewiseConstantDecay', `boundaries[${i}]`, b));
     for (let i = 1; i < boundaries.length; i++) {
       if (!(boundaries[i]! > boundaries[i - 1]!)) {
         throw new Error(`PiecewiseConstantDecay: boundaries must increase strictly but got [${boundaries.join(', ')}]`);
@@ -183,6 +197,8 @@ export class CyclicalLearningRate extends LearningRateSchedule {
   constructor(o: CyclicalOptions) {
     super();
     positive('CyclicalLearningRate', 'stepSize', o.stepSize);
+    rate('CyclicalLearningRate', 'initialLearningRate', o.initialLearningRate);
+    rate('CyclicalLearningRate', 'maximalLearningRate', o.maximalLearningRate);
     this.initialLearningRate = o.initialLearningRate;
     this.maximalLearningRate = o.maximalLearningRate;
     this.stepSize = o.stepSize;
@@ -227,6 +243,7 @@ export class ExponentialCyclicalLearningRate extends CyclicalLearningRate {
   readonly gamma: number;
   constructor(o: CyclicalBase & { gamma?: number }) {
     const gamma = o.gamma ?? 1;
+    checkNumber('ExponentialCyclicalLearningRate', 'gamma', gamma, { min: 0, minExclusive: true });
     super({ scaleMode: 'iterations', ...o, scaleFn: (x) => Math.pow(gamma, x) });
     this.gamma = gamma;
   }

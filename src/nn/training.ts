@@ -7,20 +7,22 @@ import * as ops from '../autograd/api.js';
 import { backward, noGrad } from '../autograd/tape.js';
 import { accumulateMetrics } from '../kernels/metrics.js';
 import { flush, whenDone } from '../tensor/queue.js';
+import { formatProfile, profile, type StepProfile } from '../tensor/profiler.js';
 import { scope, unscoped } from '../tensor/scope.js';
 import { fmtShape } from '../tensor/shape.js';
 import { tensor, type Tensor } from '../tensor/tensor.js';
 import { CallbackList, type Callback, type Logs } from './callbacks/callback.js';
 import { ProgbarLogger } from './callbacks/progbar.js';
 import type { History } from './callbacks/callback.js';
-import { getLoss, type LossFn, type LossName } from './losses.js';
+import { canonicalLoss, getLoss, type LossAlias, type LossFn, type LossName } from './losses.js';
 import type { Model } from './model.js';
 import { clearGrads, getOptimizer, type Optimizer } from './optimizers/index.js';
 import type { Constraint } from './constraints.js';
+import { checkFitOptions, checkTargetShape, exclusiveTraining } from './fit_checks.js';
 
 export interface CompileOptions {
   optimizer?: Optimizer | string;
-  loss: LossName | LossFn;
+  loss: LossAlias | LossFn;
   /** Keras metric names; 'accuracy' (or 'acc') picks sparse/categorical accuracy from the target's dtype. */
   metrics?: Array<'accuracy' | 'acc'>;
 }
@@ -29,11 +31,14 @@ export interface Compiled {
   optimizer: Optimizer;
   loss: LossFn;
   accuracy: boolean;
+  /** The loss's Keras name when compile() got one (what a saved model's compile config records). */
+  lossName: LossName | null;
 }
 
 export function compileOptions(o: CompileOptions): Compiled {
   for (const m of o.metrics ?? []) if (m !== 'accuracy' && m !== 'acc') throw new Error(`compile: unknown metric '${m as string}' (known: accuracy)`);
-  return { optimizer: getOptimizer(o.optimizer ?? 'rmsprop'), loss: getLoss(o.loss), accuracy: (o.metrics ?? []).length > 0 };
+  return { optimizer: getOptimizer(o.optimizer ?? 'rmsprop'), loss: getLoss(o.loss), accuracy: (o.metrics ?? []).length > 0,
+    lossName: typeof o.loss === 'string' ? canonicalLoss(o.loss) : null };
 }
 
 /** A batch of inputs and targets (targets: i32 labels [N] or f32 [N, C]). */
@@ -58,6 +63,7 @@ export class TensorBatches implements BatchSource {
     this.#n = x.shape[0] ?? 0;
     if ((y.shape[0] ?? 0) !== this.#n) throw new Error(`fit: x ${fmtShape(x.shape)} and y ${fmtShape(y.shape)} differ in their number of samples`);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
+    if (this.#n === 0) throw new Error(`fit: x ${fmtShape(x.shape)} holds 0 samples; there is nothing to train on`);
     this.stepsPerEpoch = Math.ceil(this.#n / batchSize);
   }
 
@@ -78,7 +84,7 @@ export class TensorBatches implements BatchSource {
           const slice = (t: Tensor): Tensor => ops.slice(t, [start, ...t.shape.slice(1).map(() => 0)], [size, ...t.shape.slice(1)]);
           return { x: slice(this.x), y: slice(this.y) };
         }
-        const idx = tensor(order.subarray(start, start + size), [size], 'i32', this.x.device);
+        const idx = tensor(order.subarray(start, start + size), [size], { dtype: 'i32', device: this.x.device });
         const out = { x: ops.gather(this.x, idx), y: ops.gather(this.y, idx) };
         idx.dispose();
         return out;
@@ -139,6 +145,7 @@ function trainStep(model: Model, c: Compiled, batch: XY, metrics: MetricAccumula
   const constraints = new Map<Tensor, Constraint>(weights.filter((w) => w.constraint).map((w) => [w.value, w.constraint!]));
   scope(() => {
     const pred = model.apply(batch.x, { training: true });
+    checkTargetShape(model, batch.y, pred);
     const loss = c.loss(batch.y, pred);
     backward(loss);
     noGrad(() => {
@@ -160,13 +167,22 @@ export interface FitOptions {
   /** 0 silent, 1 progress bar, 2 one line per epoch (default 1). */
   verbose?: 0 | 1 | 2;
   initialEpoch?: number;
+  /** Profiles this step (0-based) of the first epoch: per-kernel GPU and host time (printed unless onProfile). */
+  profile?: number;
+  onProfile?: (p: StepProfile) => void;
 }
 
-export async function fit(model: Model, data: Data, o: FitOptions = {}): Promise<History> {
+/** Keras fit; one fit() per model at a time. */
+export function fit(model: Model, data: Data, o: FitOptions = {}): Promise<History> {
+  return exclusiveTraining(model, 'fit', () => fitAlone(model, data, o));
+}
+
+async function fitAlone(model: Model, data: Data, o: FitOptions): Promise<History> {
   const c = requireCompiled(model);
-  const source = asSource(data, o.batchSize ?? 32, o.shuffle ?? true);
   const epochs = o.epochs ?? 1;
   const verbose = o.verbose ?? 1;
+  checkFitOptions({ epochs, initialEpoch: o.initialEpoch ?? 0, verbose });
+  const source = asSource(data, o.batchSize ?? 32, o.shuffle ?? true);
   const list = new CallbackList(o.callbacks ?? [], {
     model, params: { epochs, steps: source.stepsPerEpoch ?? null, verbose }, progbar: new ProgbarLogger(),
   });
@@ -182,7 +198,10 @@ export async function fit(model: Model, data: Data, o: FitOptions = {}): Promise
       // The source numbers its own epochs, so a second fit() call continues the shuffle sequence.
       for await (const batch of source.epoch()) {
         await list.onBatchBegin(step, {});
-        trainStep(model, c, batch, metrics);
+        if (o.profile === step && epoch === (o.initialEpoch ?? 0)) {
+          const p = await profile(() => trainStep(model, c, batch, metrics));
+          (o.onProfile ?? ((r) => console.log(formatProfile(r, `${model.name} step ${step}`))))(p);
+        } else trainStep(model, c, batch, metrics);
         flush();
         // Backpressure: wait for the previous step while this one runs; the loader fills the next batch meanwhile.
         await inFlight;
@@ -193,6 +212,7 @@ export async function fit(model: Model, data: Data, o: FitOptions = {}): Promise
         if (model.stopTraining) break;
       }
       await inFlight;
+      if (step === 0 && !model.stopTraining) throw new Error(`fit: the data yielded no batches in epoch ${epoch + 1}`);
       const logs = await metrics.read('', c.accuracy);
       if (o.validationData && !model.stopTraining) Object.assign(logs, await evaluate(model, o.validationData, { prefix: 'val_', batchSize: o.batchSize }));
       await list.onEpochEnd(epoch, logs);
@@ -205,7 +225,11 @@ export async function fit(model: Model, data: Data, o: FitOptions = {}): Promise
 }
 
 /** Keras train_on_batch: one step on one batch; resolves with its loss (and accuracy) once read back. */
-export async function trainOnBatch(model: Model, batch: XY): Promise<Logs> {
+export function trainOnBatch(model: Model, batch: XY): Promise<Logs> {
+  return exclusiveTraining(model, 'trainOnBatch', () => trainOnBatchAlone(model, batch));
+}
+
+async function trainOnBatchAlone(model: Model, batch: XY): Promise<Logs> {
   const c = requireCompiled(model);
   const metrics = new MetricAccumulator(batch.x.device);
   try {

@@ -12,6 +12,8 @@ export interface PoolStats {
   pooledBytes: number;
   /** Buffers created since the device opened: a flat count in steady state means the pool is doing its job. */
   created: number;
+  /** Highest liveBytes since the device opened or the last resetPeakBytes() (a step's GPU memory high-water mark). */
+  peakLiveBytes: number;
 }
 
 const free = new Map<number, GPUBuffer[]>();
@@ -20,6 +22,7 @@ let liveBytes = 0;
 let pooledBytes = 0;
 let pooledBuffers = 0;
 let created = 0;
+let peakLiveBytes = 0;
 
 /** The bucket a request of `bytes` is served from: at least 16 bytes, a multiple of 16. */
 export function bucketBytes(bytes: number): number {
@@ -56,6 +59,7 @@ export function acquireBuffer(bytes: number, label?: string): GPUBuffer {
   }
   live.add(buffer);
   liveBytes += size;
+  if (liveBytes > peakLiveBytes) peakLiveBytes = liveBytes;
   return buffer;
 }
 
@@ -79,7 +83,12 @@ export function trimPool(): void {
 }
 
 export function poolStats(): PoolStats {
-  return { liveBuffers: live.size, liveBytes, pooledBuffers, pooledBytes, created };
+  return { liveBuffers: live.size, liveBytes, pooledBuffers, pooledBytes, created, peakLiveBytes };
+}
+
+/** Restarts the high-water mark from the bytes live now (call before the step to be measured). */
+export function resetPeakBytes(): void {
+  peakLiveBytes = liveBytes;
 }
 
 onClose(() => {
@@ -87,4 +96,5 @@ onClose(() => {
   live.clear();
   liveBytes = 0;
   created = 0;
+  peakLiveBytes = 0;
 });

@@ -86,9 +86,3 @@ export function unscoped<T>(fn: () => T): T {
     current = saved;
   }
 }
-
-export function scopeDepth(): number {
-  let d = 0;
-  for (let s = current; s; s = s.parent) d++;
-  return d;
-}

@@ -60,11 +60,11 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 }
 
 /**
- * Normalises possibly negative axes to [0, rank) and sorts them; throws naming the op (and the input's shape,
+ * Normalises possibly negative axes to [0, rank) and sorts them (null or undefined: every axis); throws naming the op (and the input's shape,
  * when given) on bad axes.
  */
-export function normalizeAxes(axes: number | readonly number[] | undefined, rank: number, op: string, shape?: Shape): number[] {
-  if (axes === undefined) return [...Array(rank).keys()];
+export function normalizeAxes(axes: number | readonly number[] | null | undefined, rank: number, op: string, shape?: Shape): number[] {
+  if (axes === undefined || axes === null) return [...Array(rank).keys()];
   const list = typeof axes === 'number' ? [axes] : [...axes];
   const of = shape ? ` (x ${fmtShape(shape)})` : '';
   const out = list.map((a) => {

@@ -13,8 +13,9 @@ export interface GradNode {
   release(): void;
 }
 
-export type HostArray = Float32Array | Int32Array | Uint8Array | Float64Array;
-export type HostData = HostArray | readonly number[];
+/** What `data()` returns: the dtype's typed array, on every device. */
+export type HostArray = Float32Array | Int32Array | Uint8Array;
+export type HostData = HostArray | Float64Array | readonly number[];
 
 let nextId = 1;
 let liveCount = 0;
@@ -111,10 +112,16 @@ export class Tensor {
     this.storage.release();
   }
 
-  /** Copies the values to the host: Float32Array for f32, Int32Array for i32, Uint8Array for u8 (Float64Array on 'cpu'). */
+  /**
+   * Copies the values to the host: Float32Array for f32, Int32Array for i32, Uint8Array for u8, on both devices
+   * (the 'cpu' device's Float64 values are rounded to the dtype; `storage.data` keeps them at full precision).
+   */
   async data(): Promise<HostArray> {
     this.assertAlive('data');
-    if (this.device === 'cpu') return this.storage.data.slice();
+    if (this.device === 'cpu') {
+      const d = this.storage.data;
+      return this.dtype === 'f32' ? Float32Array.from(d) : this.dtype === 'i32' ? Int32Array.from(d) : Uint8Array.from(d);
+    }
     const bytes = await readBuffer(this.storage.buffer, 0, this.storage.bytes);
     if (this.dtype === 'f32') return new Float32Array(bytes);
     if (this.dtype === 'i32') return new Int32Array(bytes);
@@ -147,8 +154,35 @@ function checkHostData(data: HostData, shape: Shape, dtype: DType): void {
   }
 }
 
-/** Uploads host values into a new tensor (one writeBuffer). */
-export function tensor(data: HostData, shape: Shape = [data.length], dtype: DType = 'f32', device: DeviceKind = defaultDevice): Tensor {
+export interface TensorOptions {
+  /** 'f32' (default), 'i32' or 'u8'. */
+  dtype?: DType;
+  /** 'webgpu' or 'cpu'; defaults to setDefaultDevice's choice. */
+  device?: DeviceKind;
+}
+
+const DTYPES: readonly DType[] = ['f32', 'i32', 'u8'];
+const DEVICES: readonly DeviceKind[] = ['webgpu', 'cpu'];
+
+/** Throws `op: dtype 'x' is not supported (expected one of 'f32', 'i32', 'u8')` for an unknown dtype. */
+export function assertDType(dtype: unknown, op: string): asserts dtype is DType {
+  if (!DTYPES.includes(dtype as DType)) {
+    throw new Error(`${op}: dtype ${JSON.stringify(dtype)} is not supported (expected one of ${DTYPES.map((d) => `'${d}'`).join(', ')})`);
+  }
+}
+
+/** Throws `op: device 'x' is not supported (expected 'webgpu' or 'cpu')` for an unknown device. */
+export function assertDevice(device: unknown, op: string): asserts device is DeviceKind {
+  if (!DEVICES.includes(device as DeviceKind)) throw new Error(`${op}: device ${JSON.stringify(device)} is not supported (expected 'webgpu' or 'cpu')`);
+}
+
+/** Uploads host values into a new tensor (one writeBuffer): tensor(data, shape, { dtype, device }). */
+export function tensor(data: HostData, shape: Shape = [data.length], o: TensorOptions = {}): Tensor {
+  if (typeof o !== 'object' || o === null) throw new Error(`tensor: the third argument must be an options object { dtype, device }, got ${JSON.stringify(o)}`);
+  const dtype = o.dtype ?? 'f32';
+  const device = o.device ?? defaultDevice;
+  assertDType(dtype, 'tensor');
+  assertDevice(device, 'tensor');
   checkHostData(data, shape, dtype);
   const t = Tensor.empty(shape, dtype, device);
   writeInto(t, data);

@@ -15,7 +15,7 @@ function values(spec: InputSpec, seed: number): number[] {
 }
 
 function make(c: GradCase, device: nn.DeviceKind): nn.Tensor[] {
-  return c.inputs.map((s, i) => nn.tensor(values(s, 17 + 31 * i), s.shape, s.dtype ?? 'f32', device));
+  return c.inputs.map((s, i) => nn.tensor(values(s, 17 + 31 * i), s.shape, { dtype: s.dtype ?? 'f32', device }));
 }
 
 /** Gradients of sum(call(...) * r) for r a fixed random tensor, on one device. */
@@ -25,7 +25,7 @@ async function grads(c: GradCase, device: nn.DeviceKind): Promise<Array<number[]
   nn.scope(() => {
     const y = c.call(...inputs);
     const key = rngKey(99);
-    const r = nn.tensor(Array.from({ length: y.size }, (_, j) => randNormal(key, j)), y.shape, 'f32', device);
+    const r = nn.tensor(Array.from({ length: y.size }, (_, j) => randNormal(key, j)), y.shape, { dtype: 'f32', device });
     nn.backward(nn.sum(nn.mul(y, r)));
   });
   const out = await Promise.all(inputs.map(async (t) => (t.grad ? Array.from(await t.grad.data()) : null)));

@@ -3,11 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import * as nn from '../../src/index.js';
 import { binary } from '../../src/kernels/elementwise.js';
-import { defineOp } from '../../src/autograd/op.js';
+import { defineOp, memo } from '../../src/autograd/op.js';
 import { expectClose } from '../helpers.js';
 
 const leaf = (v: number[], shape: number[] = [v.length], device: nn.DeviceKind = 'webgpu'): nn.Tensor => {
-  const t = nn.tensor(v, shape, 'f32', device);
+  const t = nn.tensor(v, shape, { dtype: 'f32', device });
   t.requiresGrad = true;
   return t;
 };
@@ -94,7 +94,7 @@ describe('backward', () => {
   it('frees saved tensors as soon as backward has used them (live tensors back to baseline)', () => {
     const before = nn.liveTensors();
     const x = leaf([0.1, 0.2, 0.3, 0.4], [2, 2]), w = leaf([1, -1], [2]);
-    const forward = (): nn.Tensor => nn.mean(nn.sparseCategoricalCrossentropy(nn.tensor([0, 1], [2], 'i32'), nn.softmax(nn.mul(nn.sigmoid(x), w))));
+    const forward = (): nn.Tensor => nn.mean(nn.sparseCategoricalCrossentropy(nn.tensor([0, 1], [2], { dtype: 'i32' }), nn.softmax(nn.mul(nn.sigmoid(x), w))));
     nn.scope(() => {
       const inScope = nn.liveTensors();
       const loss = forward();
@@ -175,7 +175,7 @@ describe('gradcheck', () => {
   it('passes a correct gradient and FAILS a deliberately wrong one (full Jacobian and random directions)', () => {
     const good = square(2), wrong = square(1.9);
     for (const n of [5, 200]) {
-      const x = nn.tensor(Array.from({ length: n }, (_, i) => Math.sin(i) + 0.1), [n], 'f32', 'cpu');
+      const x = nn.tensor(Array.from({ length: n }, (_, i) => Math.sin(i) + 0.1), [n], { dtype: 'f32', device: 'cpu' });
       expect(nn.gradcheck((t) => good.apply({ x: t }, {}), [x]).ok, `correct, n=${n}`).toBe(true);
       const res = nn.gradcheck((t) => wrong.apply({ x: t }, {}), [x]);
       expect(res.ok, `wrong, n=${n}`).toBe(false);
@@ -188,6 +188,36 @@ describe('gradcheck', () => {
   it('refuses inputs on the webgpu device', () => {
     const x = nn.ones([2]);
     expect(() => nn.gradcheck((t) => nn.exp(t), [x])).toThrow(/gradcheck: input 0 \[2\] is on webgpu/);
+    x.dispose();
+  });
+
+  it('a gradient rule owns no memory: its intermediates and memo values die with it, also when it throws', () => {
+    let made = 0;
+    const op = (fail: boolean) => defineOp<'x'>({
+      name: fail ? 'failing' : 'memoised', inputs: ['x'],
+      shape: ({ x }) => x,
+      forward: ({ x }) => binary('mul', x, x),
+      save: ['x'],
+      backward: ({ saved }, dy) => {
+        const twice = memo(() => (made++, binary('add', saved.x!, saved.x!)));
+        return { x: () => {
+          const g = binary('mul', dy, twice());
+          if (fail) throw new Error('rule failed on purpose');
+          return binary('mul', g, memo(() => twice())());
+        } };
+      },
+    });
+    const x = leaf([1, 2, 3]);
+    const live = nn.liveTensors();
+    const y = op(false).apply({ x }, {}), s = nn.sum(y);
+    nn.backward(s);
+    expect(made).toBe(1);
+    for (const t of [y, s]) t.dispose();
+    expect(nn.liveTensors()).toBe(live + 1); // x.grad
+    const y2 = op(true).apply({ x }, {}), s2 = nn.sum(y2);
+    expect(() => nn.backward(s2)).toThrow(/rule failed on purpose/);
+    for (const t of [y2, s2]) t.dispose();
+    expect(nn.liveTensors()).toBe(live + 1);
     x.dispose();
   });
 });

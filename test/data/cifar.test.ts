@@ -103,8 +103,8 @@ describe('tar reader', () => {
     await expect(extractTar(evil, tempDir('tar'), 'evil.tar')).rejects.toThrow(/expected entry paths inside the destination folder, found '\.\.\/evil\.txt'/);
   });
 
-  it('reads what GNU tar writes (long names, gzip)', () => {
-    if (spawnSync('tar', ['--version']).status !== 0) return expect(true).toBe(true);
+  const hasTar = spawnSync('tar', ['--version']).status === 0;
+  it.skipIf(!hasTar)('reads what GNU tar writes (long names, gzip; skipped without a tar binary)', () => {
     const dir = tempDir('gnutar');
     const deep = join(dir, 'src', 'd'.repeat(90), 'e'.repeat(90));
     mkdirSync(deep, { recursive: true });

@@ -43,7 +43,7 @@ describe('unpack kernel', () => {
       const labels = new Int32Array(packed.buffer, Math.ceil((n * s) / 4) * 4, n);
       labels.forEach((_, i) => (labels[i] = i % 3 === 0 ? -i - 1 : 1000 * i));
       const out: Record<string, { x: Tensor; y: Tensor }> = {};
-      for (const device of ['webgpu', 'cpu'] as const) out[device] = unpackBatch(tensor(packed, [packed.length], 'u8', device), [n, s], 0.5, -3);
+      for (const device of ['webgpu', 'cpu'] as const) out[device] = unpackBatch(tensor(packed, [packed.length], { dtype: 'u8', device }), [n, s], 0.5, -3);
       const gx = await out.webgpu!.x.data(), cx = await out.cpu!.x.data();
       expectClose(gx, cx, 0, 1e-7, `x n=${n} s=${s}`);
       expect(gx[n * s - 1]).toBe(packed[n * s - 1]! * 0.5 - 3);

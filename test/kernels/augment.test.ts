@@ -10,7 +10,7 @@ const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 async function both(fn: (x: nn.Tensor) => nn.Tensor, data: ArrayLike<number>, shape: number[], dtype: 'f32' | 'u8' = 'f32') {
   const out: number[][] = [];
   for (const device of ['webgpu', 'cpu'] as const) {
-    const x = nn.tensor(dtype === 'u8' ? Uint8Array.from(data) : Float32Array.from(data), shape, dtype, device);
+    const x = nn.tensor(dtype === 'u8' ? Uint8Array.from(data) : Float32Array.from(data), shape, { dtype: dtype, device });
     const y = fn(x);
     expect(y.shape).toEqual(shape);
     expect(y.dtype).toBe('f32');
@@ -76,11 +76,11 @@ describe('augmentation semantics', () => {
     // Keras maps output (x, y) to input c + R(theta)(p - c); with theta = +90 deg the input's top-right corner
     // lands top-left: [[1,2,3],[4,5,6],[7,8,9]] -> [[3,6,9],[2,5,8],[1,4,7]].
     for (const device of ['webgpu', 'cpu'] as const) {
-      const x = nn.tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1], 'f32', device);
+      const x = nn.tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1], { dtype: 'f32', device });
       const y = nn.randomAffine(x, { rotationFactor: [0.25, 0.25], seed: 0 });
       expectClose(await y.toArray(), [3, 6, 9, 2, 5, 8, 1, 4, 7], 1e-5, 0, `${device} 3x3`);
       // Even size: the centre (1.5, 1.5) falls between pixels and the grid still maps onto itself.
-      const x4 = nn.tensor(Array.from({ length: 16 }, (_, i) => i), [1, 4, 4, 1], 'f32', device);
+      const x4 = nn.tensor(Array.from({ length: 16 }, (_, i) => i), [1, 4, 4, 1], { dtype: 'f32', device });
       const y4 = nn.affineTransform(x4, { angles: [Math.PI / 2], heightShifts: [0], widthShifts: [0] });
       expectClose(await y4.toArray(), [3, 7, 11, 15, 2, 6, 10, 14, 1, 5, 9, 13, 0, 4, 8, 12], 1e-5, 0, `${device} 4x4`);
       for (const t of [x, y, x4, y4]) t.dispose();
@@ -93,7 +93,7 @@ describe('augmentation semantics', () => {
     const expected: number[] = [];
     for (let yy = 0; yy < 4; yy++) for (let xx = 0; xx < 4; xx++) expected.push(yy - 1 >= 0 && xx + 2 < 4 ? data[(yy - 1) * 4 + xx + 2]! : -1);
     for (const device of ['webgpu', 'cpu'] as const) {
-      const x = nn.tensor(data, [1, 4, 4, 1], 'f32', device);
+      const x = nn.tensor(data, [1, 4, 4, 1], { dtype: 'f32', device });
       const y = nn.randomAffine(x, { heightFactor: [0.25, 0.25], widthFactor: [-0.5, -0.5], fillValue: -1, seed: 1 });
       expect(await y.toArray()).toEqual(expected);
       for (const t of [x, y]) t.dispose();
@@ -110,7 +110,7 @@ describe('augmentation semantics', () => {
     ];
     for (const device of ['webgpu', 'cpu'] as const) {
       for (const [fillMode, shift, want] of cases) {
-        const x = nn.tensor([1, 2, 3, 4], [1, 1, 4, 1], 'f32', device);
+        const x = nn.tensor([1, 2, 3, 4], [1, 1, 4, 1], { dtype: 'f32', device });
         const y = nn.affineTransform(x, { angles: [0], heightShifts: [0], widthShifts: [shift], fillMode, fillValue: 9 });
         expectClose(await y.toArray(), want, 1e-5, 0, `${device} ${fillMode} shift ${shift}`);
         x.dispose(); y.dispose();
@@ -122,7 +122,7 @@ describe('augmentation semantics', () => {
     for (const fillMode of ['reflect', 'wrap', 'nearest', 'constant'] as const) {
       const data = Float32Array.from({ length: 2 * 11 * 9 * 2 }, (_, i) => Math.sin(i * 0.7));
       const o = { rotationFactor: 0.3, heightFactor: 0.4, widthFactor: 0.4, fillMode, fillValue: -2, seed: 5 };
-      const xg = nn.tensor(data, [2, 11, 9, 2]), xc = nn.tensor(data, [2, 11, 9, 2], 'f32', 'cpu');
+      const xg = nn.tensor(data, [2, 11, 9, 2]), xc = nn.tensor(data, [2, 11, 9, 2], { dtype: 'f32', device: 'cpu' });
       const g = nn.randomAffine(xg, o), c = nn.randomAffine(xc, o);
       expectClose(await g.toArray(), await c.toArray(), 2e-4, 1e-3, fillMode);
       for (const t of [xg, xc, g, c]) t.dispose();

@@ -9,13 +9,13 @@ const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 /** Training-mode forward (y, mean, variance) and gradients of x, gamma, beta for a seeded dy, on one device. */
 async function trainingRun(xData: Float32Array, shape: number[], device: nn.DeviceKind, eps?: number) {
   const C = shape[shape.length - 1]!;
-  const x = nn.tensor(xData, shape, 'f32', device);
-  const gamma = nn.tensor(uniformData(C, 11, 0.5, 1.5), [C], 'f32', device);
-  const beta = nn.tensor(randomData(C, 12), [C], 'f32', device);
+  const x = nn.tensor(xData, shape, { dtype: 'f32', device });
+  const gamma = nn.tensor(uniformData(C, 11, 0.5, 1.5), [C], { dtype: 'f32', device });
+  const beta = nn.tensor(randomData(C, 12), [C], { dtype: 'f32', device });
   for (const t of [x, gamma, beta]) t.requiresGrad = true;
   const out = nn.scope(() => {
     const r = nn.batchNormWithStats(x, gamma, beta, eps === undefined ? {} : { epsilon: eps });
-    nn.backward(r.y, { dy: nn.tensor(randomData(x.size, 13), shape, 'f32', device) });
+    nn.backward(r.y, { dy: nn.tensor(randomData(x.size, 13), shape, { dtype: 'f32', device }) });
     return r;
   });
   const res = {
@@ -59,7 +59,7 @@ describe('batchNormInference vs CPU twin', () => {
       const C = shape[shape.length - 1]!;
       const run = async (device: nn.DeviceKind) => {
         const make = (data: Float32Array, s: number[]) => {
-          const t = nn.tensor(data, s, 'f32', device);
+          const t = nn.tensor(data, s, { dtype: 'f32', device });
           t.requiresGrad = true;
           return t;
         };
@@ -67,7 +67,7 @@ describe('batchNormInference vs CPU twin', () => {
           make(randomData(C, 6), [C]), make(uniformData(C, 7, 0.2, 2), [C])];
         const y = nn.scope(() => {
           const out = nn.batchNormInference(ins[0]!, ins[1]!, ins[2]!, ins[3]!, ins[4]!);
-          nn.backward(out, { dy: nn.tensor(randomData(size(shape), 8), shape, 'f32', device) });
+          nn.backward(out, { dy: nn.tensor(randomData(size(shape), 8), shape, { dtype: 'f32', device }) });
           return out;
         });
         const res = [await y.toArray(), ...(await Promise.all(ins.map((t) => t.grad!.toArray())))];
@@ -106,7 +106,7 @@ describe('batchNorm semantics', () => {
       const expMean = [0, 0, 0], expVar = [1, 1, 1];
       for (let s = 0; s < steps; s++) {
         const data = randomData(size(shape), 100 + s, 1 + s).map((v) => v + s);
-        const x = nn.tensor(data, shape, 'f32', device);
+        const x = nn.tensor(data, shape, { dtype: 'f32', device });
         nn.batchNormTraining(x, gamma, beta, movingMean, movingVariance).dispose();
         x.dispose();
         // Host closed form of this batch's biased statistics and of the update.

@@ -38,7 +38,7 @@ describe('kernel specs', () => {
 
   it('rejects a wrong dtype binding and a missing uniform, naming the kernel', () => {
     const k = kernel({ name: 'typed', inputs: { x: 'f32' }, outputs: { y: 'f32' }, uniforms: { n: 'u32' }, workgroup: 1, body: 'y[0] = x[0];' });
-    const xi = tensor([1], [1], 'i32'), y = Tensor.empty([1]);
+    const xi = tensor([1], [1], { dtype: 'i32' }), y = Tensor.empty([1]);
     expect(() => k.run({ x: xi, y }, { n: 1 }, [1])).toThrow(/kernel typed: binding 'x' expects f32 but got a i32/);
     expect(() => k.run({ x: y, y }, {} as { n: number }, [1])).toThrow(/uniform 'n' was not given/);
     xi.dispose(); y.dispose();

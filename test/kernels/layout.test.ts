@@ -14,7 +14,7 @@ function values(n: number, seed: number, dtype: DT): number[] {
 
 function pairOf(shape: number[], dtype: DT, seed = 1): { gpu: nn.Tensor; cpu: nn.Tensor } {
   const v = values(shape.reduce((a, b) => a * b, 1), seed, dtype);
-  return { gpu: nn.tensor(v, shape, dtype, 'webgpu'), cpu: nn.tensor(v, shape, dtype, 'cpu') };
+  return { gpu: nn.tensor(v, shape, { dtype: dtype, device: 'webgpu' }), cpu: nn.tensor(v, shape, { dtype: dtype, device: 'cpu' }) };
 }
 
 /** Runs f on both devices, checks equal shapes and values (exact: layout ops only move data), disposes all. */
@@ -77,8 +77,8 @@ describe('slice and pad', () => {
     expect(Array.from(await nn.pad(x, [[0, 1], [1, 0]], 9).data())).toEqual([9, 1, 2, 3, 9, 4, 5, 6, 9, 9, 9, 9]);
     const s = nn.tensor([4], []);
     expect(Array.from(await nn.pad(s, []).data())).toEqual([4]);
-    expect(Array.from(await nn.pad(nn.tensor([1, 2], [2], 'i32'), [[3, 9]], -4).data())).toEqual([-4, -4, -4, 1, 2, ...new Array(9).fill(-4)]);
-    const u = nn.tensor([1, 2, 3], [3], 'u8');
+    expect(Array.from(await nn.pad(nn.tensor([1, 2], [2], { dtype: 'i32' }), [[3, 9]], -4).data())).toEqual([-4, -4, -4, 1, 2, ...new Array(9).fill(-4)]);
+    const u = nn.tensor([1, 2, 3], [3], { dtype: 'u8' });
     const p = nn.pad(u, [[2, 0]], 255);
     expect(Array.from(await p.data())).toEqual([255, 255, 1, 2, 3]);
     expect(() => nn.slice(x, [1, 1], [2, 1])).toThrow(/slice: begin \[1, 1\] and size \[2, 1\] leave the bounds on axis 0 for x \[2, 3\]/);
@@ -133,9 +133,9 @@ describe('concat', () => {
     expect(Array.from(await nn.concat([a], 0).data())).toEqual([1, 2, 3, 4]);
     expect(() => nn.concat([a, b], 0)).toThrow(/concat: input 1 \[2, 1\] does not match input 0 \[2, 2\] outside axis 0/);
     expect(() => nn.concat([], 0)).toThrow(/concat: xs must be a non-empty array/);
-    const i = nn.tensor([1, 2], [2, 1], 'i32');
+    const i = nn.tensor([1, 2], [2, 1], { dtype: 'i32' });
     expect(() => nn.concat([b, i], 1)).toThrow(/concat: input 1 is i32 \[2, 1\] but input 0 is f32 \[2, 1\]/);
-    const u = nn.tensor([1, 2], [2], 'u8');
+    const u = nn.tensor([1, 2], [2], { dtype: 'u8' });
     expect(() => nn.concat([u, u], 0)).toThrow(/concat: u8 tensors are not supported/);
   });
 });
@@ -146,7 +146,7 @@ describe('gather', () => {
       const x = pairOf([6, 5, 9], dtype, 5);
       for (const [axis, D] of [[0, 6], [1, 5], [-1, 9]] as const) {
         const idx = Array.from(uniformData(13, axis + 10, 0, D), Math.floor);
-        const gi = nn.tensor(idx, [13], 'i32', 'webgpu'), ci = nn.tensor(idx, [13], 'i32', 'cpu');
+        const gi = nn.tensor(idx, [13], { dtype: 'i32', device: 'webgpu' }), ci = nn.tensor(idx, [13], { dtype: 'i32', device: 'cpu' });
         const g = nn.gather(x.gpu, gi, axis), c = nn.gather(x.cpu, ci, axis);
         expect(g.shape).toEqual(c.shape);
         expectClose(await g.data(), Array.from(await c.data(), Math.fround), 0, 0, `gather axis ${axis}`);
@@ -158,19 +158,19 @@ describe('gather', () => {
 
   it('indices of any shape; hand-worked values', async () => {
     const x = nn.tensor([10, 11, 20, 21, 30, 31], [3, 2]);
-    const i = nn.tensor([2, 0, 2, 1], [2, 2], 'i32');
+    const i = nn.tensor([2, 0, 2, 1], [2, 2], { dtype: 'i32' });
     const y = nn.gather(x, i);
     expect(y.shape).toEqual([2, 2, 2]);
     expect(Array.from(await y.data())).toEqual([30, 31, 10, 11, 30, 31, 20, 21]);
-    const z = nn.gather(x, nn.tensor([1, 1, 0], [3], 'i32'), 1);
+    const z = nn.gather(x, nn.tensor([1, 1, 0], [3], { dtype: 'i32' }), 1);
     expect(Array.from(await z.data())).toEqual([11, 11, 10, 21, 21, 20, 31, 31, 30]);
   });
 
   it('out-of-range indices: a clear error on cpu, zeros (no out-of-bounds read) on webgpu', async () => {
-    const xc = nn.tensor([1, 2, 3], [3], 'f32', 'cpu');
-    expect(() => nn.gather(xc, nn.tensor([0, 3], [2], 'i32', 'cpu'))).toThrow(/gather: index 3 at position 1 is outside \[0, 3\) for axis 0 of x \[3\]/);
+    const xc = nn.tensor([1, 2, 3], [3], { dtype: 'f32', device: 'cpu' });
+    expect(() => nn.gather(xc, nn.tensor([0, 3], [2], { dtype: 'i32', device: 'cpu' }))).toThrow(/gather: index 3 at position 1 is outside \[0, 3\) for axis 0 of x \[3\]/);
     const x = nn.tensor([1, 2, 3], [3]);
-    expect(Array.from(await nn.gather(x, nn.tensor([2, 3, -1, 0], [4], 'i32')).data())).toEqual([3, 0, 0, 1]);
+    expect(Array.from(await nn.gather(x, nn.tensor([2, 3, -1, 0], [4], { dtype: 'i32' })).data())).toEqual([3, 0, 0, 1]);
     expect(() => nn.gather(x, nn.tensor([0, 1], [2]))).toThrow(/gather: input 'indices' must be i32 but got f32 \[2\] \(x \[3\]\)/);
   });
 
@@ -181,11 +181,11 @@ describe('gather', () => {
     const xData = uniformData(D * inner, 3, -1, 1), dyData = uniformData(K * inner, 4, -1, 1);
     const grads: number[][] = [];
     for (const device of ['webgpu', 'webgpu', 'cpu'] as const) {
-      const x = nn.tensor(xData, [D, inner], 'f32', device);
+      const x = nn.tensor(xData, [D, inner], { dtype: 'f32', device });
       x.requiresGrad = true;
       nn.scope(() => {
-        const y = nn.gather(x, nn.tensor(idx, [K], 'i32', device));
-        nn.backward(y, { dy: nn.tensor(dyData, [K, inner], 'f32', device) });
+        const y = nn.gather(x, nn.tensor(idx, [K], { dtype: 'i32', device }));
+        nn.backward(y, { dy: nn.tensor(dyData, [K, inner], { dtype: 'f32', device }) });
       });
       grads.push(Array.from(await x.grad!.data()));
       x.dispose();
@@ -199,33 +199,33 @@ describe('gather', () => {
 describe('oneHot and where', () => {
   it('oneHot: exact rows, out-of-range rows are zero, same on cpu', async () => {
     for (const device of ['webgpu', 'cpu'] as const) {
-      const y = nn.oneHot(nn.tensor([2, 0, 3, -1], [2, 2], 'i32', device), 3);
+      const y = nn.oneHot(nn.tensor([2, 0, 3, -1], [2, 2], { dtype: 'i32', device }), 3);
       expect(y.shape).toEqual([2, 2, 3]);
       expect(y.dtype).toBe('f32');
       expect(Array.from(await y.data())).toEqual([0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
     }
     const f = nn.tensor([1], [1]);
     expect(() => nn.oneHot(f, 3)).toThrow(/oneHot: input 'indices' must be i32 but got f32 \[1\]/);
-    expect(() => nn.oneHot(nn.tensor([1], [1], 'i32'), 0)).toThrow(/oneHot: depth 0 must be a positive integer/);
+    expect(() => nn.oneHot(nn.tensor([1], [1], { dtype: 'i32' }), 0)).toThrow(/oneHot: depth 0 must be a positive integer/);
   });
 
   it('where: broadcasting, NaN counts as true, -0 as false; GPU vs CPU', async () => {
     const c = [1, 0, NaN, -0, 0.5, -2];
     for (const device of ['webgpu', 'cpu'] as const) {
-      const cond = nn.tensor(c, [2, 3], 'f32', device);
-      const a = nn.tensor([10, 20, 30], [3], 'f32', device), b = nn.tensor([-1, -2], [2, 1], 'f32', device);
+      const cond = nn.tensor(c, [2, 3], { dtype: 'f32', device });
+      const a = nn.tensor([10, 20, 30], [3], { dtype: 'f32', device }), b = nn.tensor([-1, -2], [2, 1], { dtype: 'f32', device });
       expect(Array.from(await nn.where(cond, a, b).data())).toEqual([10, -1, 30, -2, 20, 30]);
     }
     const big = { c: uniformData(4099, 1, -1, 1).map((v) => (v > 0 ? 1 : 0)), a: uniformData(4099, 2, -1, 1), b: uniformData(4099, 3, -1, 1) };
     const out: number[][] = [];
     for (const device of ['webgpu', 'cpu'] as const) {
-      const y = nn.where(nn.tensor(big.c, [4099], 'f32', device), nn.tensor(big.a, [4099], 'f32', device), nn.tensor(big.b, [4099], 'f32', device));
+      const y = nn.where(nn.tensor(big.c, [4099], { dtype: 'f32', device }), nn.tensor(big.a, [4099], { dtype: 'f32', device }), nn.tensor(big.b, [4099], { dtype: 'f32', device }));
       out.push(Array.from(await y.data(), Math.fround));
     }
     expect(out[0]).toEqual(out[1]);
     const x = nn.zeros([2, 3]), y3 = nn.zeros([4]);
     expect(() => nn.where(x, x, y3)).toThrow(/where: shapes \[2, 3\] and \[4\] cannot be broadcast/);
-    expect(() => nn.where(nn.tensor([1], [1], 'i32'), x, x)).toThrow(/where: input 'cond' must be f32 but got i32 \[1\]/);
+    expect(() => nn.where(nn.tensor([1], [1], { dtype: 'i32' }), x, x)).toThrow(/where: input 'cond' must be f32 but got i32 \[1\]/);
   });
 });
 

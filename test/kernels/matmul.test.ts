@@ -104,6 +104,25 @@ describe('naive matmul kernel (the bench reference)', () => {
 });
 
 describe('matmul bad inputs', () => {
+  it('nn.matmul broadcasts batch dimensions of any rank (NumPy rules), value by value', async () => {
+    const before = nn.liveTensors();
+    const A = randomData(2 * 1 * 3 * 4, 7), B = randomData(3 * 4 * 2, 8);
+    const a = nn.tensor(A, [2, 1, 3, 4]), b = nn.tensor(B, [3, 4, 2]);
+    const c = nn.matmul(a, b);
+    expect(c.shape).toEqual([2, 3, 3, 2]);
+    const want: number[] = [];
+    for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let m = 0; m < 3; m++) for (let n = 0; n < 2; n++) {
+      let acc = 0;
+      for (let k = 0; k < 4; k++) acc += A[i * 12 + m * 4 + k]! * B[j * 8 + k * 2 + n]!;
+      want.push(acc);
+    }
+    expectClose(await c.data(), want, 1e-5, 1e-5, 'rank 4 x rank 3');
+    const bad = nn.zeros([3, 3, 4]), bad2 = nn.zeros([2, 4, 6]);
+    expect(() => nn.matmul(bad, bad2)).toThrow('matmul: shapes [3] and [2] cannot be broadcast together (axis 0: 3 vs 2)');
+    for (const t of [a, b, c, bad, bad2]) t.dispose();
+    expect(nn.liveTensors()).toBe(before);
+  });
+
   it('names the op, the input and the shapes', () => {
     const a = nn.zeros([3, 4]), v = nn.zeros([4]), b = nn.zeros([5, 6]), i = nn.full([4, 2], 1, { dtype: 'i32' });
     const b3 = nn.zeros([2, 4, 6]), a3 = nn.zeros([3, 3, 4]), bias = nn.zeros([5]);

@@ -57,7 +57,7 @@ describe('pooling semantics', () => {
     // 1x3x3x1 values 1..9, pool 2x2 stride 2 'same': out 2x2, pad bottom/right 1.
     // windows: [1,2,4,5] -> 3; [3,6] -> 4.5; [7,8] -> 7.5; [9] -> 9.
     for (const device of ['webgpu', 'cpu'] as const) {
-      const x = nn.tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1], 'f32', device);
+      const x = nn.tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1], { dtype: 'f32', device });
       x.requiresGrad = true;
       const y = nn.avgPool2d(x, { poolSize: 2, padding: 'same' });
       expect(await y.toArray()).toEqual([3, 4.5, 7.5, 9]);
@@ -74,7 +74,7 @@ describe('pooling semantics', () => {
       // Channel count 4 also exercises the vec4 path on the GPU: every channel holds the same pattern.
       const pattern = [5, 5, 1, 7, 5, 5, 7, 0];
       const data = pattern.flatMap((v) => [v, v, v, v]);
-      const x = nn.tensor(data, [1, 2, 4, 4], 'f32', device);
+      const x = nn.tensor(data, [1, 2, 4, 4], { dtype: 'f32', device });
       x.requiresGrad = true;
       const y = nn.maxPool2d(x, { poolSize: 2 });
       expect(await y.toArray()).toEqual([5, 5, 5, 5, 7, 7, 7, 7]);

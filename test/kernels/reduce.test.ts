@@ -39,6 +39,9 @@ describe('sum / mean / max / min vs CPU twin', () => {
     const x = nn.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
     expect(await nn.sum(x).item()).toBe(21);
     expect(await nn.mean(x).item()).toBe(3.5);
+    expect(await nn.sum(x, null).item()).toBe(21);
+    const kept = nn.max(x, null, true);
+    expect([kept.shape, await kept.item()]).toEqual([[1, 1], 6]);
     expect(Array.from(await nn.max(x, -1).data())).toEqual([3, 6]);
     expect(Array.from(await nn.min(x, -2, true).data())).toEqual([1, 2, 3]);
     expect(() => nn.sum(x, 2)).toThrow(/sum: axis 2 is out of range for rank 2/);
@@ -82,7 +85,7 @@ describe('two-pass split path', () => {
 describe('argmax / argmin', () => {
   it('ties resolve to the first occurrence, NaN wins (first NaN), on both devices', async () => {
     for (const device of ['webgpu', 'cpu'] as const) {
-      const t = (v: number[], s: number[]) => nn.tensor(v, s, 'f32', device);
+      const t = (v: number[], s: number[]) => nn.tensor(v, s, { dtype: 'f32', device });
       expect(await nn.argmax(t([1, 3, 3, 2], [4])).item()).toBe(1);
       expect(await nn.argmin(t([2, 1, 5, 1], [4])).item()).toBe(1);
       expect(await nn.argmax(t([1, NaN, 3, NaN], [4])).item()).toBe(1);

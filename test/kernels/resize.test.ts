@@ -28,8 +28,8 @@ describe('resizeBilinear vs CPU twin', () => {
     const shape = [3, 28, 28, 1];
     const bytes = Uint8Array.from(uniformData(size(shape), 3, 0, 256), (v) => Math.floor(v));
     const o = { scale: 1 / 255, offset: -0.5 };
-    const gu8 = nn.tensor(bytes, shape, 'u8', 'webgpu'), cu8 = nn.tensor(bytes, shape, 'u8', 'cpu');
-    const gf = nn.tensor(Float32Array.from(bytes), shape, 'f32', 'webgpu');
+    const gu8 = nn.tensor(bytes, shape, { dtype: 'u8', device: 'webgpu' }), cu8 = nn.tensor(bytes, shape, { dtype: 'u8', device: 'cpu' });
+    const gf = nn.tensor(Float32Array.from(bytes), shape, { dtype: 'f32', device: 'webgpu' });
     const [a, b, c] = [nn.resizeBilinear(gu8, [84, 84], o), nn.resizeBilinear(cu8, [84, 84], o), nn.resizeBilinear(gf, [84, 84], o)];
     const ga = await a.toArray();
     expectClose(ga, await b.toArray(), 1e-5, 1e-5, 'u8 gpu vs cpu');

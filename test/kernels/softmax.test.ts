@@ -9,14 +9,14 @@ const SHAPES: number[][] = [[1, 1], [7, 13], [64, 10], [3, 1000], [1000, 10], [2
 
 async function both(f: (...xs: nn.Tensor[]) => nn.Tensor, inputs: Array<{ gpu: nn.Tensor; cpu: nn.Tensor }>): Promise<[Float32Array, Float64Array]> {
   const g = f(...inputs.map((p) => p.gpu)), c = f(...inputs.map((p) => p.cpu));
-  const out: [Float32Array, Float64Array] = [(await g.data()) as Float32Array, (await c.data()) as Float64Array];
+  const out: [Float32Array, Float64Array] = [(await g.data()) as Float32Array, c.storage.data.slice()];
   g.dispose();
   c.dispose();
   return out;
 }
 
 const f32 = (v: number[], shape: number[]): nn.Tensor => nn.tensor(v, shape);
-const i32 = (v: number[], shape: number[] = [v.length], device: nn.DeviceKind = 'webgpu'): nn.Tensor => nn.tensor(v, shape, 'i32', device);
+const i32 = (v: number[], shape: number[] = [v.length], device: nn.DeviceKind = 'webgpu'): nn.Tensor => nn.tensor(v, shape, { dtype: 'i32', device });
 
 describe('softmax / logSoftmax vs CPU twin', () => {
   for (const log of [false, true]) {
@@ -25,11 +25,24 @@ describe('softmax / logSoftmax vs CPU twin', () => {
       for (const shape of SHAPES) {
         const n = shape.reduce((a, b) => a * b, 1);
         const x = pair(randomData(n, n, 4), shape);
-        const [g, c] = await both(log ? nn.logSoftmax : nn.softmax, [x]);
+        const [g, c] = await both((t) => (log ? nn.logSoftmax(t) : nn.softmax(t)), [x]);
         expectClose(g, c, 1e-6, 1e-5, `${log ? 'logSoftmax' : 'softmax'} ${shape}`);
         x.gpu.dispose();
         x.cpu.dispose();
       }
+      expect(nn.liveTensors()).toBe(before);
+    });
+
+    it(`${log ? 'logSoftmax' : 'softmax'} honours axis: axis 1 of [2, 5, 3] equals the last axis of its transpose`, async () => {
+      const before = nn.liveTensors();
+      const x = nn.tensor(randomData(30, 3, 3), [2, 5, 3]);
+      const f = log ? nn.logSoftmax : nn.softmax;
+      const y = f(x, 1), t = nn.transpose(x, [0, 2, 1]), yt = f(t), back = nn.transpose(yt, [0, 2, 1]);
+      expectClose(await y.data(), await back.data(), 1e-7, 1e-6, 'axis 1');
+      const z = f(x, -3), zs = await z.data();
+      for (let j = 0; j < 15; j++) expectClose([log ? Math.exp(zs[j]!) + Math.exp(zs[15 + j]!) : zs[j]! + zs[15 + j]!], [1], 1e-6, 0, `axis 0 col ${j}`);
+      expect(() => f(x, 3)).toThrow(new RegExp(`${log ? 'logSoftmax' : 'softmax'}: axis 3 is out of range for rank 3 \\(x \\[2, 5, 3\\]\\)`));
+      for (const v of [x, y, t, yt, back, z]) v.dispose();
       expect(nn.liveTensors()).toBe(before);
     });
   }
@@ -184,7 +197,7 @@ describe('cross-entropy semantics (Keras)', () => {
   });
 
   it('labels outside [0, C): a clear error on cpu, NaN rows (no out-of-bounds read) on webgpu', async () => {
-    const pc = nn.tensor([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [2, 3], 'f32', 'cpu');
+    const pc = nn.tensor([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [2, 3], { dtype: 'f32', device: 'cpu' });
     expect(() => nn.sparseCategoricalCrossentropy(i32([0, 3], [2], 'cpu'), pc))
       .toThrow(/sparseCategoricalCrossentropy: label 3 at row 1 is outside \[0, 3\)/);
     expect(() => nn.sparseCategoricalCrossentropy(i32([-1, 0], [2], 'cpu'), pc)).toThrow(/label -1 at row 0/);

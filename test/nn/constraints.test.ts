@@ -29,7 +29,7 @@ describe.each(['webgpu', 'cpu'] as const)('constraints on %s', (device) => {
     for (const [shape, axis] of SHAPES) {
       const n = shape.reduce((a, b) => a * b, 1);
       const data = randomData(n, n + shape.length, scale);
-      const w = nn.tensor(data, shape, 'f32', device);
+      const w = nn.tensor(data, shape, { dtype: 'f32', device });
       make(axis).apply(w);
       expectClose(await w.data(), reference(data, shape, typeof axis === 'number' ? [axis] : axis, desired), 1e-6, 2e-5, `${shape} axis ${axis}`);
       w.dispose();
@@ -48,7 +48,7 @@ describe.each(['webgpu', 'cpu'] as const)('constraints on %s', (device) => {
   });
 
   it('Keras: non_neg clamps negatives to zero', async () => {
-    const w = nn.tensor([-1, 0, 2, -0.5, 3, -7, 1], [7], 'f32', device);
+    const w = nn.tensor([-1, 0, 2, -0.5, 3, -7, 1], [7], { dtype: 'f32', device });
     nonNeg().apply(w);
     expect(Array.from(await w.data())).toEqual([0, 0, 2, 0, 3, 0, 1]);
     w.dispose();

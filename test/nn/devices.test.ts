@@ -27,8 +27,8 @@ async function train(device: nn.DeviceKind): Promise<{ losses: number[]; weights
     new Flatten(), new Dropout(0.25, { seed: 5 }), new Dense(3, { activation: 'softmax' }),
   ]);
   model.compile({ optimizer: new SGD({ learningRate: 0.1, momentum: 0.9 }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
-  const x = nn.tensor(uniformData(12 * 8 * 8 * 3, 1, 0, 1), [12, 8, 8, 3], 'f32', device);
-  const y = nn.tensor(Int32Array.from({ length: 12 }, (_, i) => i % 3), [12], 'i32', device);
+  const x = nn.tensor(uniformData(12 * 8 * 8 * 3, 1, 0, 1), [12, 8, 8, 3], { dtype: 'f32', device });
+  const y = nn.tensor(Int32Array.from({ length: 12 }, (_, i) => i % 3), [12], { dtype: 'i32', device });
   const h = await model.fit({ x, y }, { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 });
   const weights = await Promise.all(model.weights.map((w) => w.value.toArray()));
   for (const t of [x, y]) t.dispose();

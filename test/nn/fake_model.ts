@@ -14,7 +14,7 @@ export class FakeModel implements CallbackModel {
 
   constructor(lr = 0.1, device: 'webgpu' | 'cpu' = 'webgpu') {
     this.optimizer = new SGD({ learningRate: lr });
-    this.w = nn.untrack(nn.tensor([0, 0, 0], [3], 'f32', device));
+    this.w = nn.untrack(nn.tensor([0, 0, 0], [3], { dtype: 'f32', device }));
   }
   weights(): NamedTensor[] {
     return [{ name: 'dense/kernel', tensor: this.w }];

@@ -18,9 +18,9 @@ function stats(xs: ArrayLike<number>): Stats {
   return { min, max, mean, std: Math.sqrt(sq / xs.length - mean * mean) };
 }
 
-async function draw(init: Initializer, shape: number[], device: 'webgpu' | 'cpu' = 'webgpu'): Promise<Float32Array | Float64Array> {
+async function draw(init: Initializer, shape: number[], device: 'webgpu' | 'cpu' = 'webgpu'): Promise<Float32Array> {
   const t = init.apply(shape, device);
-  const d = (await t.data()) as Float32Array | Float64Array;
+  const d = (await t.data()) as Float32Array;
   t.dispose();
   return d;
 }

@@ -12,7 +12,7 @@ import { uniformData } from '../helpers.js';
 describe('leaks', () => {
   it('200 training steps keep live tensors and live bytes constant after warm-up', async () => {
     const x = nn.tensor(uniformData(64 * 20, 1, -1, 1), [64, 20]);
-    const y = nn.tensor(Int32Array.from({ length: 64 }, (_, i) => i % 5), [64], 'i32');
+    const y = nn.tensor(Int32Array.from({ length: 64 }, (_, i) => i % 5), [64], { dtype: 'i32' });
     const model = new Sequential([Input([20]), new Dense(32, { activation: 'relu' }), new BatchNormalization(), new Dropout(0.2), new Dense(5)]);
     model.compile({ optimizer: new Adam(), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     const data = { x, y };

@@ -39,8 +39,8 @@ describe('safetensors', () => {
   it('writes the spec layout: u64 LE header length, space-padded JSON, contiguous data_offsets', async () => {
     const w = [
       { name: 'dense/kernel', tensor: nn.tensor([1, 2, 3, 4, 5, 6], [2, 3]) },
-      { name: 'step', tensor: nn.tensor([7], [], 'i32') },
-      { name: 'mask', tensor: nn.tensor([1, 0, 255], [3], 'u8') },
+      { name: 'step', tensor: nn.tensor([7], [], { dtype: 'i32' }) },
+      { name: 'mask', tensor: nn.tensor([1, 0, 255], [3], { dtype: 'u8' }) },
     ];
     const path = join(dir, 'layout.safetensors');
     await saveSafetensors(path, w, { metadata: { format: 'pt' } });
@@ -66,12 +66,12 @@ describe('safetensors', () => {
     const live = nn.liveTensors();
     for (const device of ['webgpu', 'cpu'] as const) {
       const src: NamedTensor[] = [
-        { name: 'conv/kernel', tensor: nn.tensor(randomData(3 * 3 * 16 * 32, 1), [3, 3, 16, 32], 'f32', device) },
-        { name: 'bn/moving_mean', tensor: nn.tensor(randomData(17, 2), [17], 'f32', device) },
-        { name: 'counts', tensor: nn.tensor([-3, 0, 2147483647], [3], 'i32', device) },
-        { name: 'bytes', tensor: nn.tensor([1, 2, 3, 4, 5], [5], 'u8', device) },
-        { name: 'scalar', tensor: nn.tensor([0.5], [], 'f32', device) },
-        { name: 'empty', tensor: nn.tensor([], [0, 3], 'f32', device) },
+        { name: 'conv/kernel', tensor: nn.tensor(randomData(3 * 3 * 16 * 32, 1), [3, 3, 16, 32], { dtype: 'f32', device }) },
+        { name: 'bn/moving_mean', tensor: nn.tensor(randomData(17, 2), [17], { dtype: 'f32', device }) },
+        { name: 'counts', tensor: nn.tensor([-3, 0, 2147483647], [3], { dtype: 'i32', device }) },
+        { name: 'bytes', tensor: nn.tensor([1, 2, 3, 4, 5], [5], { dtype: 'u8', device }) },
+        { name: 'scalar', tensor: nn.tensor([0.5], [], { dtype: 'f32', device }) },
+        { name: 'empty', tensor: nn.tensor([], [0, 3], { dtype: 'f32', device }) },
       ];
       const path = join(dir, `round-${device}.safetensors`);
       await saveSafetensors(path, src, { chunkBytes: 1000 });
@@ -124,7 +124,7 @@ describe('safetensors', () => {
     const path = join(dir, 'model.safetensors');
     const saved = [
       { name: 'dense/kernel', tensor: nn.tensor(randomData(12, 3), [4, 3]) },
-      { name: 'dense/bias', tensor: nn.tensor([1, 2, 3], [3], 'i32') },
+      { name: 'dense/bias', tensor: nn.tensor([1, 2, 3], [3], { dtype: 'i32' }) },
       { name: 'extra', tensor: nn.tensor([1]) },
     ];
     await saveSafetensors(path, saved);

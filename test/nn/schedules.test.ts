@@ -22,7 +22,7 @@ describe('schedules', () => {
     }
     expect(st.call(399)).toBe(0.1);
     expect(st.call(400)).toBeCloseTo(0.096, 15);
-    expect(() => new ExponentialDecay({ initialLearningRate: 1, decaySteps: 0, decayRate: 0.5 })).toThrow(/decaySteps must be > 0/);
+    expect(() => new ExponentialDecay({ initialLearningRate: 1, decaySteps: 0, decayRate: 0.5 })).toThrow(/decaySteps must be a finite number > 0 but got 0/);
   });
 
   it('Keras: InverseTimeDecay lr0 / (1 + rate * step / decay_steps)', () => {

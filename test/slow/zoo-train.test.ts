@@ -28,7 +28,7 @@ function halves(n: number, size: number, seed: number): { x: nn.Tensor; y: nn.Te
       x[i * size * size * 3 + p] = (bright ? 0.7 : 0) + noise[i * size * size * 3 + p]!;
     }
   }
-  return { x: nn.tensor(x, [n, size, size, 3]), y: nn.tensor(y, [n], 'i32') };
+  return { x: nn.tensor(x, [n, size, size, 3]), y: nn.tensor(y, [n], { dtype: 'i32' }) };
 }
 
 async function snapshot(ts: nn.Tensor[]): Promise<number[][]> {

@@ -7,8 +7,8 @@ import { bucketBytes } from '../../src/tensor/pool.js';
 describe('creation and readback', () => {
   it('tensor() for f32, i32 and u8 round-trips with the right host array type', async () => {
     const f = nn.tensor([1.5, -2, 3.25], [3]);
-    const i = nn.tensor([-7, 0, 2147483647], [3], 'i32');
-    const u = nn.tensor([0, 128, 255], [3], 'u8');
+    const i = nn.tensor([-7, 0, 2147483647], [3], { dtype: 'i32' });
+    const u = nn.tensor([0, 128, 255], [3], { dtype: 'u8' });
     expect(await f.data()).toBeInstanceOf(Float32Array);
     expect(await i.data()).toBeInstanceOf(Int32Array);
     expect(await u.data()).toBeInstanceOf(Uint8Array);
@@ -18,10 +18,24 @@ describe('creation and readback', () => {
     for (const t of [f, i, u]) t.dispose();
   });
 
+  it('data() gives the dtype\'s array on the cpu device too; unknown dtypes and devices get a clear error', async () => {
+    for (const [dtype, Type] of [['f32', Float32Array], ['i32', Int32Array], ['u8', Uint8Array]] as const) {
+      const t = nn.tensor([1, 2, 3], [3], { dtype, device: 'cpu' });
+      expect(await t.data(), dtype).toBeInstanceOf(Type);
+      t.dispose();
+    }
+    const live = nn.liveTensors();
+    expect(() => nn.tensor([1], [1], { dtype: 'int32' as nn.DType })).toThrow(/tensor: dtype "int32" is not supported \(expected one of 'f32', 'i32', 'u8'\)/);
+    expect(() => nn.tensor([1], [1], { device: 'gpu' as nn.DeviceKind })).toThrow(/tensor: device "gpu" is not supported \(expected 'webgpu' or 'cpu'\)/);
+    expect(() => nn.zeros([1], { dtype: 'float32' as nn.DType })).toThrow(/zeros: dtype "float32" is not supported/);
+    expect(() => nn.tensor([1], [1], 'i32' as never)).toThrow(/tensor: the third argument must be an options object/);
+    expect(nn.liveTensors()).toBe(live);
+  });
+
   it('u8 tensors of sizes 1..9 pack four to a word without touching neighbours', async () => {
     for (let n = 1; n <= 9; n++) {
       const v = Array.from({ length: n }, (_, k) => (37 * k + 11) % 256);
-      const t = nn.tensor(v, [n], 'u8');
+      const t = nn.tensor(v, [n], { dtype: 'u8' });
       expect(await t.toArray(), `size ${n}`).toEqual(v);
       const f = nn.full([n], 200, { dtype: 'u8' });
       expect(await f.toArray(), `full size ${n}`).toEqual(new Array(n).fill(200));
@@ -55,7 +69,7 @@ describe('creation and readback', () => {
     const v = nn.tensor([1, 2]);
     await expect(v.item()).rejects.toThrow(/item: tensor \[2\] has 2 elements, not 1/);
     expect(() => nn.tensor([1, 2, 3], [2, 2])).toThrow(/tensor: 3 values do not fill shape \[2, 2\] \(4 elements\)/);
-    expect(() => nn.tensor([1, 300], [2], 'u8')).toThrow(/tensor: u8 value 300 is outside 0..255/);
+    expect(() => nn.tensor([1, 300], [2], { dtype: 'u8' })).toThrow(/tensor: u8 value 300 is outside 0..255/);
     expect(() => nn.zeros([2, -1])).toThrow(/invalid shape \[2, -1\]/);
     s.dispose();
     v.dispose();
@@ -190,7 +204,7 @@ describe('buffer pool', () => {
 
   it('liveTensors() counts tensors made and not disposed', () => {
     const before = nn.liveTensors();
-    const ts = [nn.zeros([1]), nn.zeros([2], { device: 'cpu' }), nn.tensor([1], [1], 'i32')];
+    const ts = [nn.zeros([1]), nn.zeros([2], { device: 'cpu' }), nn.tensor([1], [1], { dtype: 'i32' })];
     expect(nn.liveTensors()).toBe(before + 3);
     ts.forEach((t) => t.dispose());
     expect(nn.liveTensors()).toBe(before);

@@ -4,10 +4,9 @@
 
 import {
   BATCH_NORM_DEFAULTS, batchNormApply, batchNormGradInput, batchNormGradSums, batchNormStats, channelRows, checkChannelVectors,
-  type BatchNormSums,
 } from '../../kernels/batchnorm.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { defineOp, type Meta } from '../op.js';
+import { defineOp, memo, type Meta } from '../op.js';
 
 export interface BatchNormAttrs {
   /** Added to the variance; Keras's default 1e-3. */
@@ -30,23 +29,6 @@ function bnMeta(op: string, x: Meta, vectors: Record<string, Meta>, a: BatchNorm
   return { shape: x.shape, dtype: 'f32' };
 }
 
-/**
- * Computes the per-channel sums once, on the first gradient that asks, and frees them after the last of `users`
- * that needs a gradient has taken its share (the tape calls each needed thunk exactly once).
- */
-function sharedSums(needs: Record<string, boolean>, users: readonly string[], compute: () => BatchNormSums) {
-  let left = users.filter((n) => needs[n]).length;
-  let sums: BatchNormSums | null = null;
-  return <T>(f: (s: BatchNormSums) => T): T => {
-    sums ??= compute();
-    try {
-      return f(sums);
-    } finally {
-      if (--left === 0) for (const t of Object.values(sums)) (t as Tensor | undefined)?.dispose();
-    }
-  };
-}
-
 const share = (t: Tensor | undefined): Tensor => t!.view(t!.shape);
 
 /** Training mode: batch mean and biased variance over every axis but the last; aux = { mean, variance }. */
@@ -59,14 +41,14 @@ export const batchNormOp = defineOp<'x' | 'gamma' | 'beta', BatchNormAttrs>({
     return { y, saved: { mean: mean.view(mean.shape), variance: variance.view(variance.shape) }, aux: { mean, variance } };
   },
   save: ['x', 'gamma'],
-  backward: ({ saved, attrs, needs }, dy) => {
+  backward: ({ saved, attrs }, dy) => {
     const eps = epsilonOf('batchNorm', attrs);
     const { x, gamma, mean, variance } = saved as Record<string, Tensor>;
-    const use = sharedSums(needs, ['x', 'gamma', 'beta'], () => batchNormGradSums(x, dy, mean, variance, gamma, eps, false));
+    const sums = memo(() => batchNormGradSums(x, dy, mean, variance, gamma, eps, false));
     return {
-      x: () => use((s) => batchNormGradInput(x, dy, mean, variance, gamma, eps, s)),
-      gamma: () => use((s) => share(s.dgamma)),
-      beta: () => use((s) => share(s.dbeta)),
+      x: () => batchNormGradInput(x, dy, mean, variance, gamma, eps, sums()),
+      gamma: () => share(sums().dgamma),
+      beta: () => share(sums().dbeta),
     };
   },
 });
@@ -83,14 +65,13 @@ export const batchNormInferenceOp = defineOp<'x' | 'gamma' | 'beta' | 'movingMea
     const eps = epsilonOf('batchNormInference', attrs);
     const { x, gamma, movingMean: mean, movingVariance: variance } = saved as Record<string, Tensor>;
     const withStats = needs.movingMean || needs.movingVariance;
-    const use = sharedSums(needs, ['gamma', 'beta', 'movingMean', 'movingVariance'],
-      () => batchNormGradSums(x, dy, mean, variance, gamma, eps, withStats));
+    const sums = memo(() => batchNormGradSums(x, dy, mean, variance, gamma, eps, withStats));
     return {
       x: () => batchNormGradInput(x, dy, mean, variance, gamma, eps, null),
-      gamma: () => use((s) => share(s.dgamma)),
-      beta: () => use((s) => share(s.dbeta)),
-      movingMean: () => use((s) => share(s.dmean)),
-      movingVariance: () => use((s) => share(s.dvar)),
+      gamma: () => share(sums().dgamma),
+      beta: () => share(sums().dbeta),
+      movingMean: () => share(sums().dmean),
+      movingVariance: () => share(sums().dvar),
     };
   },
 });

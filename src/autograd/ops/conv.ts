@@ -9,8 +9,7 @@ import { depthwiseConv2d, depthwiseGradFilter, depthwiseGradInput } from '../../
 import { reduce } from '../../kernels/reduce.js';
 import { fmtShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { defineOp, type Meta } from '../op.js';
-import { sharedGrad } from './matmul.js';
+import { defineOp, memo, type Meta } from '../op.js';
 
 export interface ConvAttrs extends ConvShapeOptions {
   activation?: Activation;
@@ -29,8 +28,6 @@ function convShape(op: string, x: Meta, w: Meta, bias: Meta | null, o: ConvAttrs
   return { shape: [g.N, g.OH, g.OW, channels], dtype: 'f32' };
 }
 
-const count = (needs: Record<string, boolean>): number => Object.values(needs).filter(Boolean).length;
-
 interface ConvKernels {
   forward: (x: Tensor, w: Tensor, bias: Tensor | undefined, o: ConvAttrs) => Tensor;
   gradInput: (dz: Tensor, w: Tensor, xShape: readonly number[], o: ConvAttrs) => Tensor;
@@ -42,12 +39,12 @@ interface ConvKernels {
  * the shape rule, the kernels and the gradients (dz = activation derivative from the saved output, computed once).
  */
 function convOps(name: string, depthwise: boolean, k: ConvKernels) {
-  const grads = (saved: Record<string, Tensor>, shapes: Record<string, readonly number[]>, dy: Tensor, o: ConvAttrs, uses: number) => {
-    const withDz = sharedGrad(() => activationGrad(o.activation ?? 'linear', saved.y!, dy), uses);
+  const grads = (saved: Record<string, Tensor>, shapes: Record<string, readonly number[]>, dy: Tensor, o: ConvAttrs) => {
+    const dz = memo(() => activationGrad(o.activation ?? 'linear', saved.y!, dy));
     return {
-      x: () => withDz((dz) => k.gradInput(dz, saved.w!, shapes.x!, o)),
-      w: () => withDz((dz) => k.gradFilter(saved.x!, dz, shapes.w!, o)),
-      bias: () => withDz((dz) => reduce('sum', dz, [0, 1, 2])),
+      x: () => k.gradInput(dz(), saved.w!, shapes.x!, o),
+      w: () => k.gradFilter(saved.x!, dz(), shapes.w!, o),
+      bias: () => reduce('sum', dz(), [0, 1, 2]),
     };
   };
   const plain = defineOp<'x' | 'w', ConvAttrs>({
@@ -56,8 +53,8 @@ function convOps(name: string, depthwise: boolean, k: ConvKernels) {
     shape: ({ x, w }, o) => convShape(name, x, w, null, o, depthwise),
     forward: ({ x, w }, o) => k.forward(x, w, undefined, o),
     save: ['x', 'w', 'y'],
-    backward: ({ saved, shapes, attrs, needs }, dy) => {
-      const { x, w } = grads(saved, shapes, dy, attrs, count(needs));
+    backward: ({ saved, shapes, attrs }, dy) => {
+      const { x, w } = grads(saved, shapes, dy, attrs);
       return { x, w };
     },
   });
@@ -67,7 +64,7 @@ function convOps(name: string, depthwise: boolean, k: ConvKernels) {
     shape: ({ x, w, bias }, o) => convShape(name, x, w, bias, o, depthwise),
     forward: ({ x, w, bias }, o) => k.forward(x, w, bias, o),
     save: ['x', 'w', 'y'],
-    backward: ({ saved, shapes, attrs, needs }, dy) => grads(saved, shapes, dy, attrs, count(needs)),
+    backward: ({ saved, shapes, attrs }, dy) => grads(saved, shapes, dy, attrs),
   });
   return [plain, withBias] as const;
 }

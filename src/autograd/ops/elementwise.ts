@@ -29,12 +29,8 @@ export const unaryOpTable = Object.fromEntries(
 
 type BinaryGrad = (s: Record<string, Tensor>, dy: Tensor) => { a: () => Tensor; b: () => Tensor };
 
-const mask = (cmp: BinaryOpName, s: Record<string, Tensor>, dy: Tensor, swap = false): Tensor => {
-  const m = swap ? binary(cmp, s.b!, s.a!) : binary(cmp, s.a!, s.b!);
-  const out = binary('mul', dy, m);
-  m.dispose();
-  return out;
-};
+// Intermediates need no dispose(): the tape runs each rule in its own scope.
+const mask = (cmp: BinaryOpName, s: Record<string, Tensor>, dy: Tensor): Tensor => binary('mul', dy, binary(cmp, s.a!, s.b!));
 
 // Gradients of the differentiable binary ops, written with the forward kernels themselves. Ties in maximum/minimum
 // send the gradient to `a`.
@@ -46,29 +42,15 @@ const binaryGrads: Partial<Record<BinaryOpName, { save: readonly ('a' | 'b' | 'y
     save: ['a', 'b'],
     grad: (s, dy) => ({
       a: () => binary('div', dy, s.b!),
-      b: () => {
-        const q = binary('div', s.a!, s.b!), q2 = binary('div', q, s.b!), g = binary('mul', dy, q2);
-        q.dispose(); q2.dispose();
-        const out = unary('neg', g);
-        g.dispose();
-        return out;
-      },
+      b: () => unary('neg', binary('mul', dy, binary('div', binary('div', s.a!, s.b!), s.b!))),
     }),
   },
   pow: {
     save: ['a', 'b', 'y'],
     grad: (s, dy) => ({
-      a: () => {
-        // b * a^(b-1) = b * y / a would be 0/0 at a = 0, so a^(b-1) is computed directly.
-        const bm1 = binaryScalar('sub', s.b!, 1), p = binary('pow', s.a!, bm1), t = binary('mul', p, s.b!), out = binary('mul', dy, t);
-        bm1.dispose(); p.dispose(); t.dispose();
-        return out;
-      },
-      b: () => {
-        const l = unary('log', s.a!), t = binary('mul', s.y!, l), out = binary('mul', dy, t);
-        l.dispose(); t.dispose();
-        return out;
-      },
+      // b * a^(b-1) = b * y / a would be 0/0 at a = 0, so a^(b-1) is computed directly.
+      a: () => binary('mul', dy, binary('mul', binary('pow', s.a!, binaryScalar('sub', s.b!, 1)), s.b!)),
+      b: () => binary('mul', dy, binary('mul', s.y!, unary('log', s.a!))),
     }),
   },
   maximum: { save: ['a', 'b'], grad: (s, dy) => ({ a: () => mask('greaterEqual', s, dy), b: () => mask('less', s, dy) }) },
@@ -109,29 +91,16 @@ export const scalarOp = defineOp<'x', ScalarAttrs>({
   backward: ({ saved, attrs: { op, s, scalarFirst } }, dy) => ({
     x: () => {
       const x = saved.x!, y = saved.y!;
-      const chain = (t: Tensor): Tensor => {
-        const out = binary('mul', dy, t);
-        t.dispose();
-        return out;
-      };
+      const chain = (t: Tensor): Tensor => binary('mul', dy, t);
       switch (op) {
         case 'add': return dy.view(dy.shape);
         case 'sub': return scalarFirst ? unary('neg', dy) : dy.view(dy.shape);
         case 'mul': return binaryScalar('mul', dy, s);
-        case 'div': {
-          if (!scalarFirst) return binaryScalar('div', dy, s);
-          const t = binary('div', y, x); // d(s/x)/dx = -s/x^2 = -y/x
-          const n = unary('neg', t);
-          t.dispose();
-          return chain(n);
-        }
+        case 'div': return scalarFirst ? chain(unary('neg', binary('div', y, x))) : binaryScalar('div', dy, s); // d(s/x)/dx = -y/x
         case 'pow': {
           if (scalarFirst) return chain(binaryScalar('mul', y, Math.log(s))); // d(s^x)/dx = s^x ln s
           if (s === 0) return binaryScalar('mul', dy, 0);
-          const p = binaryScalar('pow', x, s - 1);
-          const t = binaryScalar('mul', p, s);
-          p.dispose();
-          return chain(t);
+          return chain(binaryScalar('mul', binaryScalar('pow', x, s - 1), s));
         }
         case 'maximum': return chain(binaryScalar('greaterEqual', x, s));
         case 'minimum': return chain(binaryScalar('lessEqual', x, s));

@@ -13,7 +13,7 @@ import { denseBiasOp, denseOp, matmulOp } from './matmul.js';
 import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp } from './reduce.js';
 import { concatOp, gatherOp, oneHotOp, padOp, sliceOp, transposeOp, whereOp } from './layout.js';
 import { broadcastToOp, expandDimsOp, reshapeOp, squeezeOp } from './shape.js';
-import { categoricalCrossentropyOp, logSoftmaxOpDef, softmaxOpDef, sparseCategoricalCrossentropyOp } from './softmax.js';
+import { categoricalCrossentropyOp, logSoftmaxOp, softmaxOp, sparseCategoricalCrossentropyOp } from './softmax.js';
 
 export const registry = {
   ...unaryOpTable,
@@ -37,8 +37,8 @@ export const registry = {
   gather: gatherOp,
   oneHot: oneHotOp,
   where: whereOp,
-  softmax: softmaxOpDef,
-  logSoftmax: logSoftmaxOpDef,
+  softmax: softmaxOp,
+  logSoftmax: logSoftmaxOp,
   sparseCategoricalCrossentropy: sparseCategoricalCrossentropyOp,
   categoricalCrossentropy: categoricalCrossentropyOp,
   // vision

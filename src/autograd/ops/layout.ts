@@ -6,7 +6,7 @@ import { gather, gatherGrad, gatherShape, oneHot } from '../../kernels/gather.js
 import { concat, concatShape, pad, resolvePad, resolvePerm, resolveSlice, slice, transpose } from '../../kernels/layout.js';
 import { where, whereShape } from '../../kernels/where.js';
 import { fmtShape, normalizeAxes, type Shape } from '../../tensor/shape.js';
-import { defineOp, type Meta, type Op } from '../op.js';
+import { defineOp, memo, type Meta, type Op } from '../op.js';
 
 function f32Input(op: string, name: string, t: Meta): void {
   if (t.dtype !== 'f32') throw new Error(`${op}: input '${name}' must be f32 but got ${t.dtype} ${fmtShape(t.shape)}`);
@@ -150,12 +150,8 @@ export const whereOp = defineOp<'cond' | 'a' | 'b'>({
   // dy flows to a where cond is true and to b elsewhere; the tape sums each back to its input's shape. The mask
   // itself gets a zero gradient (it is piecewise constant).
   backward: ({ saved, shapes }, dy) => {
-    const routed = (toA: boolean) => () => {
-      const zero = fill([1], 0, 'f32', dy.device);
-      const g = toA ? where(saved.cond!, dy, zero) : where(saved.cond!, zero, dy);
-      zero.dispose();
-      return g;
-    };
+    const zero = memo(() => fill([1], 0, 'f32', dy.device));
+    const routed = (toA: boolean) => () => (toA ? where(saved.cond!, dy, zero()) : where(saved.cond!, zero(), dy));
     return { a: routed(true), b: routed(false), cond: () => fill(shapes.cond as Shape, 0, 'f32', dy.device) };
   },
 });

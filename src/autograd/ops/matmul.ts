@@ -5,9 +5,10 @@
 import { activationGrad, checkActivation, type Activation } from '../../kernels/activation.js';
 import { matmul, matmulDims, matmulOutShape } from '../../kernels/matmul.js';
 import { reduce } from '../../kernels/reduce.js';
-import { fmtShape, sizeOf, type Shape } from '../../tensor/shape.js';
+import { broadcastTo } from '../../kernels/layout.js';
+import { broadcastShapes, fmtShape, sizeOf, type Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { defineOp, type Meta } from '../op.js';
+import { defineOp, memo, type Meta } from '../op.js';
 
 export interface MatmulAttrs {
   transposeA?: boolean;
@@ -49,16 +50,56 @@ export function matmulGrads(a: Tensor, b: Tensor, dc: Tensor, { transposeA: tA =
   };
 }
 
+/**
+ * NumPy matmul's broadcast batch shape when the 2/3-D kernel cannot read the operands as they are (rank above 3,
+ * or batch sizes that differ); null otherwise.
+ */
+function broadcastBatch(a: Shape, b: Shape): number[] | null {
+  for (const [name, s] of [['a', a], ['b', b]] as const) {
+    if (s.length < 2) throw new Error(`matmul: input '${name}' must have rank >= 2 but got ${fmtShape(s)}`);
+  }
+  const ba = a.slice(0, -2), bb = b.slice(0, -2);
+  if (ba.length <= 1 && bb.length <= 1 && (ba.length === 0 || bb.length === 0 || ba[0] === bb[0])) return null;
+  return broadcastShapes(ba, bb, 'matmul');
+}
+
+/** t broadcast to `batch` + its last two axes, as a 3-D [prod(batch), r, c] tensor. */
+function asBatch3d(t: Tensor, batch: number[]): Tensor {
+  const mat = t.shape.slice(-2);
+  const full = broadcastTo(t, [...batch, ...mat]);
+  const out = full.view([sizeOf(batch), ...mat]);
+  full.dispose();
+  return out;
+}
+
 export const matmulOp = defineOp<'a' | 'b', MatmulAttrs>({
   name: 'matmul',
   inputs: ['a', 'b'],
   shape: ({ a, b }, o) => {
     checkF32('matmul', { a, b });
-    return { shape: matmulOutShape(matmulDims('matmul', a.shape, b.shape, o)), dtype: 'f32' };
+    const batch = broadcastBatch(a.shape, b.shape);
+    if (!batch) return { shape: matmulOutShape(matmulDims('matmul', a.shape, b.shape, o)), dtype: 'f32' };
+    const d = matmulDims('matmul', a.shape.slice(-2), b.shape.slice(-2), o);
+    return { shape: [...batch, d.M, d.N], dtype: 'f32' };
   },
-  forward: ({ a, b }, o) => matmul(a, b, o),
+  forward: ({ a, b }, o, out) => {
+    const batch = broadcastBatch(a.shape, b.shape);
+    if (!batch) return matmul(a, b, o);
+    const a3 = asBatch3d(a, batch), b3 = asBatch3d(b, batch);
+    const c = matmul(a3, b3, o);
+    const y = c.view(out.shape);
+    for (const t of [a3, b3, c]) t.dispose();
+    return y;
+  },
   save: ['a', 'b'],
-  backward: ({ saved, attrs }, dy) => matmulGrads(saved.a!, saved.b!, dy, attrs),
+  backward: ({ saved, attrs }, dy) => {
+    const a = saved.a!, b = saved.b!;
+    const batch = broadcastBatch(a.shape, b.shape);
+    if (!batch) return matmulGrads(a, b, dy, attrs);
+    // Gradients in the broadcast batch; the tape sums them back to each input's shape.
+    const g = matmulGrads(asBatch3d(a, batch), asBatch3d(b, batch), dy.view([sizeOf(batch), ...dy.shape.slice(-2)]), attrs);
+    return { a: () => g.a().view([...batch, ...a.shape.slice(-2)]), b: () => g.b().view([...batch, ...b.shape.slice(-2)]) };
+  },
 });
 
 export interface DenseAttrs {
@@ -90,39 +131,15 @@ function denseForward(x: Tensor, w: Tensor, bias: Tensor | undefined, act: Activ
   });
 }
 
-/**
- * A tensor made on first use and shared by `uses` gradient thunks; the last one disposes it. The tape calls exactly
- * the thunks of the inputs that need a gradient, so `uses` is the count of those.
- */
-export function sharedGrad(make: () => Tensor, uses: number): <T>(fn: (t: Tensor) => T) => T {
-  let t: Tensor | null = null;
-  let left = uses;
-  return (fn) => {
-    t ??= make();
-    try {
-      return fn(t);
-    } finally {
-      if (--left === 0) t.dispose();
-    }
-  };
-}
-
 /** dz = f'(y) * dy on [rows, out] views (once), then dx = dz @ w^T, dw = x^T @ dz, db = column sums of dz. */
-function denseGrads(saved: Record<string, Tensor>, xShape: Shape, dy: Tensor, act: Activation, uses: number) {
-  const withDz = sharedGrad(() => flat([saved.y!, dy], (y2, dy2) => activationGrad(act, y2, dy2)), uses);
+function denseGrads(saved: Record<string, Tensor>, xShape: Shape, dy: Tensor, act: Activation) {
+  const dz = memo(() => flat([saved.y!, dy], (y2, dy2) => activationGrad(act, y2, dy2)));
   return {
-    x: () => withDz((dz) => {
-      const dx2 = matmul(dz, saved.w!, { transposeB: true });
-      const dx = dx2.view(xShape);
-      dx2.dispose();
-      return dx;
-    }),
-    w: () => withDz((dz) => flat([saved.x!], (x2) => matmul(x2, dz, { transposeA: true }))),
-    bias: () => withDz((dz) => reduce('sum', dz, [0])),
+    x: () => matmul(dz(), saved.w!, { transposeB: true }).view(xShape),
+    w: () => flat([saved.x!], (x2) => matmul(x2, dz(), { transposeA: true })),
+    bias: () => reduce('sum', dz(), [0]),
   };
 }
-
-const count = (needs: Record<string, boolean>): number => Object.values(needs).filter(Boolean).length;
 
 export const denseOp = defineOp<'x' | 'w', DenseAttrs>({
   name: 'dense',
@@ -130,8 +147,8 @@ export const denseOp = defineOp<'x' | 'w', DenseAttrs>({
   shape: ({ x, w }, o) => denseShape(x, w, null, o),
   forward: ({ x, w }, o, out) => denseForward(x, w, undefined, o.activation ?? 'linear', out.shape),
   save: ['x', 'w', 'y'],
-  backward: ({ saved, shapes, attrs, needs }, dy) => {
-    const { x, w } = denseGrads(saved, shapes.x, dy, attrs.activation ?? 'linear', count(needs));
+  backward: ({ saved, shapes, attrs }, dy) => {
+    const { x, w } = denseGrads(saved, shapes.x, dy, attrs.activation ?? 'linear');
     return { x, w };
   },
 });
@@ -142,5 +159,5 @@ export const denseBiasOp = defineOp<'x' | 'w' | 'bias', DenseAttrs>({
   shape: ({ x, w, bias }, o) => denseShape(x, w, bias, o),
   forward: ({ x, w, bias }, o, out) => denseForward(x, w, bias, o.activation ?? 'linear', out.shape),
   save: ['x', 'w', 'y'],
-  backward: ({ saved, shapes, attrs, needs }, dy) => denseGrads(saved, shapes.x, dy, attrs.activation ?? 'linear', count(needs)),
+  backward: ({ saved, shapes, attrs }, dy) => denseGrads(saved, shapes.x, dy, attrs.activation ?? 'linear'),
 });

@@ -1,4 +1,5 @@
 // Reduction ops. Gradients broadcast dy back over the reduced axes; max/min split dy evenly between tied maxima.
+// Their intermediates need no dispose(): the tape runs each rule in its own scope.
 
 import { binary, binaryScalar } from '../../kernels/elementwise.js';
 import { broadcastTo } from '../../kernels/layout.js';
@@ -8,7 +9,8 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { defineOp, type Meta } from '../op.js';
 
 export interface ReduceAttrs {
-  axes?: number | readonly number[];
+  /** null or omitted: every axis. */
+  axes?: number | readonly number[] | null;
   keepDims?: boolean;
 }
 
@@ -20,10 +22,7 @@ function reduceMeta(op: string, x: Meta, { axes, keepDims = false }: ReduceAttrs
 /** dy reshaped with the reduced axes kept as 1, then broadcast to the input's shape. */
 function expandGrad(dy: Tensor, shape: Shape, attrs: ReduceAttrs, op: string): Tensor {
   const kept = reducedShape(shape, normalizeAxes(attrs.axes, shape.length, op), true);
-  const v = dy.view(kept);
-  const out = broadcastTo(v, shape);
-  v.dispose();
-  return out;
+  return broadcastTo(dy.view(kept), shape);
 }
 
 export const sumOp = defineOp<'x', ReduceAttrs>({
@@ -39,11 +38,8 @@ export const meanOp = defineOp<'x', ReduceAttrs>({
   forward: ({ x }, a) => reduce('mean', x, a.axes, a.keepDims),
   backward: ({ shapes, attrs }, dy) => ({
     x: () => {
-      const g = expandGrad(dy, shapes.x, attrs, 'mean');
       const n = sizeOf(shapes.x) / Math.max(1, sizeOf(reducedShape(shapes.x, normalizeAxes(attrs.axes, shapes.x.length, 'mean'), false)));
-      const out = binaryScalar('div', g, n);
-      g.dispose();
-      return out;
+      return binaryScalar('div', expandGrad(dy, shapes.x, attrs, 'mean'), n);
     },
   }),
 });
@@ -62,10 +58,7 @@ function extremumOp(name: 'max' | 'min') {
         const axes = normalizeAxes(attrs.axes, shapes.x.length, name);
         const count = reduce('sum', m, axes, true);
         const share = binary('div', m, count);
-        const g = expandGrad(dy, shapes.x, attrs, name);
-        const out = binary('mul', g, share);
-        for (const t of [yb, m, count, share, g]) t.dispose();
-        return out;
+        return binary('mul', expandGrad(dy, shapes.x, attrs, name), share);
       },
     }),
   });

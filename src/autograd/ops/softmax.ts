@@ -1,32 +1,60 @@
-// Softmax-family ops: softmax and logSoftmax over the last axis, and the fused cross-entropies with Keras's
+// Softmax-family ops: softmax and logSoftmax over any axis (moved last by a transpose when it is not), and the fused cross-entropies with Keras's
 // semantics (see kernels/softmax.ts for the exact formulas). Each fused loss has its own backward kernel.
 
 import { binary, binaryScalar, unary } from '../../kernels/elementwise.js';
 import { reduce } from '../../kernels/reduce.js';
 import { CLIP_HI, CLIP_LO, crossEntropy, crossEntropyGrad, softmaxRows, softmaxRowsGrad } from '../../kernels/softmax.js';
-import { fmtShape, sameShape, type Shape } from '../../tensor/shape.js';
+import { transpose } from '../../kernels/layout.js';
+import { fmtShape, normalizeAxes, sameShape, type Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { defineOp, type Meta } from '../op.js';
 
-function lastAxisMeta(op: string, x: Meta): Meta {
+export interface SoftmaxAttrs {
+  /** The axis normalised over; negative counts from the end (default -1). */
+  axis?: number;
+}
+
+function softmaxMeta(op: string, x: Meta, axis: number | undefined): Meta {
   if (x.dtype !== 'f32') throw new Error(`${op}: input 'x' must be f32 but got ${x.dtype} ${fmtShape(x.shape)}; cast it first`);
   if (x.shape.length < 1) throw new Error(`${op}: input 'x' must have at least rank 1 but got ${fmtShape(x.shape)}`);
+  normalizeAxes(axis ?? -1, x.shape.length, op, x.shape);
   return { shape: x.shape, dtype: 'f32' };
 }
 
-function softmaxOp(log: boolean) {
+/** The permutation that swaps `axis` with the last one (its own inverse), or null when `axis` is already last. */
+function swapToLast(rank: number, axis: number | undefined): number[] | null {
+  const a = normalizeAxes(axis ?? -1, rank, 'softmax')[0]!;
+  if (a === rank - 1) return null;
+  const perm = [...Array(rank).keys()];
+  [perm[a], perm[rank - 1]] = [rank - 1, a];
+  return perm;
+}
+
+/** f over the last axis of the inputs transposed by perm, transposed back (intermediates freed here). */
+function onLastAxis(perm: number[] | null, xs: readonly Tensor[], f: (...ts: Tensor[]) => Tensor): Tensor {
+  if (!perm) return f(...xs);
+  const moved = xs.map((x) => transpose(x, perm));
+  const r = f(...moved);
+  const out = transpose(r, perm);
+  for (const t of [...moved, r]) t.dispose();
+  return out;
+}
+
+function makeSoftmaxOp(log: boolean) {
   const name = log ? 'logSoftmax' : 'softmax';
-  return defineOp<'x'>({
+  return defineOp<'x', SoftmaxAttrs>({
     name, inputs: ['x'],
-    shape: ({ x }) => lastAxisMeta(name, x),
-    forward: ({ x }) => softmaxRows(x, log),
+    shape: ({ x }, { axis }) => softmaxMeta(name, x, axis),
+    forward: ({ x }, { axis }) => onLastAxis(swapToLast(x.rank, axis), [x], (t) => softmaxRows(t, log)),
     save: ['y'],
-    backward: ({ saved }, dy) => ({ x: () => softmaxRowsGrad(saved.y!, dy, log) }),
+    backward: ({ saved, attrs }, dy) => ({
+      x: () => onLastAxis(swapToLast(dy.rank, attrs.axis), [saved.y!, dy], (y, d) => softmaxRowsGrad(y!, d!, log)),
+    }),
   });
 }
 
-export const softmaxOpDef = softmaxOp(false);
-export const logSoftmaxOpDef = softmaxOp(true);
+export const softmaxOp = makeSoftmaxOp(false);
+export const logSoftmaxOp = makeSoftmaxOp(true);
 
 export interface CrossEntropyAttrs {
   /** pred holds logits (softmax applied inside, stably) rather than probabilities. */
@@ -64,21 +92,9 @@ function perRow(dy: Tensor): Tensor {
 
 /** d loss / d target = -log(clipped renormalised p) or -logSoftmax(z), times dy. */
 function targetGrad(pred: Tensor, dy: Tensor, fromLogits: boolean): Tensor {
-  const owned: Tensor[] = [];
-  const keep = (t: Tensor): Tensor => (owned.push(t), t);
-  let logp: Tensor;
-  if (fromLogits) logp = keep(softmaxRows(pred, true));
-  else {
-    const s = keep(reduce('sum', pred, -1, true));
-    const q = keep(binary('div', pred, s));
-    const c = keep(binaryScalar('minimum', keep(binaryScalar('maximum', q, CLIP_LO)), CLIP_HI));
-    logp = keep(unary('log', c));
-  }
-  const d = keep(perRow(dy));
-  const g = keep(binary('mul', logp, d));
-  const out = unary('neg', g);
-  for (const t of owned) t.dispose();
-  return out;
+  const logp = fromLogits ? softmaxRows(pred, true)
+    : unary('log', binaryScalar('minimum', binaryScalar('maximum', binary('div', pred, reduce('sum', pred, -1, true)), CLIP_LO), CLIP_HI));
+  return unary('neg', binary('mul', logp, perRow(dy)));
 }
 
 function sameShapeMeta(target: Meta, pred: Meta): Shape {

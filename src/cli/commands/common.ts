@@ -39,7 +39,10 @@ export function asParser<T>(check: (raw: string) => T): (raw: string) => T {
 }
 
 /** On SIGINT/SIGTERM the run in progress is written as stopped (stopped_by 'signal') before the process exits. */
+let signalsHandled = false;
 export function markStoppedOnSignal(): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
       const w = activeRun;

@@ -1,7 +1,9 @@
 // `webgpu-nn experiment NAME`: runs every run of a table entry into one directory (a sub-directory per run when
 // there are several), sharing a --time-limit fairly (each run gets what is left divided by the runs to go).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataset, type LoadedDataset } from '../registry/datasets.js';
+import { UsageError } from '../options.js';
+import { isDatasetName, loadDataset, type LoadedDataset } from '../registry/datasets.js';
 import { ExperimentWriter } from '../results/run-dir.js';
 import type { RunResult } from '../results/record.js';
 import { runOne, type DataLimits } from './session.js';
@@ -35,6 +37,9 @@ export async function runExperiment(name: string, exp: RunList, o: ExperimentOpt
     const spec = o.dataset ? { ...spec0, dataset: o.dataset } : spec0;
     let data = datasets.get(spec.dataset);
     if (!data) {
+      if (!o.dataset && !isDatasetName(spec.dataset) && !existsSync(spec.dataset)) {
+        throw new UsageError(`experiment ${name} reads ${spec.dataset}, which does not exist here; pass --dataset PATH to a copy (an image folder or .tar.gz with train/ and test/)`);
+      }
       log(`loading ${spec.dataset} ...`);
       datasets.set(spec.dataset, (data = await loadDataset(spec.dataset)));
     }

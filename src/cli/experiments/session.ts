@@ -114,7 +114,8 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
   const split = notebookSplit(train, spec.valSplit, spec.seed);
   const lim = ctx.limits ?? {};
   const trainIdx = take(split.train, lim.trainSamples, spec.seed), valIdx = take(split.val, lim.valSamples, spec.seed);
-  const testSet = lim.testSamples !== undefined && lim.testSamples < test.shape[0]! ? subset(test, take(Int32Array.from({ length: test.shape[0]! }, (_, i) => i), lim.testSamples, spec.seed), test.name) : test;
+  const testIdx = take(Int32Array.from({ length: test.shape[0]! }, (_, i) => i), lim.testSamples, spec.seed);
+  const testSet = testIdx.length < test.shape[0]! ? subset(test, testIdx, test.name) : test;
   const epochs = Math.min(spec.epochs, lim.epochs ?? Infinity);
 
   const modelShape = resolveInputShape(spec.model, spec.inputShape);
@@ -157,18 +158,25 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
     callbacks.push(new ModelCheckpoint(checkpoint, { monitor: spec.checkpointMonitor, mode: 'max', saveBestOnly: true }));
     if (es) callbacks.push(es);
     callbacks.push(recorder);
-    await model.fit(source, { epochs, validationData: valLoader, callbacks, verbose: ctx.verbose });
-    result.stopped_by ??= 'epochs';
-
-    // The notebook's ending: load the best checkpoint, then score it on validation and test.
-    if (result.best_epoch !== null) await model.loadWeights(checkpoint);
-    const val = await model.evaluate(valLoader), tst = await model.evaluate(testLoader);
-    Object.assign(result, {
-      val_loss: val.loss ?? null, val_accuracy: val.accuracy ?? null, test_loss: tst.loss ?? null, test_accuracy: tst.accuracy ?? null, test_evaluated: true,
-      status: result.stopped_by === 'time-limit' ? 'stopped' : 'finished', wall_seconds: (performance.now() - started) / 1000,
-    });
+    try {
+      await model.fit(source, { epochs, validationData: valLoader, callbacks, verbose: ctx.verbose });
+      result.stopped_by ??= 'epochs';
+      // The notebook's ending: load the best checkpoint, then score it on validation and test.
+      if (result.best_epoch !== null) await model.loadWeights(checkpoint);
+      const val = await model.evaluate(valLoader), tst = await model.evaluate(testLoader);
+      Object.assign(result, {
+        val_loss: val.loss ?? null, val_accuracy: val.accuracy ?? null, test_loss: tst.loss ?? null, test_accuracy: tst.accuracy ?? null, test_evaluated: true,
+        status: result.stopped_by === 'time-limit' ? 'stopped' : 'finished', wall_seconds: (performance.now() - started) / 1000,
+      });
+    } catch (err) {
+      // The directory keeps what the finished epochs recorded and says why the run ended.
+      Object.assign(result, { status: 'stopped', stopped_by: 'error', note: `error after ${result.epochs_run} epoch(s): ${(err as Error).message}` });
+      writer.writeTables();
+      throw err;
+    } finally {
+      activeRun = null;
+    }
     await writer.write();
-    activeRun = null;
     return result;
   } finally {
     model.dispose();

@@ -26,9 +26,11 @@ export interface LoadedDataset {
 export const DATASET_HELP = `${DATASET_NAMES.join(', ')} (binary release in ${CIFAR10_DIR} or $WEBGPU_NN_CIFAR10_DIR), ` +
   'or a path to an image folder or .tar.gz with train/ and test/ splits';
 
+export const isDatasetName = (spec: string): boolean => (DATASET_NAMES as readonly string[]).includes(spec);
+
 /** Checks a --dataset value without loading it (a name, or a path that exists). */
 export function checkDataset(spec: string): string {
-  if ((DATASET_NAMES as readonly string[]).includes(spec) || existsSync(spec)) return spec;
+  if (isDatasetName(spec) || existsSync(spec)) return spec;
   throw new UsageError(`unknown dataset '${spec}' (expected ${DATASET_HELP})`);
 }
 

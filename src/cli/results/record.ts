@@ -5,8 +5,8 @@ import type { Logs } from '../../nn/callbacks/callback.js';
 import { describeAugment, type RunSpec } from '../experiments/spec.js';
 
 export type RunStatus = 'running' | 'finished' | 'stopped';
-/** 'epochs': ran them all; 'early-stopping': the stopping rule fired; 'time-limit'; 'signal': SIGINT/SIGTERM. */
-export type StoppedBy = 'epochs' | 'early-stopping' | 'time-limit' | 'signal' | null;
+/** 'epochs': ran them all; 'early-stopping': the stopping rule fired; 'time-limit'; 'signal': SIGINT/SIGTERM; 'error': see note. */
+export type StoppedBy = 'epochs' | 'early-stopping' | 'time-limit' | 'signal' | 'error' | null;
 
 export interface EpochRow {
   epoch: number;

@@ -18,6 +18,9 @@ export class RunWriter {
     writeJson(join(this.dir, 'results.json'), r);
     writeAtomic(join(this.dir, 'history.csv'), historyCsv(r));
     const notes = r.note ? [r.note] : [];
+    if (r.ms_per_step !== null) {
+      notes.push(`input: ${r.loader_mode} loader, ${r.ms_per_step.toFixed(1)} ms/step, ${(100 * (r.input_wait_share ?? 0)).toFixed(1)}% of each step waiting for input (median over epochs)`);
+    }
     if (!r.test_evaluated) notes.push('test set not yet evaluated (it is, with the best checkpoint, when the run ends)');
     const md = resultsMarkdown({ title: `${r.experiment}${r.run !== r.experiment ? ` / ${r.run}` : ''}`, status: r.status, command: r.command, adapter: r.adapter, date: r.date, notebook: this.notebook, notes },
       [r], r.history.length ? ['curves.png'] : []);

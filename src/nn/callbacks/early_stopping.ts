@@ -4,6 +4,7 @@
 // the end of training, kept meanwhile as device-side copies.
 
 import { disposeNamed, type NamedTensor } from '../weights.js';
+import { checkNumber } from '../check.js';
 import { Callback, type Logs } from './callback.js';
 import { resolveMode, stdoutPrinter, warnMissing, type MonitorMode, type Printer } from './monitor.js';
 
@@ -54,6 +55,10 @@ export class EarlyStopping extends Callback {
     this.mode = resolveMode(this.monitor, o.mode ?? 'auto', 'EarlyStopping');
     this.minDelta = Math.abs(o.minDelta ?? 0) * (this.mode === 'max' ? 1 : -1);
     this.#print = o.print ?? stdoutPrinter;
+    checkNumber('EarlyStopping', 'patience', this.patience, { min: 0, integer: true });
+    checkNumber('EarlyStopping', 'minDelta', this.minDelta);
+    checkNumber('EarlyStopping', 'startFromEpoch', this.startFromEpoch, { min: 0, integer: true });
+    if (this.baseline !== null) checkNumber('EarlyStopping', 'baseline', this.baseline);
   }
 
   #isImprovement(current: number, reference: number): boolean {

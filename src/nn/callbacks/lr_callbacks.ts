@@ -2,6 +2,7 @@
 // the current rate, applied at each epoch's start) and ReduceLROnPlateau (multiply by `factor` after `patience`
 // epochs without improvement, then wait `cooldown` epochs). Both log the rate as 'learning_rate' (Keras 3).
 
+import { checkNumber } from '../check.js';
 import { Callback, type Logs } from './callback.js';
 import { resolveMode, stdoutPrinter, warnMissing, type MonitorMode, type Printer } from './monitor.js';
 
@@ -71,6 +72,11 @@ export class ReduceLROnPlateau extends Callback {
     this.cooldown = o.cooldown ?? 0;
     this.minLr = o.minLr ?? 0;
     this.#print = o.print ?? stdoutPrinter;
+    checkNumber('ReduceLROnPlateau', 'factor', this.factor, { min: 0, minExclusive: true, max: 1, maxExclusive: true });
+    checkNumber('ReduceLROnPlateau', 'patience', this.patience, { min: 0, integer: true });
+    checkNumber('ReduceLROnPlateau', 'minDelta', this.minDelta);
+    checkNumber('ReduceLROnPlateau', 'cooldown', this.cooldown, { min: 0, integer: true });
+    checkNumber('ReduceLROnPlateau', 'minLr', this.minLr, { min: 0 });
   }
 
   override onTrainBegin(): void {

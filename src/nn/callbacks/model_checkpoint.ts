@@ -91,6 +91,12 @@ export class ModelCheckpoint extends Callback {
 
   async #save(epoch: number, batch: number | null, logs: Logs): Promise<void> {
     const path = this.filePathFor(epoch, batch, logs);
+    // A non-finite loss means non-finite weights: never write them over a good checkpoint.
+    const nonFinite = Object.entries(logs).find(([k, v]) => k.endsWith('loss') && !Number.isFinite(v));
+    if (nonFinite) {
+      this.#print(`\nEpoch ${epoch + 1}: ${nonFinite[0]} is ${nonFinite[1]}, not saving the model to ${path}`);
+      return;
+    }
     if (this.saveBestOnly) {
       const current = logs[this.monitor];
       if (current === undefined) {

@@ -6,6 +6,7 @@
 import type { UpdateRule } from '../../kernels/optimizer.js';
 import type { LearningRate } from '../schedules.js';
 import { Optimizer } from './optimizer.js';
+import { checkNumber } from '../check.js';
 
 export interface AdadeltaOptions {
   /** Default 0.001 (Keras; the paper's method corresponds to 1.0). */
@@ -44,6 +45,8 @@ export class Adadelta extends Optimizer {
     super('Adadelta', o.learningRate ?? 0.001);
     this.rho = o.rho ?? 0.95;
     this.epsilon = o.epsilon ?? 1e-7;
+    checkNumber('Adadelta', 'rho', this.rho, { min: 0, max: 1 });
+    checkNumber('Adadelta', 'epsilon', this.epsilon, { min: 0 });
   }
 
   protected rule(): UpdateRule {

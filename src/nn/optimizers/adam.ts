@@ -6,6 +6,7 @@
 import type { UpdateRule } from '../../kernels/optimizer.js';
 import type { LearningRate } from '../schedules.js';
 import { Optimizer } from './optimizer.js';
+import { checkNumber } from '../check.js';
 
 export interface AdamOptions {
   /** Default 0.001. */
@@ -58,6 +59,9 @@ export class Adam extends Optimizer {
     this.beta2 = o.beta2 ?? 0.999;
     this.epsilon = o.epsilon ?? 1e-7;
     this.amsgrad = o.amsgrad ?? false;
+    checkNumber('Adam', 'beta1', this.beta1, { min: 0, max: 1, maxExclusive: true });
+    checkNumber('Adam', 'beta2', this.beta2, { min: 0, max: 1, maxExclusive: true });
+    checkNumber('Adam', 'epsilon', this.epsilon, { min: 0 });
   }
 
   protected rule(): UpdateRule {

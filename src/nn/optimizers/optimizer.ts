@@ -10,6 +10,7 @@ import { Tensor, writeInto } from '../../tensor/tensor.js';
 import type { Constraint } from '../constraints.js';
 import { evalLearningRate, LearningRateSchedule, type LearningRate } from '../schedules.js';
 import { assignTensor, type NamedTensor } from '../weights.js';
+import { checkNumber } from '../check.js';
 
 export interface ApplyOptions {
   /** Constraints projected onto their parameter right after its update (Keras `kernel_constraint`). */
@@ -36,6 +37,10 @@ export abstract class Optimizer {
 
   constructor(name: string, learningRate: LearningRate) {
     this.name = name;
+    // A number (or anything that is not a schedule) must be a usable rate.
+    if (typeof learningRate !== 'function' && !(learningRate instanceof LearningRateSchedule)) {
+      checkNumber(name, 'learningRate', learningRate, { min: 0 });
+    }
     this.#lr = learningRate;
   }
 
@@ -57,7 +62,7 @@ export abstract class Optimizer {
       throw new Error(`${this.name}: the learning rate comes from a schedule, so it cannot be set ` +
         '(Keras: not settable when created with a LearningRateSchedule)');
     }
-    if (!Number.isFinite(value)) throw new Error(`${this.name}: learning rate must be a finite number but got ${value}`);
+    checkNumber(this.name, 'learningRate', value, { min: 0 });
     this.#lr = value;
   }
 
@@ -72,12 +77,28 @@ export abstract class Optimizer {
    * next backward, which accumulates into `.grad`).
    */
   apply(params: readonly Tensor[], opts: ApplyOptions = {}): void {
+    this.#update(params.flatMap((p) => (p.grad ? [[p.grad, p] as const] : [])), opts);
+  }
+
+  /**
+   * Keras's apply_gradients: one update from explicit (gradient, parameter) pairs, whatever `.grad` holds;
+   * the gradients stay the caller's. Increments `iterations` once.
+   */
+  applyGradients(pairs: ReadonlyArray<readonly [Tensor, Tensor]>, opts: ApplyOptions = {}): void {
+    for (const [g, p] of pairs) {
+      if (!g?.isTensor || !p?.isTensor) throw new Error(`${this.name}: applyGradients expects [gradient, parameter] tensor pairs`);
+      if (g.shape.length !== p.shape.length || g.shape.some((d, i) => d !== p.shape[i])) {
+        throw new Error(`${this.name}: gradient [${g.shape.join(', ')}] does not match its parameter${p.name ? ` '${p.name}'` : ''} [${p.shape.join(', ')}]`);
+      }
+    }
+    this.#update(pairs, opts);
+  }
+
+  #update(pairs: ReadonlyArray<readonly [Tensor, Tensor]>, opts: ApplyOptions): void {
     if (this.#disposed) throw new Error(`${this.name}: apply() after dispose()`);
     const rule = this.rule();
     const coeffs = this.coefficients(this.learningRate);
-    for (const p of params) {
-      const g = p.grad;
-      if (!g) continue;
+    for (const [g, p] of pairs) {
       fusedUpdate(rule, p, g, this.#slotsFor(p, rule), coeffs);
       opts.constraints?.get(p)?.apply(p);
     }

@@ -6,6 +6,7 @@
 import type { UpdateRule } from '../../kernels/optimizer.js';
 import type { LearningRate } from '../schedules.js';
 import { Optimizer } from './optimizer.js';
+import { checkNumber } from '../check.js';
 
 export interface RMSpropOptions {
   /** Default 0.001. */
@@ -64,7 +65,9 @@ export class RMSprop extends Optimizer {
     this.momentum = o.momentum ?? 0;
     this.epsilon = o.epsilon ?? 1e-7;
     this.centered = o.centered ?? false;
-    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`RMSprop: momentum must be in [0, 1] but got ${this.momentum}`);
+    checkNumber('RMSprop', 'momentum', this.momentum, { min: 0, max: 1 });
+    checkNumber('RMSprop', 'rho', this.rho, { min: 0, max: 1 });
+    checkNumber('RMSprop', 'epsilon', this.epsilon, { min: 0 });
   }
 
   protected rule(): UpdateRule {

@@ -4,6 +4,7 @@
 import type { UpdateRule } from '../../kernels/optimizer.js';
 import type { LearningRate } from '../schedules.js';
 import { Optimizer } from './optimizer.js';
+import { checkNumber } from '../check.js';
 
 export interface SGDOptions {
   /** Default 0.01. */
@@ -49,7 +50,7 @@ export class SGD extends Optimizer {
     super('SGD', o.learningRate ?? 0.01);
     this.momentum = o.momentum ?? 0;
     this.nesterov = o.nesterov ?? false;
-    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`SGD: momentum must be in [0, 1] but got ${this.momentum}`);
+    checkNumber('SGD', 'momentum', this.momentum, { min: 0, max: 1 });
   }
 
   protected rule(): UpdateRule {

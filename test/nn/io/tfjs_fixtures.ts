@@ -43,7 +43,7 @@ export function encodeWeights(weights: readonly FixtureWeight[]): { bytes: Uint8
     } else {
       const levels = as === 'uint8' ? 255 : 65535;
       const vals = Array.from(w.values);
-      const min = Math.min(...vals), max = Math.max(...vals);
+      const min = vals.reduce((a, b) => Math.min(a, b), Infinity), max = vals.reduce((a, b) => Math.max(a, b), -Infinity);
       const scale = max > min ? (max - min) / levels : 1;
       const q = vals.map((v) => Math.round((v - min) / scale));
       buf = (as === 'uint8' ? Uint8Array.from(q) : Uint16Array.from(q)).buffer;

@@ -1,0 +1,51 @@
+// `npm run bench:compare [-- --json] [-- --filter REGEX] [-- --reps N]`: webgpu-nn, tfjs-backend-webgpu (same Dawn adapter) and
+// tfjs-backend-wasm on the same work, interleaved in one run, with the adapter's FMA and copy ceilings measured in
+// the same run and each figure's share of the ceiling that binds it.
+import { close, init } from '../../src/index.js';
+import { Ceilings } from './ceilings.js';
+import { kernelWorks } from './kernels.js';
+import { measureWork, median, type Result } from './measure.js';
+import { printHeader, printJson, printRow, printTable } from './report.js';
+import { loadTfjs } from './systems.js';
+import { trainWorks } from './train.js';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const filterAt = args.indexOf('--filter');
+const filter = filterAt >= 0 ? new RegExp(args[filterAt + 1] ?? '') : null;
+const repsAt = args.indexOf('--reps');
+/** Caps every figure's repetitions (for a loaded machine); each figure has its own default. */
+const maxReps = repsAt >= 0 ? Math.max(1, Number(args[repsAt + 1]) || 1) : Infinity;
+const log = (line: string): void => void (json ? process.stderr.write(`${line}\n`) : console.log(line));
+
+async function main(): Promise<void> {
+  await loadTfjs();
+  const { info } = await init();
+  const ceilings = new Ceilings();
+  await ceilings.setup();
+  for (let i = 0; i < 3; i++) await ceilings.sample();
+  log(`bench:compare on ${info.description}`);
+  const works = [...kernelWorks(), ...trainWorks()].filter((w) => !filter || filter.test(w.name));
+  for (const w of works) w.reps = Math.min(w.reps, maxReps);
+  const results: Result[] = [];
+  if (!json) printHeader();
+  for (const w of works) {
+    const r = await measureWork(w, ceilings, log);
+    results.push(r);
+    if (!json) printRow(r, median(ceilings.fma), median(ceilings.copy));
+  }
+  for (let i = 0; i < 3; i++) await ceilings.sample();
+  const fma = median(ceilings.fma), copy = median(ceilings.copy);
+  ceilings.dispose();
+  if (json) printJson(results, fma, copy);
+  else printTable(results, fma, copy, ceilings);
+  close();
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    console.error(err.name === 'NoAdapterError' ? err.message : err.stack);
+    process.exit(1);
+  },
+);
