@@ -75,6 +75,10 @@ export function* tarEntries(archive: Uint8Array, file: string, hint = 'The archi
     if (h.every((b) => b === 0)) return; // the end-of-archive marker
     if (!checksumOk(h)) throw new DataError(file, `a valid tar header at byte ${off}`, 'a bad header checksum (not a tar archive, or damaged)', hint, 'tar');
     const size = num(h, 124, 12);
+    // A negative or unparsable size would walk backwards (an endless loop) or nowhere.
+    if (!Number.isSafeInteger(size) || size < 0) {
+      throw new DataError(file, `an entry size at byte ${off + 124}`, `'${str(h, 124, 12)}' (damaged header)`, hint, 'tar');
+    }
     const type = String.fromCharCode(h[156] || 0x30);
     const start = off + BLOCK;
     if (start + size > archive.length) {

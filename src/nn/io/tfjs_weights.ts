@@ -47,12 +47,16 @@ export async function readTfjsWeights(manifest: readonly TfjsManifestGroup[], di
       throw new Error(`readTfjsWeights: weightsManifest[${g}] must have 'paths' and 'weights' arrays`);
     }
     const shards = await Promise.all(group.paths.map(async (p: string) => {
+      if (typeof p !== 'string') throw new Error(`readTfjsWeights: weightsManifest[${g}].paths holds ${JSON.stringify(p)}; expected shard file names`);
       try { return await readFile(join(dir, p)); }
       catch (e) { throw new Error(`readTfjsWeights: cannot read shard '${p}' of weightsManifest[${g}] in ${dir}: ${(e as Error).message}`); }
     }));
     const bytes = Buffer.concat(shards);
     let offset = 0;
     for (const spec of group.weights) {
+      if (spec === null || typeof spec !== 'object' || typeof spec.name !== 'string') {
+        throw new Error(`readTfjsWeights: weightsManifest[${g}].weights holds ${JSON.stringify(spec)}; expected {name, shape, dtype}`);
+      }
       const w = decodeWeight(spec, bytes, offset, group.paths.join(', '));
       offset += w.byteLength;
       if (out.has(spec.name)) throw new Error(`readTfjsWeights: weight '${spec.name}' appears twice in the manifest`);
@@ -67,8 +71,13 @@ export async function readTfjsWeights(manifest: readonly TfjsManifestGroup[], di
 
 /** Reads model.json at `path` and the shards next to it. */
 export async function readTfjsModelWeights(path: string): Promise<Map<string, TfjsWeight>> {
-  const json = JSON.parse(await readFile(path, 'utf8')) as { weightsManifest?: TfjsManifestGroup[] };
-  if (!json.weightsManifest) throw new Error(`readTfjsModelWeights: ${path} has no 'weightsManifest'`);
+  let json: { weightsManifest?: TfjsManifestGroup[] } | null;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`readTfjsModelWeights: ${path} is not valid JSON (${(e as Error).message})`);
+  }
+  if (json === null || typeof json !== 'object' || !json.weightsManifest) throw new Error(`readTfjsModelWeights: ${path} has no 'weightsManifest'`);
   return readTfjsWeights(json.weightsManifest, dirname(path));
 }
 
