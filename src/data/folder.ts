@@ -163,6 +163,9 @@ function decodeSplit(split: string, items: Item[], classNames: string[], mode: C
  */
 export async function loadImageFolder(source: string, o: ImageFolderOptions = {}): Promise<ImageFolderResult> {
   const mode = o.colorMode ?? 'rgb';
+  if (!Object.hasOwn(CHANNELS, mode)) {
+    throw new Error(`loadImageFolder: colorMode must be one of ${Object.keys(CHANNELS).map((m) => `'${m}'`).join(', ')} but got ${JSON.stringify(mode)}`);
+  }
   const isTar = isArchive(source);
   const cacheDir = o.cacheDir === undefined ? defaultCacheDir() : o.cacheDir;
   const folder = isTar ? null : listFolder(source, o.splits);

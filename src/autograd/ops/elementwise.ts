@@ -2,6 +2,8 @@
 // binary ops, and `scalar` for a tensor combined with a JS number (the number travels as a uniform).
 
 import { binary, binaryScalar, unary, unaryGrad, unaryOps, type BinaryOpName, type UnaryOpName } from '../../kernels/elementwise.js';
+import { fill } from '../../kernels/fill.js';
+import { where } from '../../kernels/where.js';
 import { broadcastShapes, fmtShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { defineOp, type Meta, type Op } from '../op.js';
@@ -27,6 +29,11 @@ export const unaryOpTable = Object.fromEntries(
   (Object.keys(unaryOps) as UnaryOpName[]).map((n) => [n, unaryOp(n)]),
 ) as { [K in UnaryOpName]: Op<'x', Record<string, never>> };
 
+/** log(a) where a > 0, else 0: pow's exponent gradient, which TF also zeroes where the base is not positive. */
+function logWherePositive(a: Tensor): Tensor {
+  return where(binaryScalar('greater', a, 0), unary('log', a), fill([], 0, 'f32', a.device));
+}
+
 type BinaryGrad = (s: Record<string, Tensor>, dy: Tensor) => { a: () => Tensor; b: () => Tensor };
 
 // Intermediates need no dispose(): the tape runs each rule in its own scope.
@@ -50,7 +57,8 @@ const binaryGrads: Partial<Record<BinaryOpName, { save: readonly ('a' | 'b' | 'y
     grad: (s, dy) => ({
       // b * a^(b-1) = b * y / a would be 0/0 at a = 0, so a^(b-1) is computed directly.
       a: () => binary('mul', dy, binary('mul', binary('pow', s.a!, binaryScalar('sub', s.b!, 1)), s.b!)),
-      b: () => binary('mul', dy, binary('mul', s.y!, unary('log', s.a!))),
+      // Like TF, d/db is taken as 0 where a <= 0 (log a is undefined there) instead of NaN.
+      b: () => binary('mul', dy, binary('mul', s.y!, logWherePositive(s.a!))),
     }),
   },
   maximum: { save: ['a', 'b'], grad: (s, dy) => ({ a: () => mask('greaterEqual', s, dy), b: () => mask('less', s, dy) }) },
@@ -98,7 +106,7 @@ export const scalarOp = defineOp<'x', ScalarAttrs>({
         case 'mul': return binaryScalar('mul', dy, s);
         case 'div': return scalarFirst ? chain(unary('neg', binary('div', y, x))) : binaryScalar('div', dy, s); // d(s/x)/dx = -y/x
         case 'pow': {
-          if (scalarFirst) return chain(binaryScalar('mul', y, Math.log(s))); // d(s^x)/dx = s^x ln s
+          if (scalarFirst) return chain(binaryScalar('mul', y, s > 0 ? Math.log(s) : 0)); // d(s^x)/dx = s^x ln s (0 for s <= 0, as TF)
           if (s === 0) return binaryScalar('mul', dy, 0);
           return chain(binaryScalar('mul', binaryScalar('pow', x, s - 1), s));
         }

@@ -20,7 +20,16 @@ interface ConvCommon extends LayerOptions {
 
 function outSpatial(layer: Layer, s: LayerShape, k: [number, number], strides: [number, number], padding: Padding, dilation: [number, number]): [number | null, number | null] {
   expectRank(layer, s, 4, 'NHWC input');
-  const axis = (i: 0 | 1): number | null => (s[i + 1] == null ? null : convAxis(s[i + 1]!, k[i], strides[i], padding, dilation[i]).out);
+  const axis = (i: 0 | 1): number | null => {
+    if (s[i + 1] == null) return null;
+    const out = convAxis(s[i + 1]!, k[i], strides[i], padding, dilation[i]).out;
+    if (out < 1) {
+      const reach = (k[i] - 1) * dilation[i] + 1;
+      throw new Error(`${layer.name} (${layer.className}): kernel ${k.join('x')} (dilation ${dilation.join('x')}) spans ${reach} on the ${i ? 'width' : 'height'} axis, `
+        + `larger than the input's ${s[i + 1]} with padding '${padding}'; expected an input of at least ${reach} there (or padding 'same')`);
+    }
+    return out;
+  };
   return [axis(0), axis(1)];
 }
 
