@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { close } from '../tensor/device.js';
 import { register as bench } from './commands/bench.js';
+import { register as classify } from './commands/classify.js';
 import { register as data } from './commands/data.js';
 import { register as demo } from './commands/demo.js';
 import { register as evaluate } from './commands/evaluate.js';
@@ -19,7 +20,7 @@ import { register as train } from './commands/train.js';
 import { setArgv } from './commands/common.js';
 import { UsageError } from './options.js';
 
-const COMMANDS: Array<(program: Command) => void> = [info, demo, train, evaluate, experiment, summary, data, bench, profile];
+const COMMANDS: Array<(program: Command) => void> = [info, demo, train, evaluate, experiment, summary, classify, data, bench, profile];
 
 /** Every command and sub-command, for configuring them alike. */
 function* allCommands(c: Command): Generator<Command> {

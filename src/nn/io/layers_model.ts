@@ -18,6 +18,11 @@ export async function loadLayersModel(path: string): Promise<Model> {
   } catch (e) {
     throw new KerasConfigError(`loadLayersModel: cannot read ${path} as JSON: ${(e as Error).message}`);
   }
+  return layersModelFromJson(json, path);
+}
+
+/** loadLayersModel on an already parsed model.json; shards are read relative to `path`'s folder. */
+export async function layersModelFromJson(json: unknown, path: string): Promise<Model> {
   if (!isObject(json) || json.modelTopology === undefined || json.modelTopology === null) {
     throw new KerasConfigError(`loadLayersModel: ${path} has no 'modelTopology' (a TF.js graph model or weights-only file is not a layers model)`);
   }
