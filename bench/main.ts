@@ -9,6 +9,7 @@ import * as optimizers from './optimizers.js';
 import * as vision from './vision.js';
 import * as train from './train.js';
 import * as loader from './loader.js';
+import { runMain } from './run-main.js';
 
 const suites: Array<{ name: string; run: () => Promise<void> }> = [
   { name: 'dispatch', run: dispatch.run },
@@ -28,10 +29,4 @@ async function main(): Promise<void> {
   close();
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    console.error(err.name === 'NoAdapterError' ? err.message : err.stack);
-    process.exit(1);
-  },
-);
+runMain(main);

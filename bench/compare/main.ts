@@ -8,6 +8,7 @@ import { measureWork, median, type Result } from './measure.js';
 import { printHeader, printJson, printRow, printTable } from './report.js';
 import { loadTfjs } from './systems.js';
 import { trainWorks } from './train.js';
+import { runMain } from '../run-main.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -42,10 +43,4 @@ async function main(): Promise<void> {
   close();
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    console.error(err.name === 'NoAdapterError' ? err.message : err.stack);
-    process.exit(1);
-  },
-);
+runMain(main);
