@@ -3,6 +3,7 @@
 
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { installPolitePolling } from './polling.js';
 
 export interface DeviceInfo {
   vendor: string;
@@ -94,6 +95,7 @@ function loadDawn(): { gpu: GPU } {
     throw new NoAdapterError(`${SETUP_HINT} (the 'webgpu' npm package failed to load: ${(err as Error).message})`);
   }
   Object.assign(globalThis, mod.globals);
+  installPolitePolling();
   dawn = { gpu: mod.create([]) };
   (globalThis as Record<string, unknown>).__webgpuNnDawn = dawn;
   return dawn;
