@@ -56,10 +56,10 @@ class DeadlineSource implements BatchSource {
   get stepsPerEpoch(): number {
     return this.loader.stepsPerEpoch;
   }
-  async *epoch(): AsyncIterableIterator<XY> {
+  async *epoch(epoch?: number, fromStep = 0): AsyncIterableIterator<XY> {
     this.cutShort = false;
-    const it = this.loader.epoch();
-    let steps = 0;
+    const it = this.loader.epoch(epoch, fromStep);
+    let steps = fromStep;
     for await (const batch of it) {
       yield batch;
       steps++;
