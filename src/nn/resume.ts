@@ -12,7 +12,7 @@ import { tensor, writeInto, type Tensor } from '../tensor/tensor.js';
 import type { CallbackList, RestoredCallbackState } from './callbacks/callback.js';
 import type { Layer } from './layer.js';
 import type { Model } from './model.js';
-import { entryValues, readSafetensors, saveSafetensors, type SafetensorsEntry, type SaveOptions } from './safetensors.js';
+import { entryValues, readSafetensors, saveSafetensors, type SafetensorsEntry, type SafetensorsFile, type SaveOptions } from './safetensors.js';
 import { namedWeights } from './saving.js';
 import { disposeNamed, type NamedTensor } from './weights.js';
 
@@ -24,7 +24,10 @@ const OPT = 'optimizer/', CB = 'callbacks/', METRICS = 'metrics/sums';
 export interface TrainingPosition {
   epoch: number;
   step: number;
-  /** A callback (EarlyStopping) ended training at this point. */
+  /**
+   * Training was being stopped at this point (recorded for readers; a resumed fit() does not obey it: the callback
+   * that stopped, such as EarlyStopping, says so again from its restored state, while a time limit does not).
+   */
   stopped: boolean;
 }
 
@@ -34,7 +37,7 @@ export interface MetricSums {
   samples: number;
 }
 
-interface CheckpointState extends TrainingPosition {
+export interface CheckpointState extends TrainingPosition {
   epochs: number;
   iterations: number;
   /** The optimiser's constant rate (set by LearningRateScheduler or ReduceLROnPlateau), or null for a schedule. */
@@ -81,6 +84,19 @@ export async function writeCheckpoint(path: string, model: Model, list: Callback
   await saveSafetensors(path, tensors, { ...saveOptions, metadata: { format: CHECKPOINT_FORMAT, model: model.name, state: encode(state) } });
 }
 
+function stateOf(file: SafetensorsFile, path: string): CheckpointState {
+  if (file.metadata?.format !== CHECKPOINT_FORMAT || !file.metadata.state) {
+    throw new Error(`fit: resume: ${path} is not a training checkpoint (metadata format '${file.metadata?.format ?? 'none'}', expected '${CHECKPOINT_FORMAT}'); ` +
+      'weights alone load with loadWeights');
+  }
+  return decode(file.metadata.state) as CheckpointState;
+}
+
+/** The JSON state of a checkpoint file (position, callbacks' values...) without touching any model. */
+export async function readCheckpointState(path: string): Promise<CheckpointState> {
+  return stateOf(await readSafetensors(path), path);
+}
+
 /** What a resumed fit() starts from. */
 export interface Restored extends TrainingPosition {
   /** The running metric sums of a checkpoint taken mid-epoch. */
@@ -99,11 +115,7 @@ const deviceTensor = (e: SafetensorsEntry, device: Tensor['device']): Tensor =>
 export async function restoreCheckpoint(path: string, model: Model, list: CallbackList): Promise<Restored> {
   if (!existsSync(path)) throw new Error(`fit: resume: no checkpoint at ${path} (fit({ checkpoint }) writes ${RESUME_FILE} into its directory)`);
   const file = await readSafetensors(path);
-  if (file.metadata?.format !== CHECKPOINT_FORMAT || !file.metadata.state) {
-    throw new Error(`fit: resume: ${path} is not a training checkpoint (metadata format '${file.metadata?.format ?? 'none'}', expected '${CHECKPOINT_FORMAT}'); ` +
-      'weights alone load with loadWeights');
-  }
-  const state = decode(file.metadata.state) as CheckpointState;
+  const state = stateOf(file, path);
   const weights = namedWeights(model), opt = model.optimizer;
   const problems: string[] = [];
   for (const w of weights) {

@@ -217,7 +217,7 @@ async function fitAlone(model: Model, data: Data, o: FitOptions): Promise<Histor
     await writeCheckpoint(clock.path, model, list, { epoch, step, stopped: model.stopTraining, epochs }, metrics);
     clock.written();
   };
-  model.stopTraining = from?.stopped ?? false;
+  model.stopTraining = false;
   await list.onTrainBegin({});
   for (let epoch = from?.epoch ?? o.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
     const fromStep = from && epoch === from.epoch ? from.step : 0;

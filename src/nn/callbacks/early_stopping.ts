@@ -84,7 +84,11 @@ export class EarlyStopping extends Callback {
   }
 
   override onTrainBegin(): void {
-    if (this.takeResuming()) return;
+    if (this.takeResuming()) {
+      // A run resumed after this callback stopped it stays stopped.
+      if (this.stoppedEpoch > 0) this.requireModel.stopTraining = true;
+      return;
+    }
     this.wait = 0;
     this.stoppedEpoch = 0;
     this.best = this.mode === 'min' ? Infinity : -Infinity;
