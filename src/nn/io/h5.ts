@@ -3,20 +3,27 @@
 // ASCII, possibly split into name0, name1, ... past HDF5's 64 KiB header limit), and float datasets as Float32.
 
 import { existsSync, statSync } from 'node:fs';
-import h5wasm, { Dataset, Group, type File as H5File } from 'h5wasm/node';
+import type { Dataset, File as H5File, Group } from 'h5wasm/node';
 
-export type { H5File };
-export { Dataset, Group };
+export type { Dataset, Group, H5File };
 
-let module: Promise<void> | null = null;
+type H5Lib = typeof import('h5wasm/node');
+let lib: H5Lib | null = null;
+let loading: Promise<H5Lib> | null = null;
 
-/** Loads the wasm module once; HDF5 errors then throw instead of printing to stderr. */
-export function h5Ready(): Promise<void> {
-  module ??= h5wasm.ready.then((m) => {
-    (m as unknown as { activate_throwing_error_handler(): number }).activate_throwing_error_handler();
+/** Loads the wasm module once, on first use (not at import); HDF5 errors then throw instead of printing. */
+export function h5Ready(): Promise<H5Lib> {
+  loading ??= import('h5wasm/node').then(async (m) => {
+    const h5 = await m.default.ready;
+    (h5 as unknown as { activate_throwing_error_handler(): number }).activate_throwing_error_handler();
+    return (lib = m);
   });
-  return module;
+  return loading;
 }
+
+/** Whether an entry of an open file is a group / a dataset (the library is loaded by then). */
+export const isGroup = (x: unknown): x is Group => lib !== null && x instanceof lib.Group;
+export const isDataset = (x: unknown): x is Dataset => lib !== null && x instanceof lib.Dataset;
 
 /** The innermost HDF5 reason of an error stack ('File has been truncated'), or the message itself. */
 export function hdf5Reason(err: unknown): string {
@@ -27,12 +34,12 @@ export function hdf5Reason(err: unknown): string {
 
 /** Opens `path` for reading; a missing file, a directory or a file HDF5 refuses is one clear error. */
 export async function openH5(path: string, what: string): Promise<H5File> {
-  await h5Ready();
+  const h5 = await h5Ready();
   if (!existsSync(path)) throw new Error(`${what}: ${path} does not exist`);
   if (statSync(path).isDirectory()) throw new Error(`${what}: ${path} is a directory, not an HDF5 file`);
   let f: H5File;
   try {
-    f = new h5wasm.File(path, 'r');
+    f = new h5.File(path, 'r');
   } catch (e) {
     throw new Error(`${what}: ${path} is not a readable HDF5 file (${hdf5Reason(e)})`);
   }
@@ -42,8 +49,7 @@ export async function openH5(path: string, what: string): Promise<H5File> {
 
 /** Creates (truncates) `path` for writing. */
 export async function createH5(path: string): Promise<H5File> {
-  await h5Ready();
-  return new h5wasm.File(path, 'w');
+  return new (await h5Ready()).File(path, 'w');
 }
 
 /** Runs `fn` on an open file and closes it, turning HDF5 errors into `what: path: reason`. */

@@ -7,7 +7,7 @@ import { fmtShape, sameShape } from '../../tensor/shape.js';
 import { writeInto } from '../../tensor/tensor.js';
 import type { Layer, Weight } from '../layer.js';
 import { Model } from '../model.js';
-import { Dataset, Group, openH5, readFloatDataset, stringListAttr, withH5, type H5File } from './h5.js';
+import { isDataset, isGroup, openH5, readFloatDataset, stringListAttr, withH5, type Group, type H5File } from './h5.js';
 import { keras3ClassName, keras3LayerWeights, kerasLayers, kerasLayerWeights } from './keras_order.js';
 
 export interface H5Weight {
@@ -40,11 +40,11 @@ export async function readKerasH5(path: string): Promise<KerasH5Weights> {
 function readLayout(f: H5File, path: string): KerasH5Weights {
   const where = `${WHAT}: ${path}`;
   const nested = f.get('model_weights');
-  const root = stringListAttr(f, 'layer_names', where) === undefined && nested instanceof Group ? nested : f;
+  const root = stringListAttr(f, 'layer_names', where) === undefined && isGroup(nested) ? nested : f;
   const names = stringListAttr(root, 'layer_names', where);
   if (names !== undefined) return { layout: 'keras2', layers: names.map((n) => readKeras2Layer(root, n, where)) };
   const layers = f.get('layers');
-  if (layers instanceof Group) {
+  if (isGroup(layers)) {
     const out: H5Layer[] = [];
     readKeras3Layers(layers, 'layers', out, where);
     return { layout: 'keras3', layers: out };
@@ -54,13 +54,13 @@ function readLayout(f: H5File, path: string): KerasH5Weights {
 
 function readKeras2Layer(root: Group, name: string, where: string): H5Layer {
   const g = root.get(name);
-  if (!(g instanceof Group)) throw new Error(`${where}: layer '${name}' is listed in layer_names but has no group`);
+  if (!isGroup(g)) throw new Error(`${where}: layer '${name}' is listed in layer_names but has no group`);
   const names = stringListAttr(g, 'weight_names', `${where}: layer '${name}'`);
   if (names === undefined) throw new Error(`${where}: layer '${name}' has no 'weight_names' attribute`);
   return {
     name, weights: names.map((wn) => {
       const d = g.get(wn);
-      if (!(d instanceof Dataset)) throw new Error(`${where}: layer '${name}' lists weight '${wn}' but ${name}/${wn} is not a dataset`);
+      if (!isDataset(d)) throw new Error(`${where}: layer '${name}' lists weight '${wn}' but ${name}/${wn} is not a dataset`);
       return { name: wn, ...readFloatDataset(d, `${where}: ${name}/${wn}`) };
     }),
   };
@@ -69,10 +69,10 @@ function readKeras2Layer(root: Group, name: string, where: string): H5Layer {
 function readKeras3Layers(layers: Group, prefix: string, out: H5Layer[], where: string): void {
   for (const key of layers.keys()) {
     const entry = layers.get(key);
-    if (!(entry instanceof Group)) continue;
+    if (!isGroup(entry)) continue;
     const path = `${prefix}/${key}`;
     const vars = entry.get('vars');
-    if (vars instanceof Group) {
+    if (isGroup(vars)) {
       const ids = vars.keys();
       if (ids.some((k) => !/^\d+$/.test(k))) throw new Error(`${where}: ${path}/vars holds ${JSON.stringify(ids)}; expected datasets named 0, 1, ...`);
       ids.sort((a, b) => Number(a) - Number(b));
@@ -80,13 +80,13 @@ function readKeras3Layers(layers: Group, prefix: string, out: H5Layer[], where: 
       out.push({
         name: path, weights: ids.map((k) => {
           const d = vars.get(k);
-          if (!(d instanceof Dataset)) throw new Error(`${where}: ${path}/vars/${k} is not a dataset`);
+          if (!isDataset(d)) throw new Error(`${where}: ${path}/vars/${k} is not a dataset`);
           return { name: k, ...readFloatDataset(d, `${where}: ${path}/vars/${k}`) };
         }),
       });
     }
     const inner = entry.get('layers');
-    if (inner instanceof Group) readKeras3Layers(inner, `${path}/layers`, out, where);
+    if (isGroup(inner)) readKeras3Layers(inner, `${path}/layers`, out, where);
   }
 }
 

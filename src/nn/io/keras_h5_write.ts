@@ -7,7 +7,7 @@ import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Weight } from '../layer.js';
 import { Model, Sequential } from '../model.js';
-import { createH5, Group, writeStringList, type H5File } from './h5.js';
+import { createH5, isGroup, writeStringList, type Group, type H5File } from './h5.js';
 import { keras3Layout } from './keras_h5.js';
 import { kerasLayers, kerasLayerWeights } from './keras_order.js';
 
@@ -22,7 +22,7 @@ function groupAt(root: Group, path: string): Group {
   let g = root;
   for (const part of path.split('/').filter(Boolean)) {
     const next = g.get(part);
-    g = next instanceof Group ? next : g.create_group(part);
+    g = isGroup(next) ? next : g.create_group(part);
   }
   return g;
 }
