@@ -2,7 +2,7 @@
 // the implicit-GEMM kernels, so tests use it as an independent GPU reference and benches as the baseline.
 
 import { Tensor } from '../tensor/tensor.js';
-import { checkF32, CONV_UNIFORMS, convGeometry, convUniforms, type ConvShapeOptions } from './conv2d.geometry.js';
+import { checkF32, CONV_UNIFORMS, convGeometry, convUniforms, type ConvOptions } from './conv2d.geometry.js';
 import { grid1d, kernel } from './kernel.js';
 
 const WG = 64;
@@ -33,7 +33,7 @@ const naiveKernel = kernel({
 });
 
 /** y = conv2d(x, w) by the naive kernel (no bias, no activation). */
-export function conv2dNaive(x: Tensor, w: Tensor, o: ConvShapeOptions = {}): Tensor {
+export function conv2dNaive(x: Tensor, w: Tensor, o: ConvOptions = {}): Tensor {
   checkF32('conv2dNaive', { x, w });
   const g = convGeometry('conv2dNaive', x.shape, w.shape, o);
   if (x.device !== 'webgpu') throw new Error('conv2dNaive: the naive kernel is a webgpu reference; use conv2d on the cpu device');

@@ -3,7 +3,7 @@
 // matmul path, the fused epilogue, a large case, leaks and bad inputs.
 import { describe, expect, it } from 'vitest';
 import { activations, type Activation } from '../../src/kernels/activation.js';
-import { conv2d, conv2dGradFilter, conv2dGradInput, type Conv2dOptions } from '../../src/kernels/conv2d.js';
+import { conv2d, conv2dGradFilter, conv2dGradInput, type ConvOptions } from '../../src/kernels/conv2d.js';
 import { conv2dNaive } from '../../src/kernels/conv2d.naive.js';
 import * as nn from '../../src/index.js';
 import { expectClose, pair, randomData } from '../helpers.js';
@@ -15,7 +15,7 @@ const tol = (R: number): [number, number] => [1e-5 + 2e-6 * R, 1e-4];
 interface Case {
   x: number[];
   w: number[];
-  o?: Conv2dOptions;
+  o?: ConvOptions;
 }
 
 /** Forward, gradInput and gradFilter on the GPU against the CPU twin, at the same seeded inputs. */
