@@ -228,7 +228,7 @@ export function batchNormGradSums(
   const ps1 = Tensor.empty([chunks, C], 'f32', x.device);
   const ps2 = Tensor.empty([chunks, C], 'f32', x.device);
   gradPartial({ vec4 }).run({ x, dy, mean, ps1, ps2 }, { total: chunks * groups, C: groups, M, rows }, grid1d(chunks * groups, WG));
-  gradCombine({ withStats }).run({ ps1, ps2, variance, gamma, ...out } as never, { C, chunks, eps }, grid1d(C, WG));
+  gradCombine({ withStats }).run({ ps1, ps2, variance, gamma, ...out }, { C, chunks, eps }, grid1d(C, WG));
   ps1.dispose();
   ps2.dispose();
   return out;
@@ -273,7 +273,7 @@ export function batchNormGradInput(
     const { dbeta, dgamma } = sums;
     gradInputKernel({ vec4, training: true }).run({ x, dy, mean, variance, gamma, dbeta, dgamma, dx }, u, grid1d(total, WG));
   } else {
-    gradInputKernel({ vec4, training: false }).run({ dy, variance, gamma, dx } as never, u, grid1d(total, WG));
+    gradInputKernel({ vec4, training: false }).run({ dy, variance, gamma, dx }, u, grid1d(total, WG));
   }
   return dx;
 }

@@ -12,7 +12,7 @@ import {
 } from './conv2d.geometry.js';
 import { depthwiseForwardCpu, depthwiseGradFilterCpu, depthwiseGradInputCpu } from './depthwise.cpu.js';
 import { depthwiseGradFilterGpu, depthwiseGradInputGpu, read4, TW } from './depthwise.grad.js';
-import { FLAT_ID, grid1d, kernel, variants, type BindingType } from './kernel.js';
+import { FLAT_ID, grid1d, kernel, variants } from './kernel.js';
 
 export type { ConvOptions };
 
@@ -54,9 +54,7 @@ const forwardKernel = variants((v: Variant) =>
   kernel({
     name: `depthwiseForward_tw${v.tw}${v.segKW ? `_seg${v.segKW}` : ''}${v.xVec ? '_vecX' : ''}${v.ocVec ? '' : '_scalarOC'}` +
       `${v.bias ? '_bias' : ''}_${v.act}`,
-    inputs: {
-      x: v.xVec ? 'vec4f' : 'f32', w: v.ocVec ? 'vec4f' : 'f32', ...(v.bias ? { bias: 'f32' } : {}),
-    } as Record<string, BindingType>,
+    inputs: { x: v.xVec ? 'vec4f' : 'f32', w: v.ocVec ? 'vec4f' : 'f32', ...(v.bias ? { bias: 'f32' as const } : {}) },
     outputs: { y: v.ocVec ? 'vec4f' : 'f32' },
     uniforms: { total: 'u32', OCB: 'u32', OWB: 'u32', ...DEPTHWISE_UNIFORMS },
     workgroup: WG,
@@ -105,9 +103,7 @@ export function depthwiseConv2d(x: Tensor, w: Tensor, bias: Tensor | undefined, 
   const total = g.N * g.OH * OWB * OCB;
   if (total === 0) return y;
   const k = forwardKernel({ segKW: seg ? g.KW : 0, tw: TW, xVec: g.M === 1 && g.C % 4 === 0, ocVec: OC % 4 === 0, bias: !!bias, act });
-  const args: Record<string, Tensor> = { x, w, y };
-  if (bias) args.bias = bias;
-  k.run(args, { total, OCB, OWB, ...depthwiseUniforms(g) }, grid1d(total, WG));
+  k.run({ x, w, y, bias }, { total, OCB, OWB, ...depthwiseUniforms(g) }, grid1d(total, WG));
   return y;
 }
 

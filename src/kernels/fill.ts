@@ -75,7 +75,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
     const xs = x.storage.data, ys = y.storage.data;
     for (let i = 0; i < xs.length; i++) ys[i] = dtype === 'i32' ? Math.trunc(xs[i]!) : xs[i]!;
   } else {
-    (k as typeof castKernels['i32->f32']).run({ x, y } as never, { total: x.size }, grid1d(x.size, WG));
+    k.run({ x, y }, { total: x.size }, grid1d(x.size, WG));
   }
   return y;
 }

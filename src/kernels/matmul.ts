@@ -131,9 +131,7 @@ export function matmul(a: Tensor, b: Tensor, o: MatmulOptions = {}): Tensor {
   };
   const k = blockedKernel(v);
   const launch = gemmLaunch(tiles, { M: d.M, N: d.N, KO: 1, KI: d.K, Z: Math.max(1, d.batch) });
-  const args: Record<string, Tensor> = { a, b, y };
-  if (o.bias) args.bias = o.bias;
-  k.run(args, { ...launch.uniforms, strideA: d.batchA ? d.M * d.K : 0, strideB: d.batchB ? d.K * d.N : 0 }, launch.groups);
+  k.run({ a, b, y, bias: o.bias }, { ...launch.uniforms, strideA: d.batchA ? d.M * d.K : 0, strideB: d.batchB ? d.K * d.N : 0 }, launch.groups);
   return y;
 }
 

@@ -230,7 +230,7 @@ export function maxPool2dForward(x: Tensor, o: Pool2dOptions, withArgmax: boolea
     maxPoolForwardCpu(x.storage.data, y.storage.data, argmax?.storage.data ?? null, g);
   } else {
     const k = maxForwardKernel({ vec4, withArg: withArgmax });
-    k.run((argmax ? { x, y, argmax } : { x, y }) as never, uniforms(g, groups), grid(g.OW * groups, g.OH, g.N));
+    k.run(argmax ? { x, y, argmax } : { x, y }, uniforms(g, groups), grid(g.OW * groups, g.OH, g.N));
   }
   return { y, argmax };
 }
