@@ -259,8 +259,11 @@ export function variants<P, K>(make: (params: P) => K): (params: P) => K {
   };
 }
 
+/** Threads per workgroup of the flat kernels (one thread per element, row or channel, indexed by flatThread). */
+export const WG = 64;
+
 /** Workgroup counts for `threads` threads in groups of `wg`, folding past 65,535 groups into y. */
-export function grid1d(threads: number, wg: number): [number, number, number] {
+export function grid1d(threads: number, wg = WG): [number, number, number] {
   const groups = Math.ceil(threads / wg);
   if (groups <= 65535) return [groups, 1, 1];
   const x = 65535;
@@ -269,3 +272,11 @@ export function grid1d(threads: number, wg: number): [number, number, number] {
 
 /** WGSL expression for the flat thread index of a grid made by grid1d. */
 export const FLAT_ID = 'gid.x + gid.y * nwg.x * WG.x';
+
+/**
+ * The opening of a flat kernel's body: `name` is the thread's flat index over a grid1d grid, and threads at or
+ * past `bound` (a WGSL expression) return at once.
+ */
+export function flatThread(name = 'i', bound = 'u.total'): string {
+  return `  let ${name} = ${FLAT_ID};\n  if (${name} >= ${bound}) { return; }`;
+}

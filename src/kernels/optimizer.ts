@@ -5,9 +5,7 @@
 
 import { fmtShape, sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { FLAT_ID, grid1d, kernel, variants, type Bindings, type Uniforms } from './kernel.js';
-
-const WG = 64;
+import { flatThread, grid1d, kernel, variants, WG, type Bindings, type Uniforms } from './kernel.js';
 
 /** An update rule: compile-time `key` (e.g. 'sgd_nesterov'), slots, scalar coefficients and both implementations. */
 export interface UpdateRule {
@@ -37,8 +35,7 @@ const updateKernel = variants((p: { rule: UpdateRule; vec4: boolean }) => {
     inputs: { grad: type }, outputs, uniforms, workgroup: WG,
     helpers: `alias T = ${vec4 ? 'vec4<f32>' : 'f32'};`,
     body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
   let g = grad[i];
   var p = param[i];
 ${rule.slots.map((s) => `  var ${s} = slot_${s}[i];`).join('\n')}
@@ -69,5 +66,5 @@ export function fusedUpdate(rule: UpdateRule, p: Tensor, g: Tensor, slots: reado
   const total = vec4 ? p.size / 4 : p.size;
   const args: Record<string, Tensor> = { param: p };
   rule.slots.forEach((s, i) => (args[`slot_${s}`] = slots[i]!));
-  updateKernel({ rule, vec4 }).run({ grad: g, ...args }, { total, ...coeffs }, grid1d(total, WG));
+  updateKernel({ rule, vec4 }).run({ grad: g, ...args }, { total, ...coeffs }, grid1d(total));
 }
