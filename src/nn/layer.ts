@@ -67,8 +67,9 @@ export function resetNames(): void {
   nameCounts.clear();
 }
 
+/** Keras's to_snake_case: 'Conv2D' -> 'conv2d', 'BatchNormalization' -> 'batch_normalization' (digits stay attached). */
 export function snakeCase(className: string): string {
-  return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  return className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 export interface LayerOptions {
