@@ -85,7 +85,5 @@ export function conv2dForwardGpu(
   const t = tiles ?? defaultTiles(M, g.K, false, g.KH * g.KW * g.C);
   const k = forwardKernel({ alignC, alignK: g.K % 4 === 0, alignKI: KI % 4 === 0, bias: !!bias, act, tiles: t });
   const launch = gemmLaunch(t, { M, N: g.K, KO, KI, Z: 1 });
-  const args: Record<string, Tensor> = { x, w, y };
-  if (bias) args.bias = bias;
-  k.run(args, { ...launch.uniforms, ...convUniforms(g) }, launch.groups);
+  k.run({ x, w, y, bias }, { ...launch.uniforms, ...convUniforms(g) }, launch.groups);
 }
