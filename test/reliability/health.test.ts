@@ -1,6 +1,7 @@
 // Training health on the GPU, read only with the metrics: a model that blows up stops with one error naming the
 // step and the first weight whose gradient is not finite, and no non-finite state reaches a checkpoint; sparse
-// labels outside [0, C) are refused naming the loss, the label and the range (before: NaN losses, no word said).
+// labels outside [0, C) are refused naming the loss, the label and the range; a gather index out of range is
+// reported at the next readback (before: NaN losses and zeros, no word said).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,19 @@ describe('non-finite training is stopped and located', () => {
     model.compile({ optimizer: new SGD(), loss: 'sparse_categorical_crossentropy' });
     await expect(model.trainOnBatch(...Object.values(data(8)) as [nn.Tensor, nn.Tensor])).rejects.toThrow(
       "trainOnBatch: training diverged: the first gradient that is not finite is that of 'dense_1/kernel' (layer dense_1), at step 1. Training stopped");
+  });
+});
+
+describe('gather indices out of range (webgpu)', () => {
+  it('index 5 or -1 is reported at the next readback, naming the index, the range and the call; then all is well', async () => {
+    const x = own(nn.tensor([1, 2, 3, 4, 5, 6, 7, 8], [4, 2]));
+    const ok = own(nn.gather(x, own(nn.tensor([3, 0], [2], { dtype: 'i32' }))));
+    const bad = own(nn.gather(x, own(nn.tensor([1, 5], [2], { dtype: 'i32' }))));
+    await expect(ok.data()).rejects.toThrow('gather: index 5 is outside [0, 4) for axis 0 of x [4, 2]; that gather gave 0 there');
+    expect(Array.from(await bad.data())).toEqual([3, 4, 0, 0]);
+    const neg = own(nn.gather(x, own(nn.tensor([-1], [1], { dtype: 'i32' })), 1));
+    await expect(neg.data()).rejects.toThrow('gather: index -1 is outside [0, 2) for axis 1 of x [4, 2]');
+    expect(Array.from(await ok.data())).toEqual([7, 8, 1, 2]);
   });
 });
 
