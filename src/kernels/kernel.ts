@@ -280,3 +280,15 @@ export const FLAT_ID = 'gid.x + gid.y * nwg.x * WG.x';
 export function flatThread(name = 'i', bound = 'u.total'): string {
   return `  let ${name} = ${FLAT_ID};\n  if (${name} >= ${bound}) { return; }`;
 }
+
+/**
+ * The opening of an image kernel on a (column, row, image) grid, one thread per pixel: `col`, `row`, `n` and the
+ * flat pixel index `i`; threads outside `width` x `height` (WGSL expressions) return.
+ */
+export function pixelThread(col: string, row: string, width: string, height: string): string {
+  return `  let ${col} = gid.x;
+  let ${row} = gid.y;
+  let n = gid.z;
+  if (${col} >= ${width} || ${row} >= ${height}) { return; }
+  let i = (n * ${height} + ${row}) * ${width} + ${col};`;
+}
