@@ -66,11 +66,14 @@ export class TensorBatches implements BatchSource {
   readonly stepsPerEpoch: number;
   readonly #n: number;
   #nextEpoch = 0;
-  constructor(readonly x: Tensor, readonly y: Tensor, readonly batchSize: number, readonly shuffle = false, readonly seed = 42) {
+  /** `what` names the caller in errors ('fit', 'evaluate', 'predict'). */
+  constructor(readonly x: Tensor, readonly y: Tensor, readonly batchSize: number, readonly shuffle = false, readonly seed = 42, what = 'fit') {
     this.#n = x.shape[0] ?? 0;
-    if ((y.shape[0] ?? 0) !== this.#n) throw new Error(`fit: x ${fmtShape(x.shape)} and y ${fmtShape(y.shape)} differ in their number of samples`);
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
-    if (this.#n === 0) throw new Error(`fit: x ${fmtShape(x.shape)} holds 0 samples; there is nothing to train on`);
+    if ((y.shape[0] ?? 0) !== this.#n) throw new Error(`${what}: x ${fmtShape(x.shape)} and y ${fmtShape(y.shape)} differ in their number of samples`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${what}: batchSize must be a positive integer, got ${batchSize}`);
+    if (this.#n === 0) {
+      throw new Error(`${what}: x ${fmtShape(x.shape)} holds 0 samples; there is nothing to ${what === 'fit' ? 'train on' : what}`);
+    }
     this.stepsPerEpoch = Math.ceil(this.#n / batchSize);
   }
 
@@ -110,11 +113,11 @@ export class TensorBatches implements BatchSource {
 
 export type Data = BatchSource | XY;
 
-function asSource(data: Data, batchSize: number, shuffle: boolean): BatchSource {
+function asSource(data: Data, batchSize: number, shuffle: boolean, what = 'fit'): BatchSource {
   if ('epoch' in data && typeof data.epoch === 'function') return data;
   const { x, y } = data as XY;
-  if (!x?.isTensor || !y?.isTensor) throw new Error('fit: data must be a DataLoader (or any BatchSource) or { x: Tensor, y: Tensor }');
-  return new TensorBatches(x, y, batchSize, shuffle);
+  if (!x?.isTensor || !y?.isTensor) throw new Error(`${what}: data must be a DataLoader (or any BatchSource) or { x: Tensor, y: Tensor }`);
+  return new TensorBatches(x, y, batchSize, shuffle, 42, what);
 }
 
 /** Running loss and accuracy sums on the GPU. */
@@ -317,7 +320,7 @@ export interface EvaluateOptions {
 /** Mean loss (and accuracy) over the data in inference mode: {loss, accuracy}. */
 export async function evaluate(model: Model, data: Data, o: EvaluateOptions = {}): Promise<Logs> {
   const c = requireCompiled(model);
-  const source = asSource(data, o.batchSize ?? 32, false);
+  const source = asSource(data, o.batchSize ?? 32, false, 'evaluate');
   let metrics: MetricAccumulator | null = null;
   // Labels are checked on the GPU as in fit; a non-finite loss is a result here, not an error.
   const health = newHealth(model, c, 'evaluate', null, source.stepsPerEpoch ?? null);
@@ -340,11 +343,20 @@ export async function evaluate(model: Model, data: Data, o: EvaluateOptions = {}
   }
 }
 
+/** In-memory inputs as batches (with placeholder targets, disposed with them); nothing is left when it throws. */
+function inputBatches(x: Tensor, batchSize: number): TensorBatches {
+  const y = unscoped(() => ops.zeros([x.shape[0] ?? 0], { device: x.device }));
+  try {
+    return new TensorBatches(x, y, batchSize, false, 42, 'predict');
+  } catch (err) {
+    y.dispose();
+    throw err;
+  }
+}
+
 /** Model outputs for every sample, in order, concatenated into one tensor owned by the caller. */
 export async function predict(model: Model, data: Tensor | BatchSource, o: { batchSize?: number } = {}): Promise<Tensor> {
-  const source: BatchSource = 'isTensor' in data
-    ? new TensorBatches(data, ops.zeros([data.shape[0] ?? 0], { device: data.device }), o.batchSize ?? 32)
-    : data;
+  const source: BatchSource = 'isTensor' in data ? inputBatches(data, o.batchSize ?? 32) : data;
   const outputs: Tensor[] = [];
   try {
     for await (const batch of source.epoch()) {
