@@ -9,7 +9,6 @@ import { accumulateMetrics } from '../kernels/metrics.js';
 import { flush, whenDone } from '../tensor/queue.js';
 import { formatProfile, profile, type StepProfile } from '../tensor/profiler.js';
 import { scope, unscoped } from '../tensor/scope.js';
-import { fmtShape } from '../tensor/shape.js';
 import { tensor, type Tensor } from '../tensor/tensor.js';
 import { dirname } from 'node:path';
 import { CallbackList, type Callback, type Logs } from './callbacks/callback.js';
@@ -21,6 +20,9 @@ import { clearGrads, getOptimizer, type Optimizer } from './optimizers/index.js'
 import type { Constraint } from './constraints.js';
 import { checkFitOptions, checkTargetShape, exclusiveTraining } from './fit_checks.js';
 import { TrainingHealth } from './health.js';
+import { TensorBatches } from './tensor_batches.js';
+
+export { TensorBatches };
 import { CheckpointClock, restoreCheckpoint, resumePath, writeCheckpoint, type CheckpointOptions, type Restored } from './resume.js';
 
 export interface CompileOptions {
@@ -59,56 +61,6 @@ export interface BatchSource {
    */
   epoch(epoch?: number, fromStep?: number): AsyncIterableIterator<XY>;
   readonly stepsPerEpoch?: number;
-}
-
-/** In-memory tensors as a batch source: slices in order, or a seeded shuffle gathered on the GPU each epoch. */
-export class TensorBatches implements BatchSource {
-  readonly stepsPerEpoch: number;
-  readonly #n: number;
-  #nextEpoch = 0;
-  /** `what` names the caller in errors ('fit', 'evaluate', 'predict'). */
-  constructor(readonly x: Tensor, readonly y: Tensor, readonly batchSize: number, readonly shuffle = false, readonly seed = 42, what = 'fit') {
-    this.#n = x.shape[0] ?? 0;
-    if ((y.shape[0] ?? 0) !== this.#n) throw new Error(`${what}: x ${fmtShape(x.shape)} and y ${fmtShape(y.shape)} differ in their number of samples`);
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${what}: batchSize must be a positive integer, got ${batchSize}`);
-    if (this.#n === 0) {
-      throw new Error(`${what}: x ${fmtShape(x.shape)} holds 0 samples; there is nothing to ${what === 'fit' ? 'train on' : what}`);
-    }
-    this.stepsPerEpoch = Math.ceil(this.#n / batchSize);
-  }
-
-  /** The order of epoch e depends only on (seed, e). */
-  async *epoch(epoch = this.#nextEpoch, fromStep = 0): AsyncIterableIterator<XY> {
-    this.#nextEpoch = epoch + 1;
-    const order = Int32Array.from({ length: this.#n }, (_, i) => i);
-    if (this.shuffle) {
-      let s = (this.seed * 2654435761 + epoch * 40503 + 1) >>> 0;
-      for (let i = order.length - 1; i > 0; i--) {
-        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-        const j = s % (i + 1);
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
-    }
-    for (let start = fromStep * this.batchSize; start < this.#n; start += this.batchSize) {
-      const size = Math.min(this.batchSize, this.#n - start);
-      const batch = unscoped(() => {
-        if (!this.shuffle) {
-          const slice = (t: Tensor): Tensor => ops.slice(t, [start, ...t.shape.slice(1).map(() => 0)], [size, ...t.shape.slice(1)]);
-          return { x: slice(this.x), y: slice(this.y) };
-        }
-        const idx = tensor(order.subarray(start, start + size), [size], { dtype: 'i32', device: this.x.device });
-        const out = { x: ops.gather(this.x, idx), y: ops.gather(this.y, idx) };
-        idx.dispose();
-        return out;
-      });
-      try {
-        yield batch;
-      } finally {
-        batch.x.dispose();
-        batch.y.dispose();
-      }
-    }
-  }
 }
 
 export type Data = BatchSource | XY;
