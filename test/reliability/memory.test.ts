@@ -47,3 +47,15 @@ describe('in-memory data over the binding limit', () => {
     y.dispose();
   });
 });
+
+describe('a tensor of a closed device', () => {
+  it('is refused by name in an op and a readback (before: a native validation dump)', async () => {
+    const old = nn.tensor([1, 2, 3]);
+    nn.close();
+    await nn.init();
+    expect(() => nn.add(old, 1)).toThrow("kernel binaryScalar_add: tensor 'x' [3]: it belongs to a WebGPU device that was closed or lost; tensors do not survive close()");
+    await expect(old.data()).rejects.toThrow('a tensor was used but it belongs to a WebGPU device that was closed or lost');
+    old.dispose();
+    expect(await nn.add(nn.tensor([1, 2]), 1).toArray()).toEqual([2, 3]);
+  });
+});
