@@ -11,20 +11,24 @@ import { conv2dForwardCpu, conv2dGradFilterCpu, conv2dGradInputCpu } from './con
 import { conv2dForwardGpu } from './conv2d.forward.js';
 import { conv2dGradFilterGpu } from './conv2d.gradFilter.js';
 import { conv2dGradInputGpu } from './conv2d.gradInput.js';
-import { matmul } from './matmul.js';
+import { matmul, type MatmulOptions } from './matmul.js';
 
 export type { ConvGeometry, ConvOptions };
 
 /** 1x1, stride 1: the conv is a matmul over [N*H*W, C] x [C, K] (padding is zero either way). */
 const isPointwise = (g: ConvGeometry): boolean => g.KH === 1 && g.KW === 1 && g.SH === 1 && g.SW === 1;
 
-/** Runs fn on 2-D views and disposes them. */
-function with2d<T>(pairs: Array<[Tensor, number[]]>, fn: (...v: Tensor[]) => T): T {
-  const views = pairs.map(([t, s]) => t.view(s));
+/** A pointwise conv as one matmul of the two operands viewed as matrices, its product viewed as `outShape`. */
+function pointwiseMatmul(a: [Tensor, number[]], b: [Tensor, number[]], outShape: Shape, o: MatmulOptions): Tensor {
+  const a2 = a[0].view(a[1]), b2 = b[0].view(b[1]);
   try {
-    return fn(...views);
+    const y2 = matmul(a2, b2, o);
+    const y = y2.view(outShape);
+    y2.dispose();
+    return y;
   } finally {
-    for (const v of views) v.dispose();
+    a2.dispose();
+    b2.dispose();
   }
 }
 
@@ -38,12 +42,7 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | undefined, o: ConvOp
     return y;
   }
   if (isPointwise(g)) {
-    return with2d([[x, [g.N * g.H * g.W, g.C]], [w, [g.C, g.K]]], (x2, w2) => {
-      const y2 = matmul(x2, w2, { bias, activation: act, tiles: o.tiles });
-      const y = y2.view(outShape);
-      y2.dispose();
-      return y;
-    });
+    return pointwiseMatmul([x, [g.N * g.H * g.W, g.C]], [w, [g.C, g.K]], outShape, { bias, activation: act, tiles: o.tiles });
   }
   const y = Tensor.empty(outShape, 'f32', 'webgpu');
   conv2dForwardGpu(x, w, bias, y, g, act, o.tiles);
@@ -61,12 +60,7 @@ export function conv2dGradInput(dy: Tensor, w: Tensor, xShape: Shape, o: ConvOpt
     return dx;
   }
   if (isPointwise(g)) {
-    return with2d([[dy, [g.N * g.H * g.W, g.K]], [w, [g.C, g.K]]], (dy2, w2) => {
-      const dx2 = matmul(dy2, w2, { transposeB: true });
-      const dx = dx2.view(xShape);
-      dx2.dispose();
-      return dx;
-    });
+    return pointwiseMatmul([dy, [g.N * g.H * g.W, g.K]], [w, [g.C, g.K]], xShape, { transposeB: true });
   }
   const dx = Tensor.empty(xShape, 'f32', 'webgpu');
   conv2dGradInputGpu(dy, w, dx, g, o.tiles);
@@ -84,12 +78,7 @@ export function conv2dGradFilter(x: Tensor, dy: Tensor, wShape: Shape, o: ConvOp
     return dw;
   }
   if (isPointwise(g)) {
-    return with2d([[x, [g.N * g.H * g.W, g.C]], [dy, [g.N * g.H * g.W, g.K]]], (x2, dy2) => {
-      const dw2 = matmul(x2, dy2, { transposeA: true });
-      const dw = dw2.view(wShape);
-      dw2.dispose();
-      return dw;
-    });
+    return pointwiseMatmul([x, [g.N * g.H * g.W, g.C]], [dy, [g.N * g.H * g.W, g.K]], wShape, { transposeA: true });
   }
   return conv2dGradFilterGpu(x, dy, wShape, g, o.tiles);
 }

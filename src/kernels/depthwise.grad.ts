@@ -8,10 +8,9 @@ import { gpu } from '../tensor/device.js';
 import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { DEPTHWISE_UNIFORMS, depthwiseUniforms, type DepthwiseGeometry } from './conv2d.geometry.js';
-import { FLAT_ID, grid1d, kernel, variants } from './kernel.js';
+import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 import { reduce } from './reduce.js';
 
-const WG = 64;
 /** Output pixels per invocation along a row. */
 export const TW = 4;
 
@@ -56,8 +55,7 @@ const gradInputKernel = variants((v: InputVariant) =>
     uniforms: { total: 'u32', CB: 'u32', IWB: 'u32', ...DEPTHWISE_UNIFORMS },
     workgroup: WG,
     body: `
-  let t = ${FLAT_ID};
-  if (t >= u.total) { return; }
+${flatThread('t')}
   let c0 = (t % u.CB) * 4u;
   let r = t / u.CB;
   let iw0 = (r % u.IWB) * ${TW}u;
@@ -89,7 +87,7 @@ export function depthwiseGradInputGpu(dy: Tensor, w: Tensor, dx: Tensor, g: Dept
   if (total === 0) return;
   const seg = g.SW === 1 && g.DW === 1 && g.KW <= 7 ? g.KW : 0;
   const k = gradInputKernel({ vec: g.M === 1 && g.C % 4 === 0, unitStride: g.SH === 1 && g.SW === 1, segKW: seg });
-  k.run({ dy, w, dx }, { total, CB, IWB, ...depthwiseUniforms(g) }, grid1d(total, WG));
+  k.run({ dy, w, dx }, { total, CB, IWB, ...depthwiseUniforms(g) }, grid1d(total));
 }
 
 interface FilterVariant {
@@ -107,8 +105,7 @@ const gradFilterKernel = variants((v: FilterVariant) =>
     uniforms: { total: 'u32', OCB: 'u32', rowsPerSlice: 'u32', ...DEPTHWISE_UNIFORMS },
     workgroup: WG,
     body: `
-  let t = ${FLAT_ID};
-  if (t >= u.total) { return; }
+${flatThread('t')}
   let OC = u.C * u.M;
   let taps = u.KH * u.KW;
   let oc0 = (t % u.OCB) * 4u;
@@ -147,7 +144,7 @@ export function depthwiseGradFilterGpu(x: Tensor, dy: Tensor, wShape: Shape, g: 
   const partial = Tensor.empty(S > 1 ? [S, taps * OC] : wShape, 'f32', 'webgpu');
   const total = S * taps * OCB;
   const k = gradFilterKernel({ xVec: g.M === 1 && g.C % 4 === 0, ocVec: OC % 4 === 0 });
-  k.run({ x, dy, partial }, { total, OCB, rowsPerSlice, ...depthwiseUniforms(g) }, grid1d(total, WG));
+  k.run({ x, dy, partial }, { total, OCB, rowsPerSlice, ...depthwiseUniforms(g) }, grid1d(total));
   if (S === 1) return partial;
   const summed = reduce('sum', partial, [0]);
   partial.dispose();

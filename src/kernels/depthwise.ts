@@ -12,11 +12,10 @@ import {
 } from './conv2d.geometry.js';
 import { depthwiseForwardCpu, depthwiseGradFilterCpu, depthwiseGradInputCpu } from './depthwise.cpu.js';
 import { depthwiseGradFilterGpu, depthwiseGradInputGpu, read4, TW } from './depthwise.grad.js';
-import { FLAT_ID, grid1d, kernel, variants, type BindingType } from './kernel.js';
+import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 
 export type { ConvOptions };
 
-const WG = 64;
 interface Variant {
   /** Compile-time KW when SW = DW = 1: each kh loads one row segment that all kw taps reuse; 0 otherwise. */
   segKW: number;
@@ -54,16 +53,13 @@ const forwardKernel = variants((v: Variant) =>
   kernel({
     name: `depthwiseForward_tw${v.tw}${v.segKW ? `_seg${v.segKW}` : ''}${v.xVec ? '_vecX' : ''}${v.ocVec ? '' : '_scalarOC'}` +
       `${v.bias ? '_bias' : ''}_${v.act}`,
-    inputs: {
-      x: v.xVec ? 'vec4f' : 'f32', w: v.ocVec ? 'vec4f' : 'f32', ...(v.bias ? { bias: 'f32' } : {}),
-    } as Record<string, BindingType>,
+    inputs: { x: v.xVec ? 'vec4f' : 'f32', w: v.ocVec ? 'vec4f' : 'f32', ...(v.bias ? { bias: 'f32' as const } : {}) },
     outputs: { y: v.ocVec ? 'vec4f' : 'f32' },
     uniforms: { total: 'u32', OCB: 'u32', OWB: 'u32', ...DEPTHWISE_UNIFORMS },
     workgroup: WG,
     helpers: activationWgsl(v.act),
     body: `
-  let t = ${FLAT_ID};
-  if (t >= u.total) { return; }
+${flatThread('t')}
   let ocb = t % u.OCB;
   let r = t / u.OCB;
   let ow0 = (r % u.OWB) * ${v.tw}u;
@@ -105,9 +101,7 @@ export function depthwiseConv2d(x: Tensor, w: Tensor, bias: Tensor | undefined, 
   const total = g.N * g.OH * OWB * OCB;
   if (total === 0) return y;
   const k = forwardKernel({ segKW: seg ? g.KW : 0, tw: TW, xVec: g.M === 1 && g.C % 4 === 0, ocVec: OC % 4 === 0, bias: !!bias, act });
-  const args: Record<string, Tensor> = { x, w, y };
-  if (bias) args.bias = bias;
-  k.run(args, { total, OCB, OWB, ...depthwiseUniforms(g) }, grid1d(total, WG));
+  k.run({ x, w, y, bias }, { total, OCB, OWB, ...depthwiseUniforms(g) }, grid1d(total));
   return y;
 }
 
@@ -141,8 +135,7 @@ const naiveKernel = kernel({
   name: 'depthwiseNaive', inputs: { x: 'f32', w: 'f32' }, outputs: { y: 'f32' },
   uniforms: { total: 'u32', ...DEPTHWISE_UNIFORMS }, workgroup: WG,
   body: `
-  let t = ${FLAT_ID};
-  if (t >= u.total) { return; }
+${flatThread('t')}
   let OC = u.C * u.M;
   let oc = t % OC;
   let ow = (t / OC) % u.OW;
@@ -169,6 +162,6 @@ export function depthwiseNaive(x: Tensor, w: Tensor, o: ConvOptions = {}): Tenso
     throw new Error('depthwiseNaive: the naive kernel is a webgpu reference; use depthwiseConv2d on the cpu device');
   }
   const y = Tensor.empty(outShape(g), 'f32', 'webgpu');
-  naiveKernel.run({ x, w, y }, { total: y.size, ...depthwiseUniforms(g) }, grid1d(y.size, WG));
+  naiveKernel.run({ x, w, y }, { total: y.size, ...depthwiseUniforms(g) }, grid1d(y.size));
   return y;
 }

@@ -4,12 +4,10 @@
 
 import { broadcastShapes, broadcastStrides, sameShape, sizeOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { FLAT_ID, grid1d, kernel, variants } from './kernel.js';
+import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 import { binaryOps, unaryOps, type BinaryOpName, type BinaryRow, type UnaryOpName, type UnaryRow } from './elementwise.rows.js';
 
 export { binaryOps, unaryOps, type BinaryOpName, type BinaryRow, type UnaryOpName, type UnaryRow };
-
-const WG = 64;
 
 function binaryHelpers(op: BinaryOpName): string | undefined {
   return (binaryOps[op] as BinaryRow).helpers;
@@ -20,8 +18,7 @@ const unaryKernel = variants((p: { op: UnaryOpName }) =>
     name: `unary_${p.op}`,
     inputs: { x: 'f32' }, outputs: { y: 'f32' }, uniforms: { total: 'u32' }, workgroup: WG,
     body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
   let a = x[i];
   y[i] = ${unaryOps[p.op].wgsl};`,
   }));
@@ -31,8 +28,7 @@ const unaryGradKernel = variants((p: { op: UnaryOpName }) =>
     name: `unaryGrad_${p.op}`,
     inputs: { x: 'f32', dyIn: 'f32' }, outputs: { dx: 'f32' }, uniforms: { total: 'u32' }, workgroup: WG,
     body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
   let a = x[i];
   let dy = dyIn[i];
   let y = ${unaryOps[p.op].wgsl};
@@ -51,7 +47,7 @@ export function unary(op: UnaryOpName, x: Tensor): Tensor {
     const f = unaryOps[op].cpu, xs = x.storage.data, ys = y.storage.data;
     for (let i = 0; i < xs.length; i++) ys[i] = f(xs[i]!);
   } else {
-    unaryKernel({ op }).run({ x, y }, { total: x.size }, grid1d(x.size, WG));
+    unaryKernel({ op }).run({ x, y }, { total: x.size }, grid1d(x.size));
   }
   return y;
 }
@@ -65,7 +61,7 @@ export function unaryGrad(op: UnaryOpName, x: Tensor, dy: Tensor): Tensor {
     const f = row.cpu, g = row.cpuGrad, xs = x.storage.data, ds = dy.storage.data, out = dx.storage.data;
     for (let i = 0; i < xs.length; i++) out[i] = g(xs[i]!, f(xs[i]!), ds[i]!);
   } else {
-    unaryGradKernel({ op }).run({ x, dyIn: dy, dx }, { total: x.size }, grid1d(x.size, WG));
+    unaryGradKernel({ op }).run({ x, dyIn: dy, dx }, { total: x.size }, grid1d(x.size));
   }
   return dx;
 }
@@ -75,8 +71,7 @@ const binarySameKernel = variants((p: { op: BinaryOpName }) =>
     name: `binary_${p.op}`, helpers: binaryHelpers(p.op),
     inputs: { ina: 'f32', inb: 'f32' }, outputs: { out: 'f32' }, uniforms: { total: 'u32' }, workgroup: WG,
     body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
   let a = ina[i];
   let b = inb[i];
   out[i] = ${binaryOps[p.op].wgsl};`,
@@ -103,8 +98,7 @@ const binaryBroadcastKernel = variants((p: { op: BinaryOpName }) =>
     inputs: { ina: 'f32', inb: 'f32' }, outputs: { out: 'f32' },
     uniforms: { total: 'u32', rank: 'u32', outShape: 'shape', aStrides: 'shape', bStrides: 'shape' }, workgroup: WG,
     body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
 ${broadcastOffsets(['a', 'b'])}
   let a = ina[ia];
   let b = inb[ib];
@@ -116,8 +110,7 @@ const binaryScalarKernel = variants((p: { op: BinaryOpName; scalarFirst: boolean
     name: `binaryScalar_${p.op}${p.scalarFirst ? '_rev' : ''}`, helpers: binaryHelpers(p.op),
     inputs: { x: 'f32' }, outputs: { out: 'f32' }, uniforms: { total: 'u32', s: 'f32' }, workgroup: WG,
     body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
   let ${p.scalarFirst ? 'b = x[i]; let a = u.s' : 'a = x[i]; let b = u.s'};
   out[i] = ${binaryOps[p.op].wgsl};`,
   }));
@@ -133,12 +126,12 @@ export function binary(op: BinaryOpName, a: Tensor, b: Tensor): Tensor {
     const f = binaryOps[op].cpu, os = out.storage.data;
     eachBroadcast(a, b, shape, (i, x, y) => (os[i] = f(x, y)));
   } else if (sameShape(a.shape, b.shape)) {
-    binarySameKernel({ op }).run({ ina: a, inb: b, out }, { total }, grid1d(total, WG));
+    binarySameKernel({ op }).run({ ina: a, inb: b, out }, { total }, grid1d(total));
   } else {
     binaryBroadcastKernel({ op }).run(
       { ina: a, inb: b, out },
       { total, rank: shape.length, outShape: shape, aStrides: broadcastStrides(a.shape, shape), bStrides: broadcastStrides(b.shape, shape) },
-      grid1d(total, WG),
+      grid1d(total),
     );
   }
   return out;
@@ -168,7 +161,7 @@ export function binaryScalar(op: BinaryOpName, x: Tensor, s: number, scalarFirst
     const f = binaryOps[op].cpu, xs = x.storage.data, os = out.storage.data;
     for (let i = 0; i < xs.length; i++) os[i] = scalarFirst ? f(s, xs[i]!) : f(xs[i]!, s);
   } else {
-    binaryScalarKernel({ op, scalarFirst }).run({ x, out }, { total: x.size, s }, grid1d(x.size, WG));
+    binaryScalarKernel({ op, scalarFirst }).run({ x, out }, { total: x.size, s }, grid1d(x.size));
   }
   return out;
 }
@@ -180,8 +173,7 @@ const binaryGradKernel = variants((p: { op: BinaryOpName; side: 'a' | 'b'; broad
     inputs: { ina: 'f32', inb: 'f32', dyIn: 'f32' }, outputs: { dx: 'f32' },
     uniforms: { total: 'u32', rank: 'u32', outShape: 'shape', aStrides: 'shape', bStrides: 'shape' }, workgroup: WG,
     body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
 ${p.broadcast ? broadcastOffsets(['a', 'b']) : '  let ia = i;\n  let ib = i;'}
   let a = ina[ia];
   let b = inb[ib];
@@ -221,7 +213,7 @@ export function binaryGrad(op: BinaryOpName, side: 'a' | 'b', a: Tensor | undefi
     binaryGradKernel({ op, side, broadcast }).run(
       { ina: a, inb: b, dyIn: dy, dx },
       { total: dy.size, rank: shape.length, outShape: shape, aStrides: broadcastStrides(a.shape, shape), bStrides: broadcastStrides(b.shape, shape) },
-      grid1d(dy.size, WG),
+      grid1d(dy.size),
     );
   }
   return dx;
@@ -233,8 +225,7 @@ const binaryScalarGradKernel = variants((p: { op: BinaryOpName; scalarFirst: boo
     name: `binaryScalarGrad_${p.op}${p.scalarFirst ? '_rev' : ''}`, helpers: row.helpers,
     inputs: { x: 'f32', dyIn: 'f32' }, outputs: { dx: 'f32' }, uniforms: { total: 'u32', s: 'f32' }, workgroup: WG,
     body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
   let ${p.scalarFirst ? 'b = x[i]; let a = u.s' : 'a = x[i]; let b = u.s'};
   let dy = dyIn[i];
   let y = ${row.wgsl};
@@ -257,7 +248,7 @@ export function binaryScalarGrad(op: BinaryOpName, x: Tensor, s: number, scalarF
       out[i] = g(a, b, f(a, b), ds[i]!);
     }
   } else {
-    binaryScalarGradKernel({ op, scalarFirst }).run({ x, dyIn: dy, dx }, { total: x.size, s }, grid1d(x.size, WG));
+    binaryScalarGradKernel({ op, scalarFirst }).run({ x, dyIn: dy, dx }, { total: x.size, s }, grid1d(x.size));
   }
   return dx;
 }

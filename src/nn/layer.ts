@@ -197,6 +197,12 @@ export abstract class Layer {
     return this.call(inputs as Tensor | Tensor[], ctx);
   }
 
+  /** Counters of this layer's own random streams (dropout masks, augmentation), kept by training checkpoints. */
+  getRandomState(): number[] {
+    return [];
+  }
+  setRandomState(_calls: readonly number[]): void {}
+
   /** Frees the layer's weights (and nested layers'). */
   dispose(): void {
     for (const w of this.ownWeights) w.value.dispose();

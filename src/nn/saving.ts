@@ -44,9 +44,10 @@ export interface LoadWeightsOptions {
   byName?: boolean;
 }
 
-/** The file's model weights (optimiser state left out) in the order the saving model held them. */
+/** The file's model weights (optimiser and other training state left out) in the order the saving model held them. */
 function weightsInSavedOrder(file: SafetensorsFile): Array<[string, SafetensorsEntry]> {
-  const entries = [...file.tensors].filter(([n]) => !n.startsWith('optimizer/'));
+  // Training checkpoints (resume.ts) also hold optimiser state, metric sums and callback tensors: not weights.
+  const entries = [...file.tensors].filter(([n]) => !/^(optimizer|metrics|callbacks)\//.test(n));
   let order: unknown = null;
   try {
     order = JSON.parse(file.metadata?.[ORDER_KEY] ?? 'null');

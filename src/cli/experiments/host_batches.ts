@@ -26,12 +26,13 @@ export class HostBatches implements FeedSource {
     return this.history[this.history.length - 1];
   }
 
-  async *epoch(epoch = this.#nextEpoch++): AsyncIterableIterator<XY> {
+  /** Epoch `epoch`'s batches (its order depends only on the seed and `epoch`), from batch `fromStep` on (a resumed run). */
+  async *epoch(epoch = this.#nextEpoch++, fromStep = 0): AsyncIterableIterator<XY> {
     const order = this.o.shuffle ? permutation(this.n, (this.o.seed ?? 42) * 1000 + epoch) : Int32Array.from({ length: this.n }, (_, i) => i);
     const t0 = performance.now();
     let waitMs = 0, batches = 0, samples = 0;
     try {
-      for (let start = 0; start < this.n; start += this.batchSize) {
+      for (let start = fromStep * this.batchSize; start < this.n; start += this.batchSize) {
         const w0 = performance.now();
         const idx = order.subarray(start, Math.min(this.n, start + this.batchSize));
         const x = new Float32Array(idx.length * this.dim), y = new Int32Array(idx.length);

@@ -95,7 +95,7 @@ async function frozenInputs(c: RunInputsContext, size: number): Promise<RunInput
     };
     const timed = (s: HostBatches): HostBatches => {
       const epoch = s.epoch.bind(s);
-      s.epoch = async function* (e?: number) { yield* epoch(e); update(); };
+      s.epoch = async function* (e?: number, fromStep?: number) { yield* epoch(e, fromStep); update(); };
       return s;
     };
     return { train: timed(train), val: timed(val), test, measurements };

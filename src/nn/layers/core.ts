@@ -91,6 +91,12 @@ export class Dropout extends Layer {
   override call(x: Tensor, ctx: CallContext): Tensor {
     return ctx.training && this.rate > 0 ? ops.dropout(x, this.rate, this.#seeds.next()) : x;
   }
+  override getRandomState(): number[] {
+    return this.#seeds.state;
+  }
+  override setRandomState(state: readonly number[]): void {
+    this.#seeds.state = state;
+  }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, seed: this.#seeds.seed };
   }

@@ -72,6 +72,12 @@ abstract class RandomAffineLayer extends Layer {
     expectRank(this, s, 4, 'NHWC input');
     return s;
   }
+  override getRandomState(): number[] {
+    return this.seeds.state;
+  }
+  override setRandomState(state: readonly number[]): void {
+    this.seeds.state = state;
+  }
   protected abstract params(): { rotation?: [number, number]; height?: [number, number]; width?: [number, number] };
   override call(x: Tensor, ctx: CallContext): Tensor {
     if (!ctx.training) return x;
