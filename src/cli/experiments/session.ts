@@ -159,7 +159,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
     if (es) callbacks.push(es);
     callbacks.push(recorder);
     try {
-      await model.fit(source, { epochs, validationData: valLoader, callbacks, verbose: ctx.verbose });
+      await model.fit(source, { epochs, validationData: valLoader, callbacks, verbose: ctx.verbose, autotune: true });
       result.stopped_by ??= 'epochs';
       // The notebook's ending: load the best checkpoint, then score it on validation and test.
       if (result.best_epoch !== null) await model.loadWeights(checkpoint);
