@@ -3,7 +3,7 @@
 
 import type { Activation } from '../kernels/activation.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { Padding } from '../tensor/shape.js';
+import type { ConvOptions } from '../kernels/conv2d.geometry.js';
 import { conv2dBiasOp, conv2dOp, depthwiseConv2dBiasOp, depthwiseConv2dOp } from './ops/conv.js';
 import { denseBiasOp, denseOp, matmulOp, type MatmulAttrs } from './ops/matmul.js';
 
@@ -22,17 +22,11 @@ export const matmul = (a: Tensor, b: Tensor, opts: MatmulAttrs = {}): Tensor => 
 export const dense = (x: Tensor, w: Tensor, bias?: Tensor, activation: Activation = 'linear'): Tensor =>
   bias ? denseBiasOp.apply({ x, w, bias }, { activation }) : denseOp.apply({ x, w }, { activation });
 
-export interface Conv2dOptions {
-  /** [sh, sw] or one number; default 1. */
-  strides?: number | [number, number];
-  /** Default 'valid' (Keras). 'same' puts the odd extra padding cell at the bottom/right, as TensorFlow does. */
-  padding?: Padding;
-  /** [dh, dw] or one number; default 1. */
-  dilationRate?: number | [number, number];
-  /** [K], added before the activation. */
+/** The conv family's options (strides, padding, dilationRate, activation) plus the bias added before the activation. */
+export type Conv2dOptions = Omit<ConvOptions, 'tiles'> & {
+  /** [K] for conv2d, [C * M] for depthwiseConv2d. */
   bias?: Tensor;
-  activation?: Activation;
-}
+};
 
 /**
  * Keras Conv2D: activation(conv(x, w) + bias), NHWC. x: [N, H, W, C]; w: [KH, KW, C, K] -> [N, OH, OW, K].
@@ -43,19 +37,11 @@ export const conv2d = (x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor =
   return bias ? conv2dBiasOp.apply({ x, w, bias }, attrs) : conv2dOp.apply({ x, w }, attrs);
 };
 
-export interface DepthwiseConv2dOptions {
-  strides?: number | [number, number];
-  padding?: Padding;
-  dilationRate?: number | [number, number];
-  /** [C * M], added to every output pixel. */
-  bias?: Tensor;
-}
-
 /**
  * Keras DepthwiseConv2D: each input channel convolved with its own M filters. x: [N, H, W, C]; w: [KH, KW, C, M]
  * -> [N, OH, OW, C * M], output channel c * M + m. SeparableConv2D = this, then a 1x1 conv2d.
  */
-export const depthwiseConv2d = (x: Tensor, w: Tensor, opts: DepthwiseConv2dOptions = {}): Tensor => {
+export const depthwiseConv2d = (x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor => {
   const { bias, ...attrs } = opts;
   return bias ? depthwiseConv2dBiasOp.apply({ x, w, bias }, attrs) : depthwiseConv2dOp.apply({ x, w }, attrs);
 };

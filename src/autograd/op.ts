@@ -55,10 +55,19 @@ export interface OpDef<I extends string, A> {
   backward: 'none' | ((ctx: BackwardContext<I, A>, dy: Tensor) => GradThunks<I>);
 }
 
+/** A shape whose null dims are unknown (a Keras shape's batch axis, or a spatial axis left open). */
+export type SymbolicShape = readonly (number | null)[];
+
+export interface SymbolicMeta {
+  shape: SymbolicShape;
+  dtype: DType;
+}
+
 export interface Op<I extends string, A> extends OpDef<I, A> {
   apply(x: Inputs<I>, attrs: A): Tensor;
   applyWithAux(x: Inputs<I>, attrs: A): { y: Tensor; aux: Record<string, Tensor> };
-  infer(x: { [K in I]: Meta }, attrs: A): Meta;
+  /** The shape rule on shapes that may have unknown (null) dims: the nn layers' output shapes come from here. */
+  infer(x: { [K in I]: SymbolicMeta }, attrs: A): SymbolicMeta;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -78,8 +87,30 @@ function checkInputs<I extends string, A>(def: OpDef<I, A>, x: Inputs<I>): void 
   }
 }
 
+// Unknown dims are probed with two sizes no real input has; an output dim that differs between the probes
+// depends on an unknown one, so it is unknown too. Error messages show a probe as None.
+const PROBES = [100_003, 200_003] as const;
+const PROBE_RE = /\b(100003|200003)\b/g;
+
+function inferSymbolic<I extends string, A>(def: OpDef<I, A>, x: { [K in I]: SymbolicMeta }, attrs: A): SymbolicMeta {
+  const at = (probe: number): Meta => {
+    const metas = {} as { [K in I]: Meta };
+    for (const name of def.inputs) metas[name] = { shape: x[name].shape.map((d) => d ?? probe), dtype: x[name].dtype };
+    return def.shape(metas, attrs);
+  };
+  try {
+    const a = at(PROBES[0]);
+    if (!def.inputs.some((name) => x[name].shape.includes(null))) return a;
+    const b = at(PROBES[1]);
+    return { shape: a.shape.map((d, i) => (d === b.shape[i] ? d : null)), dtype: a.dtype };
+  } catch (err) {
+    if (err instanceof Error) err.message = err.message.replace(PROBE_RE, 'None');
+    throw err;
+  }
+}
+
 export function defineOp<I extends string, A = Record<string, never>>(def: OpDef<I, A>): Op<I, A> {
-  const infer = (x: { [K in I]: Meta }, attrs: A): Meta => def.shape(x, attrs);
+  const infer = (x: { [K in I]: SymbolicMeta }, attrs: A): SymbolicMeta => inferSymbolic(def, x, attrs);
 
   const run = (x: Inputs<I>, attrs: A): ForwardResult => {
     checkInputs(def, x);

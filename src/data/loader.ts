@@ -149,12 +149,18 @@ export class DataLoader implements AsyncIterable<Batch> {
     return this.history[this.history.length - 1];
   }
 
-  /** An iterator over one epoch (default: the one after the last started); its shuffle depends on (seed, epoch). */
-  epoch(epoch = this.#nextEpoch): EpochIterator {
+  /**
+   * An iterator over one epoch (default: the one after the last started); its shuffle depends only on (seed,
+   * epoch). `fromStep` skips the epoch's first batches without preparing them (a resumed run).
+   */
+  epoch(epoch = this.#nextEpoch, fromStep = 0): EpochIterator {
+    if (!Number.isInteger(fromStep) || fromStep < 0 || fromStep > this.stepsPerEpoch) {
+      throw new Error(`DataLoader: fromStep must be an integer in [0, ${this.stepsPerEpoch}] but got ${fromStep}`);
+    }
     this.#nextEpoch = epoch + 1;
     const order = this.options.shuffle === false ? this.#base
       : epochPermutation(this.size, this.options.seed ?? 42, epoch).map((i) => this.#base[i]!);
-    return new EpochIterator(this, epoch, order);
+    return new EpochIterator(this, epoch, order, fromStep);
   }
 
   [Symbol.asyncIterator](): EpochIterator {
@@ -194,6 +200,7 @@ export class EpochIterator implements AsyncIterableIterator<Batch> {
   readonly #order: Int32Array;
   readonly #batches: number;
   #index = 0;
+  readonly #first: number;
   #current: Batch | null = null;
   /** The next batch, already uploaded and unpacked. */
   #ready: Batch | null = null;
@@ -208,11 +215,12 @@ export class EpochIterator implements AsyncIterableIterator<Batch> {
   #readyCount = 0;
   #samples = 0;
 
-  constructor(loader: DataLoader, epoch: number, order: Int32Array) {
+  constructor(loader: DataLoader, epoch: number, order: Int32Array, fromStep = 0) {
     this.#loader = loader;
     this.epoch = epoch;
     this.#order = order;
     this.#batches = loader.stepsPerEpoch;
+    this.#index = this.#first = fromStep;
   }
 
   /** Batches uploaded ahead and waiting (0 or 1). */
@@ -367,7 +375,7 @@ export class EpochIterator implements AsyncIterableIterator<Batch> {
     for (const t of this.#inputs) t?.dispose();
     this.#inputs.fill(null);
     if (this.#t0 < 0) return;
-    const totalMs = now() - this.#t0, batches = this.#index;
+    const totalMs = now() - this.#t0, batches = this.#index - this.#first;
     this.#loader.history.push({
       epoch: this.epoch, mode: this.#loader.mode, batches, samples: this.#samples, waitMs: this.#waitMs, totalMs,
       inputWaitShare: totalMs > 0 ? this.#waitMs / totalMs : 0, msPerStep: batches ? totalMs / batches : 0, ready: this.#readyCount,

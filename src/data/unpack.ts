@@ -2,13 +2,11 @@
 // labels as int32], uploads it into a 'u8' tensor (four bytes per u32 word on the GPU), and this kernel writes
 // x = pixel * scale + offset (f32) and y (i32) in one dispatch. Thread t expands word t (4 pixels) and label t.
 
-import { FLAT_ID, grid1d, kernel } from '../kernels/kernel.js';
+import { FLAT_ID, grid1d, kernel, WG } from '../kernels/kernel.js';
 import { writeBuffer } from '../tensor/queue.js';
 import { sizeOf, type Shape } from '../tensor/shape.js';
 import type { DeviceKind } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
-
-const WG = 64;
 
 /** Bytes of `elems` packed pixels, padded so the labels after them start on a word. */
 export const pixelBytes = (elems: number): number => Math.ceil(elems / 4) * 4;
@@ -59,7 +57,7 @@ export function unpackBatch(src: Tensor, xShape: Shape, scale: number, offset: n
     }
   } else {
     const words = Math.ceil(elems / 4);
-    unpackKernel.run({ src, x, y }, { words, elems, labelWord, n, scale, offset }, grid1d(Math.max(words, n), WG));
+    unpackKernel.run({ src, x, y }, { words, elems, labelWord, n, scale, offset }, grid1d(Math.max(words, n)));
   }
   return { x, y };
 }

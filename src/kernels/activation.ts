@@ -5,7 +5,7 @@
 import { fmtShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { unaryOps } from './elementwise.js';
-import { FLAT_ID, grid1d, kernel, variants } from './kernel.js';
+import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 
 export interface ActivationRow {
   /** WGSL expression of the f32 `x`. */
@@ -59,15 +59,12 @@ export function activationWgsl(act: Activation, name = 'activate'): string {
 fn ${name}1(x: f32) -> f32 { return ${e}; }`;
 }
 
-const WG = 64;
-
 const gradKernel = variants((p: { act: Activation }) =>
   kernel({
     name: `activationGrad_${p.act}`,
     inputs: { yIn: 'f32', dyIn: 'f32' }, outputs: { dx: 'f32' }, uniforms: { total: 'u32' }, workgroup: WG,
     body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
   let y = yIn[i];
   let dy = dyIn[i];
   dx[i] = ${activations[p.act].gradFromY};`,
@@ -82,7 +79,7 @@ export function activationGrad(act: Activation, y: Tensor, dy: Tensor): Tensor {
     const g = activations[act].cpuGradFromY, ys = y.storage.data, ds = dy.storage.data, out = dx.storage.data;
     for (let i = 0; i < ys.length; i++) out[i] = g(ys[i]!, ds[i]!);
   } else {
-    gradKernel({ act }).run({ yIn: y, dyIn: dy, dx }, { total: y.size }, grid1d(y.size, WG));
+    gradKernel({ act }).run({ yIn: y, dyIn: dy, dx }, { total: y.size }, grid1d(y.size));
   }
   return dx;
 }

@@ -14,7 +14,7 @@
 
 import { fmtShape } from '../tensor/shape.js';
 import { Tensor, tensor } from '../tensor/tensor.js';
-import { kernel, variants } from './kernel.js';
+import { kernel, pixelThread, variants } from './kernel.js';
 import { RNG_WGSL, rand01, rngKey } from './random.js';
 
 /** Keras/TF fill modes: [abcd] extends as reflect dcba|abcd|dcba, wrap abcd|abcd|abcd, nearest aaaa|abcd|dddd. */
@@ -173,11 +173,7 @@ const affineKernel = variants((p: { random: boolean; u8: boolean; mode: FillMode
     workgroup: [8, 8, 1],
     helpers: `${p.random ? RNG_WGSL : ''}${SAMPLE(p.u8, p.mode)}`,
     body: `
-  let px = gid.x;
-  let py = gid.y;
-  let n = gid.z;
-  if (px >= u.W || py >= u.H) { return; }
-  let i = (n * u.H + py) * u.W + px;
+${pixelThread('px', 'py', 'u.W', 'u.H')}
   ${p.random ? `// rot* are radians, h*/w* pixels (factor ranges already scaled on the host).
   let angle = u.rotLo + (u.rotHi - u.rotLo) * rand01(u.key, 3u * n);
   let shiftY = u.hLo + (u.hHi - u.hLo) * rand01(u.key, 3u * n + 1u);

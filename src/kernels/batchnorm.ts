@@ -7,12 +7,11 @@
 import { fmtShape, sameShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { bnApplyCpu, bnGradInputCpu, bnGradSumsCpu, bnStatsCpu, movingAverageCpu } from './batchnorm.cpu.js';
-import { FLAT_ID, grid1d, kernel, variants } from './kernel.js';
+import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 
 /** Keras BatchNormalization defaults. */
 export const BATCH_NORM_DEFAULTS = { momentum: 0.99, epsilon: 1e-3 } as const;
 
-const WG = 64;
 /** Partial-sum threads aimed for (chunks x channel groups), and the fewest rows worth a chunk. */
 const TARGET_THREADS = 4096;
 const MIN_ROWS = 32;
@@ -49,8 +48,7 @@ const vecBinding = (vec4: boolean) => (vec4 ? 'vec4f' : 'f32') as 'vec4f' | 'f32
  * before the loop and `step` once per row r, accumulating into s1 and s2.
  */
 function chunkLoop(T: string, init: string, step: string): string {
-  return `  let t = ${FLAT_ID};
-  if (t >= u.total) { return; }
+  return `${flatThread('t')}
   let c = t % u.C;
   let r0 = (t / u.C) * u.rows;
   let r1 = min(r0 + u.rows, u.M);
@@ -86,8 +84,7 @@ const statsCombine = kernel({
   uniforms: { C: 'u32', chunks: 'u32', M: 'u32', rows: 'u32' }, workgroup: WG,
   body: `
   // Chan et al.'s pairwise merge of (count, mean, M2), chunk by chunk in order; variance is biased (M2 / M).
-  let c = ${FLAT_ID};
-  if (c >= u.C) { return; }
+${flatThread('c', 'u.C')}
   var n = 0.0;
   var avg = 0.0;
   var m2 = 0.0;
@@ -122,8 +119,8 @@ export function batchNormStats(x: Tensor): { mean: Tensor; variance: Tensor } {
   const { chunks, rows } = chunking(M, groups);
   const pmean = Tensor.empty([chunks, C], 'f32', x.device);
   const pm2 = Tensor.empty([chunks, C], 'f32', x.device);
-  statsPartial({ vec4 }).run({ x, pmean, pm2 }, { total: chunks * groups, C: groups, M, rows }, grid1d(chunks * groups, WG));
-  statsCombine.run({ pmean, pm2, mean, variance }, { C, chunks, M, rows }, grid1d(C, WG));
+  statsPartial({ vec4 }).run({ x, pmean, pm2 }, { total: chunks * groups, C: groups, M, rows }, grid1d(chunks * groups));
+  statsCombine.run({ pmean, pm2, mean, variance }, { C, chunks, M, rows }, grid1d(C));
   pmean.dispose();
   pm2.dispose();
   return { mean, variance };
@@ -136,8 +133,7 @@ const applyKernel = variants((p: { vec4: boolean }) => {
     inputs: { x: b, mean: b, variance: b, gamma: b, beta: b }, outputs: { y: b },
     uniforms: { total: 'u32', C: 'u32', eps: 'f32' }, workgroup: WG,
     body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
   let c = i % u.C;
   y[i] = (x[i] - mean[c]) * inverseSqrt(variance[c] + u.eps) * gamma[c] + beta[c];`,
   });
@@ -152,7 +148,7 @@ export function batchNormApply(x: Tensor, mean: Tensor, variance: Tensor, gamma:
     return y;
   }
   const vec4 = C % 4 === 0, groups = vec4 ? C / 4 : C, total = x.size / (vec4 ? 4 : 1);
-  applyKernel({ vec4 }).run({ x, mean, variance, gamma, beta, y }, { total, C: groups, eps }, grid1d(total, WG));
+  applyKernel({ vec4 }).run({ x, mean, variance, gamma, beta, y }, { total, C: groups, eps }, grid1d(total));
   return y;
 }
 
@@ -182,8 +178,7 @@ const gradCombine = variants((p: { withStats: boolean }) =>
     body: `
   // dbeta = sum(dy); dgamma = sum(dy * xhat). With fixed statistics also their gradients:
   // dmean = -gamma * invstd * sum(dy), dvar = -0.5 * gamma * invstd^3 * sum(dy * (x - mean)).
-  let c = ${FLAT_ID};
-  if (c >= u.C) { return; }
+${flatThread('c', 'u.C')}
   var s1 = 0.0;
   var s2 = 0.0;
   for (var k = 0u; k < u.chunks; k++) {
@@ -227,8 +222,8 @@ export function batchNormGradSums(
   const { chunks, rows } = chunking(M, groups);
   const ps1 = Tensor.empty([chunks, C], 'f32', x.device);
   const ps2 = Tensor.empty([chunks, C], 'f32', x.device);
-  gradPartial({ vec4 }).run({ x, dy, mean, ps1, ps2 }, { total: chunks * groups, C: groups, M, rows }, grid1d(chunks * groups, WG));
-  gradCombine({ withStats }).run({ ps1, ps2, variance, gamma, ...out } as never, { C, chunks, eps }, grid1d(C, WG));
+  gradPartial({ vec4 }).run({ x, dy, mean, ps1, ps2 }, { total: chunks * groups, C: groups, M, rows }, grid1d(chunks * groups));
+  gradCombine({ withStats }).run({ ps1, ps2, variance, gamma, ...out }, { C, chunks, eps }, grid1d(C));
   ps1.dispose();
   ps2.dispose();
   return out;
@@ -242,8 +237,7 @@ const gradInputKernel = variants((p: { vec4: boolean; training: boolean }) => {
     outputs: { dx: b },
     uniforms: { total: 'u32', C: 'u32', eps: 'f32', invM: 'f32' }, workgroup: WG,
     body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
   let c = i % u.C;
   let inv = inverseSqrt(variance[c] + u.eps);
   ${p.training
@@ -271,9 +265,9 @@ export function batchNormGradInput(
   const u = { total, C: groups, eps, invM: 1 / M };
   if (sums) {
     const { dbeta, dgamma } = sums;
-    gradInputKernel({ vec4, training: true }).run({ x, dy, mean, variance, gamma, dbeta, dgamma, dx }, u, grid1d(total, WG));
+    gradInputKernel({ vec4, training: true }).run({ x, dy, mean, variance, gamma, dbeta, dgamma, dx }, u, grid1d(total));
   } else {
-    gradInputKernel({ vec4, training: false }).run({ dy, variance, gamma, dx } as never, u, grid1d(total, WG));
+    gradInputKernel({ vec4, training: false }).run({ dy, variance, gamma, dx }, u, grid1d(total));
   }
   return dx;
 }
@@ -283,8 +277,7 @@ const movingAverageKernel = kernel({
   inputs: { value: 'f32' }, outputs: { moving: 'f32' },
   uniforms: { total: 'u32', momentum: 'f32' }, workgroup: WG,
   body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
   moving[i] = moving[i] * u.momentum + value[i] * (1.0 - u.momentum);`,
 });
 
@@ -304,5 +297,5 @@ export function updateMovingAverage(moving: Tensor, value: Tensor, momentum: num
   }
   if (!(momentum >= 0 && momentum <= 1)) throw new Error(`updateMovingAverage: momentum must be in [0, 1] but got ${momentum}`);
   if (moving.device === 'cpu') movingAverageCpu(moving.storage.data, value.storage.data, momentum);
-  else movingAverageKernel.run({ value, moving }, { total: moving.size, momentum }, grid1d(moving.size, WG));
+  else movingAverageKernel.run({ value, moving }, { total: moving.size, momentum }, grid1d(moving.size));
 }

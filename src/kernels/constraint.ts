@@ -5,9 +5,7 @@
 
 import { normalizeAxes, sizeOf, stridesOf, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { FLAT_ID, grid1d, kernel } from './kernel.js';
-
-const WG = 64;
+import { flatThread, grid1d, kernel, WG } from './kernel.js';
 
 /** Keras backend.epsilon(): the constraints divide by (epsilon + norm). */
 export const KERAS_EPSILON = 1e-7;
@@ -49,8 +47,7 @@ function makeNormKernel(rule: NormRule, oneAxis: boolean) {
     helpers: /* wgsl */ `
 fn redOffset(r: u32) -> u32 { return ${oneAxis ? 'r * dim(u.redStrides, 0u)' : 'stridedOffset(r, u.redRank, u.red, u.redStrides)'}; }`,
     body: `
-  let o = ${FLAT_ID};
-  if (o >= u.groups) { return; }
+${flatThread('o', 'u.groups')}
   let base = stridedOffset(o, u.keptRank, u.kept, u.keptStrides);
   var ss = 0.0;
   for (var r = 0u; r < u.R; r++) {
@@ -110,7 +107,7 @@ export function normConstraint(rule: NormRule, w: Tensor, axis: number | readonl
       groups, keptRank: s.kept.length, kept: s.kept, keptStrides: s.keptStrides, redRank: s.red.length, red: s.red,
       redStrides: s.redStrides, R, ...params, epsilon: KERAS_EPSILON,
     },
-    grid1d(groups, WG),
+    grid1d(groups),
   );
 }
 
@@ -137,8 +134,7 @@ function normCpu(rule: NormRule, w: Float64Array, s: Split, groups: number, R: n
 const nonNegKernel = kernel({
   name: 'constraint_nonNeg', inputs: {}, outputs: { w: 'f32' }, uniforms: { total: 'u32' }, workgroup: WG,
   body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
   let v = w[i];
   w[i] = select(v, 0.0, v < 0.0);`,
 });
@@ -152,5 +148,5 @@ export function nonNegConstraint(w: Tensor): void {
     for (let i = 0; i < d.length; i++) if (d[i]! < 0) d[i] = 0;
     return;
   }
-  nonNegKernel.run({ w }, { total: w.size }, grid1d(w.size, WG));
+  nonNegKernel.run({ w }, { total: w.size }, grid1d(w.size));
 }

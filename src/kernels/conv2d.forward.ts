@@ -9,7 +9,7 @@ import type { Activation } from './activation.js';
 import { CONV_UNIFORMS, convUniforms, type ConvGeometry } from './conv2d.geometry.js';
 import { fill } from './fill.js';
 import { gemmKernel, gemmLaunch, tilesTag, type GemmTiles } from './gemm.js';
-import { rowMajorB } from './gemm.loaders.js';
+import { PIXEL_OF_ROW, rowMajorB } from './gemm.loaders.js';
 import { variants } from './kernel.js';
 import { chooseTiles, convClassFlags } from './tuning.js';
 
@@ -25,11 +25,10 @@ interface Variant {
 
 // Row = output pixel (n, oh, ow): the image's offset in x and the input coordinates of the filter's top-left tap.
 const ROW = /* wgsl */ `
+${PIXEL_OF_ROW}
 fn mmRowA(batch: u32, row: u32) -> vec3<i32> {
-  let r = min(row, u.mmM - 1u);
-  let ow = r % u.OW;
-  let t = r / u.OW;
-  return vec3<i32>(i32((t / u.OH) * u.H * u.W * u.C), i32((t % u.OH) * u.SH) - i32(u.padT), i32(ow * u.SW) - i32(u.padL));
+  let p = mmPixel(row, u.OH, u.OW);
+  return vec3<i32>(i32(p.x * u.H * u.W * u.C), i32(p.y * u.SH) - i32(u.padT), i32(p.z * u.SW) - i32(u.padL));
 }`;
 
 // Two-level: ko = kh * KW + kw; the step resolves the tap to x's offset of the pixel, or -1 inside the padding.
@@ -97,7 +96,5 @@ export function conv2dForwardGpu(
   });
   const k = forwardKernel({ ...flags, tiles: t });
   const launch = gemmLaunch(t, { M, N: g.K, KO, KI, Z: 1 });
-  const args: Record<string, Tensor> = { x, w, y };
-  if (bias) args.bias = bias;
-  k.run(args, { ...launch.uniforms, ...convUniforms(g) }, launch.groups);
+  k.run({ x, w, y, bias }, { ...launch.uniforms, ...convUniforms(g) }, launch.groups);
 }

@@ -11,7 +11,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { CONV_UNIFORMS, convUniforms, type ConvGeometry } from './conv2d.geometry.js';
 import { fill } from './fill.js';
 import { gemmKernel, gemmLaunch, tilesTag, type GemmTiles } from './gemm.js';
-import { scalarReadK4 } from './gemm.loaders.js';
+import { PIXEL_OF_ROW, scalarReadK4 } from './gemm.loaders.js';
 import { variants } from './kernel.js';
 import { chooseTiles, convClassFlags } from './tuning.js';
 
@@ -25,10 +25,10 @@ interface Variant {
 // General: row = input pixel (n, ih, iw); tap (kh, kw) = ko. The step yields dy's offset of the source output
 // pixel, or -1 when there is none.
 const GENERAL = /* wgsl */ `
+${PIXEL_OF_ROW}
 fn mmRowA(batch: u32, row: u32) -> vec3<i32> {
-  let r = min(row, u.mmM - 1u);
-  let t = r / u.W;
-  return vec3<i32>(i32((t / u.H) * u.OH * u.OW * u.K), i32(t % u.H + u.padT), i32(r % u.W + u.padL));
+  let p = mmPixel(row, u.H, u.W);
+  return vec3<i32>(i32(p.x * u.OH * u.OW * u.K), i32(p.y + u.padT), i32(p.z + u.padL));
 }
 fn mmStepA(s: vec3<i32>, ko: u32) -> i32 {
   let th = s.y - i32((ko / u.KW) * u.DH);
@@ -45,10 +45,10 @@ fn tapOf(ko: u32) -> u32 { return ko; }`;
 // Phased: row = (n, i, j) -> input pixel (ph + SH*i, pw + SW*j); tap index ko = (a, b) -> (kh0 + SH*a, kw0 + SW*b),
 // whose source is output pixel (qh + i - a, qw + j - b).
 const PHASED = /* wgsl */ `
+${PIXEL_OF_ROW}
 fn mmRowA(batch: u32, row: u32) -> vec3<i32> {
-  let r = min(row, u.mmM - 1u);
-  let t = r / u.Wp;
-  return vec3<i32>(i32((t / u.Hp) * u.OH * u.OW * u.K), u.qh + i32(t % u.Hp), u.qw + i32(r % u.Wp));
+  let p = mmPixel(row, u.Hp, u.Wp);
+  return vec3<i32>(i32(p.x * u.OH * u.OW * u.K), u.qh + i32(p.y), u.qw + i32(p.z));
 }
 fn mmStepA(s: vec3<i32>, ko: u32) -> i32 {
   let oh = s.y - i32(ko / u.KWp);

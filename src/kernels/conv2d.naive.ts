@@ -2,17 +2,14 @@
 // the implicit-GEMM kernels, so tests use it as an independent GPU reference and benches as the baseline.
 
 import { Tensor } from '../tensor/tensor.js';
-import { checkF32, CONV_UNIFORMS, convGeometry, convUniforms, type ConvShapeOptions } from './conv2d.geometry.js';
-import { grid1d, kernel } from './kernel.js';
-
-const WG = 64;
+import { checkF32, CONV_UNIFORMS, convGeometry, convUniforms, type ConvOptions } from './conv2d.geometry.js';
+import { flatThread, grid1d, kernel, WG } from './kernel.js';
 
 const naiveKernel = kernel({
   name: 'conv2dNaive', inputs: { x: 'f32', w: 'f32' }, outputs: { y: 'f32' },
   uniforms: { total: 'u32', ...CONV_UNIFORMS }, workgroup: WG,
   body: `
-  let t = gid.x + gid.y * nwg.x * WG.x;
-  if (t >= u.total) { return; }
+${flatThread('t')}
   let k = t % u.K;
   let ow = (t / u.K) % u.OW;
   let oh = (t / (u.K * u.OW)) % u.OH;
@@ -33,11 +30,11 @@ const naiveKernel = kernel({
 });
 
 /** y = conv2d(x, w) by the naive kernel (no bias, no activation). */
-export function conv2dNaive(x: Tensor, w: Tensor, o: ConvShapeOptions = {}): Tensor {
+export function conv2dNaive(x: Tensor, w: Tensor, o: ConvOptions = {}): Tensor {
   checkF32('conv2dNaive', { x, w });
   const g = convGeometry('conv2dNaive', x.shape, w.shape, o);
   if (x.device !== 'webgpu') throw new Error('conv2dNaive: the naive kernel is a webgpu reference; use conv2d on the cpu device');
   const y = Tensor.empty([g.N, g.OH, g.OW, g.K], 'f32', 'webgpu');
-  naiveKernel.run({ x, w, y }, { total: y.size, ...convUniforms(g) }, grid1d(y.size, WG));
+  naiveKernel.run({ x, w, y }, { total: y.size, ...convUniforms(g) }, grid1d(y.size));
   return y;
 }

@@ -1,70 +1,48 @@
 // Conv2d (NHWC, filters [KH, KW, C, K]): the family functions that check inputs and pick a kernel.
 // Forward, gradInput and gradFilter are implicit GEMMs on matmul's tiles (conv2d.forward.ts, conv2d.gradInput.ts,
-// conv2d.gradFilter.ts); a 1x1 stride-1 conv is a plain matmul over [N*H*W, C]. Keras/TF 'same' padding puts the
-// odd extra cell at the bottom/right (convAxis). The Float64 twin is conv2d.cpu.ts; the naive direct kernel
-// (conv2d.naive.ts) is the reference for tests and benches.
+// conv2d.gradFilter.ts); a 1x1 stride-1 conv is a plain matmul over [N*H*W, C]. The shape rule (Keras/TF 'same'
+// padding with the odd cell at the bottom/right) is convRule in conv2d.geometry.ts. The Float64 twin is
+// conv2d.cpu.ts; the naive direct kernel (conv2d.naive.ts) is the reference for tests and benches.
 
-import { fmtShape, sameShape, type Padding, type Shape } from '../tensor/shape.js';
+import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { checkActivation, type Activation } from './activation.js';
-import { checkF32, convGeometry, type ConvGeometry } from './conv2d.geometry.js';
+import { checkDy, checkF32, convGeometry, convRule, type ConvGeometry, type ConvOptions } from './conv2d.geometry.js';
 import { conv2dForwardCpu, conv2dGradFilterCpu, conv2dGradInputCpu } from './conv2d.cpu.js';
 import { conv2dForwardGpu } from './conv2d.forward.js';
 import { conv2dGradFilterGpu } from './conv2d.gradFilter.js';
 import { conv2dGradInputGpu } from './conv2d.gradInput.js';
-import type { GemmTiles } from './gemm.js';
-import { matmul } from './matmul.js';
+import { matmul, type MatmulOptions } from './matmul.js';
 
-export type { ConvGeometry };
-
-export interface Conv2dOptions {
-  /** [sh, sw] or one number for both; default 1. */
-  strides?: number | readonly [number, number];
-  /** Default 'valid', as in Keras. */
-  padding?: Padding;
-  /** [dh, dw] or one number; default 1. */
-  dilationRate?: number | readonly [number, number];
-  /** Fused into the forward epilogue after the bias. */
-  activation?: Activation;
-  /** Tile override (benches and tuning). */
-  tiles?: GemmTiles;
-}
+export type { ConvGeometry, ConvOptions };
 
 /** 1x1, stride 1: the conv is a matmul over [N*H*W, C] x [C, K] (padding is zero either way). */
 const isPointwise = (g: ConvGeometry): boolean => g.KH === 1 && g.KW === 1 && g.SH === 1 && g.SW === 1;
 
-/** Runs fn on 2-D views and disposes them. */
-function with2d<T>(pairs: Array<[Tensor, number[]]>, fn: (...v: Tensor[]) => T): T {
-  const views = pairs.map(([t, s]) => t.view(s));
+/** A pointwise conv as one matmul of the two operands viewed as matrices, its product viewed as `outShape`. */
+function pointwiseMatmul(a: [Tensor, number[]], b: [Tensor, number[]], outShape: Shape, o: MatmulOptions): Tensor {
+  const a2 = a[0].view(a[1]), b2 = b[0].view(b[1]);
   try {
-    return fn(...views);
+    const y2 = matmul(a2, b2, o);
+    const y = y2.view(outShape);
+    y2.dispose();
+    return y;
   } finally {
-    for (const v of views) v.dispose();
+    a2.dispose();
+    b2.dispose();
   }
 }
 
 /** y = activation(conv2d(x, w) + bias): x [N, H, W, C], w [KH, KW, C, K], bias [K] -> [N, OH, OW, K]. */
-export function conv2d(x: Tensor, w: Tensor, bias: Tensor | undefined, o: Conv2dOptions = {}): Tensor {
-  checkF32('conv2d', { x, w, bias });
-  const g = convGeometry('conv2d', x.shape, w.shape, o);
+export function conv2d(x: Tensor, w: Tensor, bias: Tensor | undefined, o: ConvOptions = {}): Tensor {
+  const { g, shape: outShape } = convRule('conv2d', x, w, bias, o, false);
   const act = o.activation ?? 'linear';
-  checkActivation('conv2d', act);
-  if (bias && (bias.rank !== 1 || bias.shape[0] !== g.K)) {
-    throw new Error(`conv2d: bias must have shape [${g.K}] but got ${fmtShape(bias.shape)}`);
-  }
-  const outShape = [g.N, g.OH, g.OW, g.K];
   if (x.device === 'cpu') {
     const y = Tensor.empty(outShape, 'f32', 'cpu');
     conv2dForwardCpu(x.storage.data, w.storage.data, bias?.storage.data ?? null, y.storage.data, g, act);
     return y;
   }
   if (isPointwise(g)) {
-    return with2d([[x, [g.N * g.H * g.W, g.C]], [w, [g.C, g.K]]], (x2, w2) => {
-      const y2 = matmul(x2, w2, { bias, activation: act, tiles: o.tiles });
-      const y = y2.view(outShape);
-      y2.dispose();
-      return y;
-    });
+    return pointwiseMatmul([x, [g.N * g.H * g.W, g.C]], [w, [g.C, g.K]], outShape, { bias, activation: act, tiles: o.tiles });
   }
   const y = Tensor.empty(outShape, 'f32', 'webgpu');
   conv2dForwardGpu(x, w, bias, y, g, act, o.tiles);
@@ -72,24 +50,17 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | undefined, o: Conv2d
 }
 
 /** dx of conv2d: the transposed convolution of dy [N, OH, OW, K] with the same filters, shaped like x. */
-export function conv2dGradInput(dy: Tensor, w: Tensor, xShape: Shape, o: Conv2dOptions = {}): Tensor {
+export function conv2dGradInput(dy: Tensor, w: Tensor, xShape: Shape, o: ConvOptions = {}): Tensor {
   checkF32('conv2dGradInput', { dy, w });
   const g = convGeometry('conv2dGradInput', xShape, w.shape, o);
-  if (!sameShape(dy.shape, [g.N, g.OH, g.OW, g.K])) {
-    throw new Error(`conv2dGradInput: dy ${fmtShape(dy.shape)} does not match the output shape ${fmtShape([g.N, g.OH, g.OW, g.K])}`);
-  }
+  checkDy('conv2dGradInput', dy, [g.N, g.OH, g.OW, g.K]);
   if (dy.device === 'cpu') {
     const dx = Tensor.empty(xShape, 'f32', 'cpu');
     conv2dGradInputCpu(dy.storage.data, w.storage.data, dx.storage.data, g);
     return dx;
   }
   if (isPointwise(g)) {
-    return with2d([[dy, [g.N * g.H * g.W, g.K]], [w, [g.C, g.K]]], (dy2, w2) => {
-      const dx2 = matmul(dy2, w2, { transposeB: true });
-      const dx = dx2.view(xShape);
-      dx2.dispose();
-      return dx;
-    });
+    return pointwiseMatmul([dy, [g.N * g.H * g.W, g.K]], [w, [g.C, g.K]], xShape, { transposeB: true });
   }
   const dx = Tensor.empty(xShape, 'f32', 'webgpu');
   conv2dGradInputGpu(dy, w, dx, g, o.tiles);
@@ -97,24 +68,17 @@ export function conv2dGradInput(dy: Tensor, w: Tensor, xShape: Shape, o: Conv2dO
 }
 
 /** dw of conv2d: for every filter tap, the correlation of x with dy over the batch and output pixels. */
-export function conv2dGradFilter(x: Tensor, dy: Tensor, wShape: Shape, o: Conv2dOptions = {}): Tensor {
+export function conv2dGradFilter(x: Tensor, dy: Tensor, wShape: Shape, o: ConvOptions = {}): Tensor {
   checkF32('conv2dGradFilter', { x, dy });
   const g = convGeometry('conv2dGradFilter', x.shape, wShape, o);
-  if (!sameShape(dy.shape, [g.N, g.OH, g.OW, g.K])) {
-    throw new Error(`conv2dGradFilter: dy ${fmtShape(dy.shape)} does not match the output shape ${fmtShape([g.N, g.OH, g.OW, g.K])}`);
-  }
+  checkDy('conv2dGradFilter', dy, [g.N, g.OH, g.OW, g.K]);
   if (x.device === 'cpu') {
     const dw = Tensor.empty(wShape, 'f32', 'cpu');
     conv2dGradFilterCpu(x.storage.data, dy.storage.data, dw.storage.data, g);
     return dw;
   }
   if (isPointwise(g)) {
-    return with2d([[x, [g.N * g.H * g.W, g.C]], [dy, [g.N * g.H * g.W, g.K]]], (x2, dy2) => {
-      const dw2 = matmul(x2, dy2, { transposeA: true });
-      const dw = dw2.view(wShape);
-      dw2.dispose();
-      return dw;
-    });
+    return pointwiseMatmul([x, [g.N * g.H * g.W, g.C]], [dy, [g.N * g.H * g.W, g.K]], wShape, { transposeA: true });
   }
   return conv2dGradFilterGpu(x, dy, wShape, g, o.tiles);
 }

@@ -3,38 +3,38 @@
 
 import { activations, type Activation } from './activation.js';
 import { eachTap as eachConvTap } from './conv2d.cpu.js';
-import type { ConvGeometry } from './conv2d.geometry.js';
+import type { DepthwiseGeometry } from './conv2d.geometry.js';
 
-/** Depthwise taps: K holds the depth multiplier M, so a tap spans C * M filter values and output channels. */
-const eachTap = (g: ConvGeometry, fn: (xOff: number, wTap: number, yOff: number) => void): void => eachConvTap(g, fn, g.C * g.K);
+/** Depthwise taps: a tap spans C * M filter values and output channels. */
+const eachTap = (g: DepthwiseGeometry, fn: (xOff: number, wTap: number, yOff: number) => void): void => eachConvTap(g, g.M, g.C * g.M, fn);
 
 export function depthwiseForwardCpu(
-  x: Float64Array, w: Float64Array, bias: Float64Array | null, y: Float64Array, g: ConvGeometry, act: Activation,
+  x: Float64Array, w: Float64Array, bias: Float64Array | null, y: Float64Array, g: DepthwiseGeometry, act: Activation,
 ): void {
   y.fill(0);
   eachTap(g, (xOff, wTap, yOff) => {
     for (let c = 0; c < g.C; c++) {
-      for (let m = 0; m < g.K; m++) y[yOff + c * g.K + m] += x[xOff + c]! * w[wTap + c * g.K + m]!;
+      for (let m = 0; m < g.M; m++) y[yOff + c * g.M + m] += x[xOff + c]! * w[wTap + c * g.M + m]!;
     }
   });
-  const f = activations[act].cpu, OC = g.C * g.K;
+  const f = activations[act].cpu, OC = g.C * g.M;
   for (let i = 0; i < y.length; i++) y[i] = f(y[i]! + (bias ? bias[i % OC]! : 0));
 }
 
-export function depthwiseGradInputCpu(dy: Float64Array, w: Float64Array, dx: Float64Array, g: ConvGeometry): void {
+export function depthwiseGradInputCpu(dy: Float64Array, w: Float64Array, dx: Float64Array, g: DepthwiseGeometry): void {
   dx.fill(0);
   eachTap(g, (xOff, wTap, yOff) => {
     for (let c = 0; c < g.C; c++) {
-      for (let m = 0; m < g.K; m++) dx[xOff + c] += dy[yOff + c * g.K + m]! * w[wTap + c * g.K + m]!;
+      for (let m = 0; m < g.M; m++) dx[xOff + c] += dy[yOff + c * g.M + m]! * w[wTap + c * g.M + m]!;
     }
   });
 }
 
-export function depthwiseGradFilterCpu(x: Float64Array, dy: Float64Array, dw: Float64Array, g: ConvGeometry): void {
+export function depthwiseGradFilterCpu(x: Float64Array, dy: Float64Array, dw: Float64Array, g: DepthwiseGeometry): void {
   dw.fill(0);
   eachTap(g, (xOff, wTap, yOff) => {
     for (let c = 0; c < g.C; c++) {
-      for (let m = 0; m < g.K; m++) dw[wTap + c * g.K + m] += x[xOff + c]! * dy[yOff + c * g.K + m]!;
+      for (let m = 0; m < g.M; m++) dw[wTap + c * g.M + m] += x[xOff + c]! * dy[yOff + c * g.M + m]!;
     }
   });
 }

@@ -7,11 +7,10 @@
 import { gpu } from '../tensor/device.js';
 import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { CONV_UNIFORMS, convUniforms, type ConvGeometry } from './conv2d.geometry.js';
-import { FLAT_ID, grid1d, kernel, variants } from './kernel.js';
+import { DEPTHWISE_UNIFORMS, depthwiseUniforms, type DepthwiseGeometry } from './conv2d.geometry.js';
+import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 import { reduce } from './reduce.js';
 
-const WG = 64;
 /** Output pixels per invocation along a row. */
 export const TW = 4;
 
@@ -53,21 +52,20 @@ const gradInputKernel = variants((v: InputVariant) =>
     name: `depthwiseGradInput${v.segKW ? `_seg${v.segKW}` : ''}${v.vec ? '_vec' : ''}${v.unitStride ? '_s1' : ''}`,
     inputs: { dy: v.vec ? 'vec4f' : 'f32', w: v.vec ? 'vec4f' : 'f32' },
     outputs: { dx: v.vec ? 'vec4f' : 'f32' },
-    uniforms: { total: 'u32', CB: 'u32', IWB: 'u32', ...CONV_UNIFORMS },
+    uniforms: { total: 'u32', CB: 'u32', IWB: 'u32', ...DEPTHWISE_UNIFORMS },
     workgroup: WG,
     body: `
-  let t = ${FLAT_ID};
-  if (t >= u.total) { return; }
+${flatThread('t')}
   let c0 = (t % u.CB) * 4u;
   let r = t / u.CB;
   let iw0 = (r % u.IWB) * ${TW}u;
   let ih = (r / u.IWB) % u.H;
   let n = r / (u.IWB * u.H);
-  let OC = u.C * u.K;
+  let OC = u.C * u.M;
   let cs = min(vec4<u32>(c0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(u.C - 1u));
 ${range(TW).map((p) => `  var acc${p} = vec4<f32>(0.0);`).join('\n')}
-  for (var m = 0u; m < u.K; m++) {
-    let ocs = cs * u.K + vec4<u32>(m);
+  for (var m = 0u; m < u.M; m++) {
+    let ocs = cs * u.M + vec4<u32>(m);
     for (var kh = 0u; kh < u.KH; kh++) {
       let th = i32(ih + u.padT) - i32(kh * u.DH);
       ${v.unitStride ? 'let oh = th;' : 'let oh = th / i32(u.SH);\n      if (th < 0 || th % i32(u.SH) != 0) { continue; }'}
@@ -83,13 +81,13 @@ ${range(TW).map((p) => `  if (iw0 + ${p}u < u.W) {
   }));
 
 /** Records dx [N, H, W, C] from dy [N, OH, OW, C*M] and w [KH, KW, C, M]. */
-export function depthwiseGradInputGpu(dy: Tensor, w: Tensor, dx: Tensor, g: ConvGeometry): void {
+export function depthwiseGradInputGpu(dy: Tensor, w: Tensor, dx: Tensor, g: DepthwiseGeometry): void {
   const CB = Math.ceil(g.C / 4), IWB = Math.ceil(g.W / TW);
   const total = g.N * g.H * IWB * CB;
   if (total === 0) return;
   const seg = g.SW === 1 && g.DW === 1 && g.KW <= 7 ? g.KW : 0;
-  const k = gradInputKernel({ vec: g.K === 1 && g.C % 4 === 0, unitStride: g.SH === 1 && g.SW === 1, segKW: seg });
-  k.run({ dy, w, dx }, { total, CB, IWB, ...convUniforms(g) }, grid1d(total, WG));
+  const k = gradInputKernel({ vec: g.M === 1 && g.C % 4 === 0, unitStride: g.SH === 1 && g.SW === 1, segKW: seg });
+  k.run({ dy, w, dx }, { total, CB, IWB, ...depthwiseUniforms(g) }, grid1d(total));
 }
 
 interface FilterVariant {
@@ -104,18 +102,17 @@ const gradFilterKernel = variants((v: FilterVariant) =>
     name: `depthwiseGradFilter${v.xVec ? '_vecX' : ''}${v.ocVec ? '' : '_scalarOC'}`,
     inputs: { x: v.xVec ? 'vec4f' : 'f32', dy: v.ocVec ? 'vec4f' : 'f32' },
     outputs: { partial: v.ocVec ? 'vec4f' : 'f32' },
-    uniforms: { total: 'u32', OCB: 'u32', rowsPerSlice: 'u32', ...CONV_UNIFORMS },
+    uniforms: { total: 'u32', OCB: 'u32', rowsPerSlice: 'u32', ...DEPTHWISE_UNIFORMS },
     workgroup: WG,
     body: `
-  let t = ${FLAT_ID};
-  if (t >= u.total) { return; }
-  let OC = u.C * u.K;
+${flatThread('t')}
+  let OC = u.C * u.M;
   let taps = u.KH * u.KW;
   let oc0 = (t % u.OCB) * 4u;
   let tap = (t / u.OCB) % taps;
   let slice = t / (u.OCB * taps);
   let ocs = min(vec4<u32>(oc0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(OC - 1u));
-  let cs = ocs / u.K;
+  let cs = ocs / u.M;
   let dh = (tap / u.KW) * u.DH;
   let dw = (tap % u.KW) * u.DW;
   var acc = vec4<f32>(0.0);
@@ -137,8 +134,8 @@ const gradFilterKernel = variants((v: FilterVariant) =>
   }));
 
 /** dw [KH, KW, C, M] from x [N, H, W, C] and dy [N, OH, OW, C*M]. */
-export function depthwiseGradFilterGpu(x: Tensor, dy: Tensor, wShape: Shape, g: ConvGeometry): Tensor {
-  const OC = g.C * g.K, OCB = Math.ceil(OC / 4), taps = g.KH * g.KW, rows = g.N * g.OH;
+export function depthwiseGradFilterGpu(x: Tensor, dy: Tensor, wShape: Shape, g: DepthwiseGeometry): Tensor {
+  const OC = g.C * g.M, OCB = Math.ceil(OC / 4), taps = g.KH * g.KW, rows = g.N * g.OH;
   // Enough slices to keep the device busy, each at least 4 output rows long.
   const target = gpu().info.isSoftware ? 4096 : 65536;
   const slices = Math.max(1, Math.min(Math.ceil(target / (OCB * taps)), Math.ceil(rows / 4)));
@@ -146,8 +143,8 @@ export function depthwiseGradFilterGpu(x: Tensor, dy: Tensor, wShape: Shape, g: 
   const S = Math.max(1, Math.ceil(rows / rowsPerSlice));
   const partial = Tensor.empty(S > 1 ? [S, taps * OC] : wShape, 'f32', 'webgpu');
   const total = S * taps * OCB;
-  const k = gradFilterKernel({ xVec: g.K === 1 && g.C % 4 === 0, ocVec: OC % 4 === 0 });
-  k.run({ x, dy, partial }, { total, OCB, rowsPerSlice, ...convUniforms(g) }, grid1d(total, WG));
+  const k = gradFilterKernel({ xVec: g.M === 1 && g.C % 4 === 0, ocVec: OC % 4 === 0 });
+  k.run({ x, dy, partial }, { total, OCB, rowsPerSlice, ...depthwiseUniforms(g) }, grid1d(total));
   if (S === 1) return partial;
   const summed = reduce('sum', partial, [0]);
   partial.dispose();

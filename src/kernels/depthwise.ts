@@ -4,19 +4,18 @@
 // output pixels along a row x 4 output channels (vec4 loads of w, and of x when M = 1 and C % 4 == 0).
 // Thread mapping: channel blocks fastest, then pixel blocks, rows, images. Separable conv = this + a 1x1 conv2d.
 
-import { fmtShape, sameShape, type Shape } from '../tensor/shape.js';
+import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { activationWgsl, checkActivation, type Activation } from './activation.js';
-import { checkF32, CONV_UNIFORMS, convGeometry, convUniforms, type ConvGeometry, type ConvShapeOptions } from './conv2d.geometry.js';
+import { activationWgsl, type Activation } from './activation.js';
+import {
+  checkDy, checkF32, convRule, DEPTHWISE_UNIFORMS, depthwiseGeometry, depthwiseUniforms, type ConvOptions, type DepthwiseGeometry,
+} from './conv2d.geometry.js';
 import { depthwiseForwardCpu, depthwiseGradFilterCpu, depthwiseGradInputCpu } from './depthwise.cpu.js';
 import { depthwiseGradFilterGpu, depthwiseGradInputGpu, read4, TW } from './depthwise.grad.js';
-import { FLAT_ID, grid1d, kernel, variants, type BindingType } from './kernel.js';
+import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 
-export interface DepthwiseOptions extends ConvShapeOptions {
-  activation?: Activation;
-}
+export type { ConvOptions };
 
-const WG = 64;
 interface Variant {
   /** Compile-time KW when SW = DW = 1: each kh loads one row segment that all kw taps reuse; 0 otherwise. */
   segKW: number;
@@ -54,25 +53,22 @@ const forwardKernel = variants((v: Variant) =>
   kernel({
     name: `depthwiseForward_tw${v.tw}${v.segKW ? `_seg${v.segKW}` : ''}${v.xVec ? '_vecX' : ''}${v.ocVec ? '' : '_scalarOC'}` +
       `${v.bias ? '_bias' : ''}_${v.act}`,
-    inputs: {
-      x: v.xVec ? 'vec4f' : 'f32', w: v.ocVec ? 'vec4f' : 'f32', ...(v.bias ? { bias: 'f32' } : {}),
-    } as Record<string, BindingType>,
+    inputs: { x: v.xVec ? 'vec4f' : 'f32', w: v.ocVec ? 'vec4f' : 'f32', ...(v.bias ? { bias: 'f32' as const } : {}) },
     outputs: { y: v.ocVec ? 'vec4f' : 'f32' },
-    uniforms: { total: 'u32', OCB: 'u32', OWB: 'u32', ...CONV_UNIFORMS },
+    uniforms: { total: 'u32', OCB: 'u32', OWB: 'u32', ...DEPTHWISE_UNIFORMS },
     workgroup: WG,
     helpers: activationWgsl(v.act),
     body: `
-  let t = ${FLAT_ID};
-  if (t >= u.total) { return; }
+${flatThread('t')}
   let ocb = t % u.OCB;
   let r = t / u.OCB;
   let ow0 = (r % u.OWB) * ${v.tw}u;
   let oh = (r / u.OWB) % u.OH;
   let n = r / (u.OWB * u.OH);
-  let OC = u.C * u.K;
+  let OC = u.C * u.M;
   let oc0 = ocb * 4u;
   let ocs = min(vec4<u32>(oc0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(OC - 1u));
-  let cs = ocs / u.K;
+  let cs = ocs / u.M;
 ${range(v.tw).map((p) => `  var acc${p} = vec4<f32>(0.0);`).join('\n')}
   for (var kh = 0u; kh < u.KH; kh++) {
     let ih = i32(oh * u.SH + kh * u.DH) - i32(u.padT);
@@ -89,16 +85,12 @@ ${range(v.tw).map((p) => `  if (ow0 + ${p}u < u.OW) {
   }));
 
 /** y = activation(depthwiseConv2d(x, w) + bias) -> [N, OH, OW, C*M]. */
-export function depthwiseConv2d(x: Tensor, w: Tensor, bias: Tensor | undefined, o: DepthwiseOptions = {}): Tensor {
-  checkF32('depthwiseConv2d', { x, w, bias });
-  const g = convGeometry('depthwiseConv2d', x.shape, w.shape, o);
+export function depthwiseConv2d(x: Tensor, w: Tensor, bias: Tensor | undefined, o: ConvOptions = {}): Tensor {
+  const { shape } = convRule('depthwiseConv2d', x, w, bias, o, true);
+  const g = depthwiseGeometry('depthwiseConv2d', x.shape, w.shape, o);
   const act = o.activation ?? 'linear';
-  checkActivation('depthwiseConv2d', act);
-  const OC = g.C * g.K;
-  if (bias && (bias.rank !== 1 || bias.shape[0] !== OC)) {
-    throw new Error(`depthwiseConv2d: bias must have shape [${OC}] but got ${fmtShape(bias.shape)}`);
-  }
-  const y = Tensor.empty([g.N, g.OH, g.OW, OC], 'f32', x.device);
+  const OC = g.C * g.M;
+  const y = Tensor.empty(shape, 'f32', x.device);
   if (x.device === 'cpu') {
     depthwiseForwardCpu(x.storage.data, w.storage.data, bias?.storage.data ?? null, y.storage.data, g, act);
     return y;
@@ -108,24 +100,18 @@ export function depthwiseConv2d(x: Tensor, w: Tensor, bias: Tensor | undefined, 
   const OCB = Math.ceil(OC / 4), OWB = Math.ceil(g.OW / TW);
   const total = g.N * g.OH * OWB * OCB;
   if (total === 0) return y;
-  const k = forwardKernel({ segKW: seg ? g.KW : 0, tw: TW, xVec: g.K === 1 && g.C % 4 === 0, ocVec: OC % 4 === 0, bias: !!bias, act });
-  const args: Record<string, Tensor> = { x, w, y };
-  if (bias) args.bias = bias;
-  k.run(args, { total, OCB, OWB, ...convUniforms(g) }, grid1d(total, WG));
+  const k = forwardKernel({ segKW: seg ? g.KW : 0, tw: TW, xVec: g.M === 1 && g.C % 4 === 0, ocVec: OC % 4 === 0, bias: !!bias, act });
+  k.run({ x, w, y, bias }, { total, OCB, OWB, ...depthwiseUniforms(g) }, grid1d(total));
   return y;
 }
 
-function checkDy(op: string, dy: Tensor, g: ConvGeometry): void {
-  if (!sameShape(dy.shape, [g.N, g.OH, g.OW, g.C * g.K])) {
-    throw new Error(`${op}: dy ${fmtShape(dy.shape)} does not match the output shape ${fmtShape([g.N, g.OH, g.OW, g.C * g.K])}`);
-  }
-}
+const outShape = (g: DepthwiseGeometry): number[] => [g.N, g.OH, g.OW, g.C * g.M];
 
 /** dx of depthwiseConv2d, shaped like x. */
-export function depthwiseGradInput(dy: Tensor, w: Tensor, xShape: Shape, o: ConvShapeOptions = {}): Tensor {
+export function depthwiseGradInput(dy: Tensor, w: Tensor, xShape: Shape, o: ConvOptions = {}): Tensor {
   checkF32('depthwiseGradInput', { dy, w });
-  const g = convGeometry('depthwiseGradInput', xShape, w.shape, o);
-  checkDy('depthwiseGradInput', dy, g);
+  const g = depthwiseGeometry('depthwiseGradInput', xShape, w.shape, o);
+  checkDy('depthwiseGradInput', dy, outShape(g));
   const dx = Tensor.empty(xShape, 'f32', dy.device);
   if (dy.device === 'cpu') depthwiseGradInputCpu(dy.storage.data, w.storage.data, dx.storage.data, g);
   else depthwiseGradInputGpu(dy, w, dx, g);
@@ -133,10 +119,10 @@ export function depthwiseGradInput(dy: Tensor, w: Tensor, xShape: Shape, o: Conv
 }
 
 /** dw of depthwiseConv2d, shaped [KH, KW, C, M]. */
-export function depthwiseGradFilter(x: Tensor, dy: Tensor, wShape: Shape, o: ConvShapeOptions = {}): Tensor {
+export function depthwiseGradFilter(x: Tensor, dy: Tensor, wShape: Shape, o: ConvOptions = {}): Tensor {
   checkF32('depthwiseGradFilter', { x, dy });
-  const g = convGeometry('depthwiseGradFilter', x.shape, wShape, o);
-  checkDy('depthwiseGradFilter', dy, g);
+  const g = depthwiseGeometry('depthwiseGradFilter', x.shape, wShape, o);
+  checkDy('depthwiseGradFilter', dy, outShape(g));
   if (x.device === 'cpu') {
     const dw = Tensor.empty(wShape, 'f32', 'cpu');
     depthwiseGradFilterCpu(x.storage.data, dy.storage.data, dw.storage.data, g);
@@ -147,11 +133,10 @@ export function depthwiseGradFilter(x: Tensor, dy: Tensor, wShape: Shape, o: Con
 
 const naiveKernel = kernel({
   name: 'depthwiseNaive', inputs: { x: 'f32', w: 'f32' }, outputs: { y: 'f32' },
-  uniforms: { total: 'u32', ...CONV_UNIFORMS }, workgroup: WG,
+  uniforms: { total: 'u32', ...DEPTHWISE_UNIFORMS }, workgroup: WG,
   body: `
-  let t = ${FLAT_ID};
-  if (t >= u.total) { return; }
-  let OC = u.C * u.K;
+${flatThread('t')}
+  let OC = u.C * u.M;
   let oc = t % OC;
   let ow = (t / OC) % u.OW;
   let oh = (t / (OC * u.OW)) % u.OH;
@@ -162,7 +147,7 @@ const naiveKernel = kernel({
       let ih = i32(oh * u.SH + kh * u.DH) - i32(u.padT);
       let iw = i32(ow * u.SW + kw * u.DW) - i32(u.padL);
       if (ih >= 0 && ih < i32(u.H) && iw >= 0 && iw < i32(u.W)) {
-        acc += x[((n * u.H + u32(ih)) * u.W + u32(iw)) * u.C + oc / u.K] * w[(kh * u.KW + kw) * OC + oc];
+        acc += x[((n * u.H + u32(ih)) * u.W + u32(iw)) * u.C + oc / u.M] * w[(kh * u.KW + kw) * OC + oc];
       }
     }
   }
@@ -170,13 +155,13 @@ const naiveKernel = kernel({
 });
 
 /** The naive reference: one thread per output element, no bias or activation. */
-export function depthwiseNaive(x: Tensor, w: Tensor, o: ConvShapeOptions = {}): Tensor {
+export function depthwiseNaive(x: Tensor, w: Tensor, o: ConvOptions = {}): Tensor {
   checkF32('depthwiseNaive', { x, w });
-  const g = convGeometry('depthwiseNaive', x.shape, w.shape, o);
+  const g = depthwiseGeometry('depthwiseNaive', x.shape, w.shape, o);
   if (x.device !== 'webgpu') {
     throw new Error('depthwiseNaive: the naive kernel is a webgpu reference; use depthwiseConv2d on the cpu device');
   }
-  const y = Tensor.empty([g.N, g.OH, g.OW, g.C * g.K], 'f32', 'webgpu');
-  naiveKernel.run({ x, w, y }, { total: y.size, ...convUniforms(g) }, grid1d(y.size, WG));
+  const y = Tensor.empty(outShape(g), 'f32', 'webgpu');
+  naiveKernel.run({ x, w, y }, { total: y.size, ...depthwiseUniforms(g) }, grid1d(y.size));
   return y;
 }

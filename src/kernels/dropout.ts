@@ -4,10 +4,8 @@
 
 import { fmtShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { FLAT_ID, grid1d, kernel, variants } from './kernel.js';
+import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 import { RNG_WGSL, rand01, rngKey } from './random.js';
-
-const WG = 64;
 
 const dropoutKernel = variants((p: { vec4: boolean }) =>
   kernel({
@@ -16,13 +14,11 @@ const dropoutKernel = variants((p: { vec4: boolean }) =>
     uniforms: { total: 'u32', key: 'u32', rate: 'f32', scale: 'f32' }, workgroup: WG, helpers: RNG_WGSL,
     body: p.vec4 ? `
   // Thread i covers elements 4i..4i+3; each draws its own counter so the mask matches the scalar path.
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
   let e = 4u * i;
   let r = vec4<f32>(rand01(u.key, e), rand01(u.key, e + 1u), rand01(u.key, e + 2u), rand01(u.key, e + 3u));
   y[i] = select(vec4<f32>(0.0), x[i] * u.scale, r >= vec4<f32>(u.rate));` : `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
   y[i] = select(0.0, x[i] * u.scale, rand01(u.key, i) >= u.rate);`,
   }));
 
@@ -42,7 +38,7 @@ export function dropoutForward(x: Tensor, rate: number, seed: number): Tensor {
     for (let i = 0; i < xs.length; i++) ys[i] = rand01(key, i) >= rate ? xs[i]! * scale : 0;
   } else {
     const vec4 = x.size % 4 === 0, total = vec4 ? x.size / 4 : x.size;
-    dropoutKernel({ vec4 }).run({ x, y }, { total, key, rate, scale }, grid1d(total, WG));
+    dropoutKernel({ vec4 }).run({ x, y }, { total, key, rate, scale }, grid1d(total));
   }
   return y;
 }

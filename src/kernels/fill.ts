@@ -4,9 +4,7 @@
 import { sizeOf, type DType, type Shape } from '../tensor/shape.js';
 import type { DeviceKind } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
-import { FLAT_ID, grid1d, kernel } from './kernel.js';
-
-const WG = 64;
+import { FLAT_ID, grid1d, kernel, WG } from './kernel.js';
 
 const fillF32 = kernel({
   name: 'fillF32', inputs: {}, outputs: { y: 'f32' }, uniforms: { total: 'u32', value: 'f32' }, workgroup: WG,
@@ -36,9 +34,9 @@ export function fill(shape: Shape, value: number, dtype: DType = 'f32', device: 
   if (dtype !== 'f32' && !Number.isInteger(value)) throw new Error(`fill: ${dtype} value ${value} is not an integer`);
   if (dtype === 'u8' && (value < 0 || value > 255)) throw new Error(`fill: u8 value ${value} is outside 0..255`);
   if (device === 'cpu') y.storage.data.fill(value);
-  else if (dtype === 'f32') fillF32.run({ y }, { total: n, value }, grid1d(n, WG));
-  else if (dtype === 'i32') fillI32.run({ y }, { total: n, value }, grid1d(n, WG));
-  else fillU8.run({ y }, { words: Math.ceil(n / 4), value }, grid1d(Math.ceil(n / 4), WG));
+  else if (dtype === 'f32') fillF32.run({ y }, { total: n, value }, grid1d(n));
+  else if (dtype === 'i32') fillI32.run({ y }, { total: n, value }, grid1d(n));
+  else fillU8.run({ y }, { words: Math.ceil(n / 4), value }, grid1d(Math.ceil(n / 4)));
   return y;
 }
 
@@ -75,7 +73,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
     const xs = x.storage.data, ys = y.storage.data;
     for (let i = 0; i < xs.length; i++) ys[i] = dtype === 'i32' ? Math.trunc(xs[i]!) : xs[i]!;
   } else {
-    (k as typeof castKernels['i32->f32']).run({ x, y } as never, { total: x.size }, grid1d(x.size, WG));
+    k.run({ x, y }, { total: x.size }, grid1d(x.size));
   }
   return y;
 }

@@ -5,11 +5,9 @@
 import { fmtShape, sizeOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fill } from './fill.js';
-import { FLAT_ID, grid1d, kernel, variants } from './kernel.js';
+import { FLAT_ID, flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 import { checkRank, mapBody } from './layout.js';
 import type { DType } from '../tensor/shape.js';
-
-const WG = 64;
 
 const RUN = 8;
 
@@ -86,7 +84,7 @@ export function gather(x: Tensor, indices: Tensor, axis: number): Tensor {
   } else if (y.size > 0) {
     const threads = x.dtype === 'u8' ? Math.ceil(y.size / 4) : (y.size / p.inner) * Math.ceil(p.inner / RUN);
     gatherKernel({ dtype: x.dtype }).run(
-      { x, idx: indices, y }, { total: y.size, inner: p.inner, K: p.K, D: p.D, fill: 0 }, grid1d(threads, WG));
+      { x, idx: indices, y }, { total: y.size, inner: p.inner, K: p.K, D: p.D, fill: 0 }, grid1d(threads));
   }
   return y;
 }
@@ -97,8 +95,7 @@ export function gather(x: Tensor, indices: Tensor, axis: number): Tensor {
 const gatherLinksKernel = kernel({
   name: 'gatherLinks', inputs: { idx: 'i32' }, outputs: { head: 'i32', next: 'i32' }, uniforms: { K: 'u32', D: 'u32' }, workgroup: WG,
   body: `
-  let k = ${FLAT_ID};
-  if (k >= u.K) { return; }
+${flatThread('k', 'u.K')}
   let j = idx[k];
   var nxt = -1;
   for (var k2 = k + 1u; k2 < u.K; k2++) {
@@ -116,8 +113,7 @@ const gatherGradKernel = kernel({
   name: 'gatherGrad', inputs: { dy: 'f32', head: 'i32', next: 'i32' }, outputs: { dx: 'f32' },
   uniforms: { total: 'u32', inner: 'u32', K: 'u32', D: 'u32' }, workgroup: WG,
   body: `
-  let o = ${FLAT_ID};
-  if (o >= u.total) { return; }
+${flatThread('o')}
   let i = o % u.inner;
   let t = o / u.inner;
   let outer = t / u.D;
@@ -147,8 +143,8 @@ export function gatherGrad(dy: Tensor, indices: Tensor, xShape: Shape, axis: num
   }
   const head = fill([Math.max(1, p.D)], -1, 'i32', 'webgpu');
   const next = Tensor.empty([Math.max(1, p.K)], 'i32', 'webgpu');
-  gatherLinksKernel.run({ idx: indices, head, next }, { K: p.K, D: p.D }, grid1d(p.K, WG));
-  gatherGradKernel.run({ dy, head, next, dx }, { total: dx.size, inner: p.inner, K: p.K, D: p.D }, grid1d(dx.size, WG));
+  gatherLinksKernel.run({ idx: indices, head, next }, { K: p.K, D: p.D }, grid1d(p.K));
+  gatherGradKernel.run({ dy, head, next, dx }, { total: dx.size, inner: p.inner, K: p.K, D: p.D }, grid1d(dx.size));
   head.dispose();
   next.dispose();
   return dx;
@@ -157,8 +153,7 @@ export function gatherGrad(dy: Tensor, indices: Tensor, xShape: Shape, axis: num
 const oneHotKernel = kernel({
   name: 'oneHot', inputs: { idx: 'i32' }, outputs: { y: 'f32' }, uniforms: { total: 'u32', depth: 'u32' }, workgroup: WG,
   body: `
-  let o = ${FLAT_ID};
-  if (o >= u.total) { return; }
+${flatThread('o')}
   y[o] = select(0.0, 1.0, idx[o / u.depth] == i32(o % u.depth));`,
 });
 
@@ -168,6 +163,6 @@ export function oneHot(indices: Tensor, depth: number): Tensor {
   if (indices.device === 'cpu') {
     const is = indices.storage.data, ys = y.storage.data;
     for (let o = 0; o < ys.length; o++) ys[o] = is[Math.floor(o / depth)] === o % depth ? 1 : 0;
-  } else oneHotKernel.run({ idx: indices, y }, { total: y.size, depth }, grid1d(y.size, WG));
+  } else oneHotKernel.run({ idx: indices, y }, { total: y.size, depth }, grid1d(y.size));
   return y;
 }

@@ -4,6 +4,14 @@
 //
 // Scalar paths guard k with uniform branches; measured on lavapipe, they beat branch-free clamp + select.
 
+/** WGSL: GEMM row `row` (clamped to the last row) as (image, y, x) of a [*, height, width] pixel grid (conv loaders). */
+export const PIXEL_OF_ROW = /* wgsl */ `
+fn mmPixel(row: u32, height: u32, width: u32) -> vec3<u32> {
+  let r = min(row, u.mmM - 1u);
+  let t = r / width;
+  return vec3<u32>(t / height, t % height, r % width);
+}`;
+
 const clamped4 = (base: string, first: string, last: string): string =>
   `vec4<u32>(${[0, 1, 2, 3].map((i) => `${base} + min(${first} + ${i}u, ${last})`).join(', ')})`;
 

@@ -5,6 +5,7 @@
 // workgroup instead of once per invocation. Chosen by tiles.BK (gemm.ts); the prologue and epilogue are gemm.ts's.
 
 import type { GemmSpec } from './gemm.js';
+import type { Bindings, Uniforms } from './kernel.js';
 
 const range = (n: number): number[] => [...Array(n).keys()];
 const C = ['x', 'y', 'z', 'w'];
@@ -18,7 +19,7 @@ export function sharedTileBytes(t: { TM: number; TN: number; WGX: number; WGY: n
  * The declarations and main-loop lines. In scope from the prologue: batch, row0, col0, koBegin, koEnd, lid, wid,
  * lidx; declares and accumulates the c{r}_{g} vec4 accumulators the epilogue stores.
  */
-export function sharedMainLoop(s: GemmSpec): { decls: string; lines: string[] } {
+export function sharedMainLoop(s: GemmSpec<Bindings, Uniforms>): { decls: string; lines: string[] } {
   const { TM, TN, WGX, WGY } = s.tiles;
   const BK = s.tiles.BK!;
   if (BK % 4 !== 0) throw new Error(`gemm ${s.name}: BK must be a multiple of 4 (got ${BK})`);

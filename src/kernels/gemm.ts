@@ -26,7 +26,7 @@
 
 import { activationWgsl, type Activation } from './activation.js';
 import { sharedMainLoop } from './gemm.shared.js';
-import { kernel, type BindingType, type Kernel, type UniformType } from './kernel.js';
+import { kernel, type Bindings, type Kernel, type Uniforms } from './kernel.js';
 
 export interface GemmTiles {
   /** Output rows per invocation. */
@@ -46,15 +46,15 @@ export function tilesTag(t: GemmTiles): string {
   return `${t.TM}x${t.TN}_wg${t.WGX}x${t.WGY}${t.BK ? `_wm${t.BK}` : ''}`;
 }
 
-export interface GemmSpec {
+export interface GemmSpec<I extends Bindings, U extends Uniforms> {
   name: string;
   tiles: GemmTiles;
   aAlong: 'k' | 'm';
   bAlong: 'n' | 'k';
   /** Loader bindings (read-only), in binding order. */
-  inputs: Record<string, BindingType>;
+  inputs: I;
   /** Loader uniforms, added after the core's. */
-  uniforms: Record<string, UniformType>;
+  uniforms: U;
   /** WGSL defining the mm* loader functions. */
   loaders: string;
   /** Fused epilogue: + bias[col] (binding 'bias'), then the activation. */
@@ -71,13 +71,14 @@ export interface GemmSpec {
 // Named mm* so they cannot clash with the conv loaders' shape letters (N batch, K filters).
 const CORE_UNIFORMS = { mmM: 'u32', mmN: 'u32', mmKO: 'u32', mmKI: 'u32', koChunk: 'u32', zFold: 'u32' } as const;
 
-export type GemmKernel = Kernel<Record<string, BindingType>, Record<string, BindingType>, Record<string, UniformType>>;
+/** A GEMM kernel: the loaders' bindings and an optional fused 'bias', the output 'y', the core's and the loaders' uniforms. */
+export type GemmKernel<I extends Bindings, U extends Uniforms> = Kernel<I & { bias?: 'f32' }, { y: 'f32' | 'vec4f' }, typeof CORE_UNIFORMS & U>;
 
 const range = (n: number): number[] => [...Array(n).keys()];
 const C = ['x', 'y', 'z', 'w'];
 
 /** Builds the kernel: bindings are the loaders' inputs, then 'bias' if fused, then the output 'y'. */
-export function gemmKernel(s: GemmSpec): GemmKernel {
+export function gemmKernel<I extends Bindings, U extends Uniforms>(s: GemmSpec<I, U>): GemmKernel<I, U> {
   const { TM, TN, WGX, WGY } = s.tiles;
   if (TN % 4 !== 0) throw new Error(`gemm ${s.name}: TN must be a multiple of 4 (got ${TN})`);
   if (s.aAlong === 'm' && TM % 4 !== 0) throw new Error(`gemm ${s.name}: TM must be a multiple of 4 when A is read along m (got ${TM})`);
@@ -137,7 +138,7 @@ export function gemmKernel(s: GemmSpec): GemmKernel {
 }
 
 /** The register-blocked main loop: each invocation streams its own rows of A and columns of B. */
-function registerMainLoop(s: GemmSpec): string[] {
+function registerMainLoop(s: GemmSpec<Bindings, Uniforms>): string[] {
   const { TM, TN } = s.tiles;
   const G = TN / 4;
   const lines: string[] = [];

@@ -12,8 +12,8 @@ export type BindingType = 'f32' | 'i32' | 'u32' | 'u8' | 'vec4f';
 /** Uniform field types. 'shape' is array<vec4<u32>, 2>: up to 8 dims, read in WGSL with dim(u.field, i). */
 export type UniformType = 'u32' | 'i32' | 'f32' | 'vec4u' | 'vec4f' | 'shape';
 
-type Bindings = Record<string, BindingType>;
-type Uniforms = Record<string, UniformType>;
+export type Bindings = Record<string, BindingType>;
+export type Uniforms = Record<string, UniformType>;
 
 export interface KernelSpec<I extends Bindings, O extends Bindings, U extends Uniforms> {
   name: string;
@@ -30,7 +30,9 @@ export interface KernelSpec<I extends Bindings, O extends Bindings, U extends Un
 
 type UniformValue<T extends UniformType> = T extends 'vec4u' | 'vec4f' | 'shape' ? readonly number[] : number;
 export type UniformValues<U extends Uniforms> = { [K in keyof U]: UniformValue<U[K]> };
-type BindingArgs<I extends Bindings, O extends Bindings> = { [K in keyof I | keyof O]: Tensor | BufferBinding };
+// Homomorphic in I and O, so a binding declared optional (a fused bias) is an optional argument, and a kernel
+// whose bindings are a union of variants takes the arguments of any one of them.
+type BindingArgs<I extends Bindings, O extends Bindings> = { [K in keyof I]: Tensor | BufferBinding } & { [K in keyof O]: Tensor | BufferBinding };
 
 const WGSL_ARRAY: Record<BindingType, string> = { f32: 'f32', i32: 'i32', u32: 'u32', u8: 'u32', vec4f: 'vec4<f32>' };
 const WGSL_UNIFORM: Record<UniformType, string> = {
@@ -257,8 +259,11 @@ export function variants<P, K>(make: (params: P) => K): (params: P) => K {
   };
 }
 
+/** Threads per workgroup of the flat kernels (one thread per element, row or channel, indexed by flatThread). */
+export const WG = 64;
+
 /** Workgroup counts for `threads` threads in groups of `wg`, folding past 65,535 groups into y. */
-export function grid1d(threads: number, wg: number): [number, number, number] {
+export function grid1d(threads: number, wg = WG): [number, number, number] {
   const groups = Math.ceil(threads / wg);
   if (groups <= 65535) return [groups, 1, 1];
   const x = 65535;
@@ -267,3 +272,23 @@ export function grid1d(threads: number, wg: number): [number, number, number] {
 
 /** WGSL expression for the flat thread index of a grid made by grid1d. */
 export const FLAT_ID = 'gid.x + gid.y * nwg.x * WG.x';
+
+/**
+ * The opening of a flat kernel's body: `name` is the thread's flat index over a grid1d grid, and threads at or
+ * past `bound` (a WGSL expression) return at once.
+ */
+export function flatThread(name = 'i', bound = 'u.total'): string {
+  return `  let ${name} = ${FLAT_ID};\n  if (${name} >= ${bound}) { return; }`;
+}
+
+/**
+ * The opening of an image kernel on a (column, row, image) grid, one thread per pixel: `col`, `row`, `n` and the
+ * flat pixel index `i`; threads outside `width` x `height` (WGSL expressions) return.
+ */
+export function pixelThread(col: string, row: string, width: string, height: string): string {
+  return `  let ${col} = gid.x;
+  let ${row} = gid.y;
+  let n = gid.z;
+  if (${col} >= ${width} || ${row} >= ${height}) { return; }
+  let i = (n * ${height} + ${row}) * ${width} + ${col};`;
+}

@@ -5,10 +5,9 @@
 
 import { broadcastShapes, broadcastStrides, fmtShape, sameShape, stridesOf, type DType, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { FLAT_ID, grid1d, kernel, variants } from './kernel.js';
+import { FLAT_ID, flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 import { boundedCpu, copyIntoCpu, stridedCpu } from './layout.cpu.js';
 
-const WG = 64;
 const MAX_RANK = 8;
 
 /** The body shared by every index-map kernel: y[o] = x[src(o)], or the fill value where src(o) < 0. */
@@ -29,8 +28,7 @@ export function mapBody(dtype: DType): string {
   y[w] = word;`;
   }
   return `
-  let o = ${FLAT_ID};
-  if (o >= u.total) { return; }
+${flatThread('o')}
   let s = src(o);
   if (s < 0) { y[o] = ${dtype === 'f32' ? 'u.fill' : 'i32(u.fill)'}; } else { y[o] = x[u32(s)]; }`;
 }
@@ -93,7 +91,7 @@ function strided(x: Tensor, outShape: Shape, strides: readonly number[], offset:
     const L = c.shape[c.shape.length - 1]!;
     const threads = x.dtype === 'u8' ? Math.ceil(total / 4) : (total / L) * Math.ceil(L / RUN);
     stridedKernel({ dtype: x.dtype }).run(
-      { x, y }, { total, rank: c.shape.length, outShape: c.shape, strides: c.strides, offset, fill: 0 }, grid1d(threads, WG));
+      { x, y }, { total, rank: c.shape.length, outShape: c.shape, strides: c.strides, offset, fill: 0 }, grid1d(threads));
   }
   return y;
 }
@@ -225,7 +223,7 @@ export function pad(x: Tensor, paddings: ReadonlyArray<readonly [number, number]
     const L = o[o.length - 1]!;
     const threads = x.dtype === 'u8' ? Math.ceil(y.size / 4) : (y.size / L) * Math.ceil(L / RUN);
     padKernel({ dtype: x.dtype }).run(
-      { x, y }, { total: y.size, rank: o.length, outShape: o, inShape: i, before: b, fill: value }, grid1d(threads, WG));
+      { x, y }, { total: y.size, rank: o.length, outShape: o, inShape: i, before: b, fill: value }, grid1d(threads));
   }
   return y;
 }

@@ -9,7 +9,7 @@ import { checkActivation, type Activation } from './activation.js';
 import { fill } from './fill.js';
 import { gemmKernel, gemmLaunch, tilesTag, type GemmTiles } from './gemm.js';
 import { rowMajorA, rowMajorB } from './gemm.loaders.js';
-import { grid1d, kernel, variants } from './kernel.js';
+import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 import { matmulCpu } from './matmul.cpu.js';
 import { chooseTiles } from './tuning.js';
 
@@ -122,22 +122,17 @@ export function matmul(a: Tensor, b: Tensor, o: MatmulOptions = {}): Tensor {
   const v: Variant = { ...flags, bias: !!o.bias, act, tiles };
   const k = blockedKernel(v);
   const launch = gemmLaunch(tiles, { M: d.M, N: d.N, KO: 1, KI: d.K, Z: Math.max(1, d.batch) });
-  const args: Record<string, Tensor> = { a, b, y };
-  if (o.bias) args.bias = o.bias;
-  k.run(args, { ...launch.uniforms, strideA: d.batchA ? d.M * d.K : 0, strideB: d.batchB ? d.K * d.N : 0 }, launch.groups);
+  k.run({ a, b, y, bias: o.bias }, { ...launch.uniforms, strideA: d.batchA ? d.M * d.K : 0, strideB: d.batchB ? d.K * d.N : 0 }, launch.groups);
   return y;
 }
-
-const NAIVE_WG = 64;
 
 // One thread per output element; element (i, k) of A is at i * sAi + k * sAk (transposes are stride swaps).
 const naiveKernel = kernel({
   name: 'matmulNaive', inputs: { a: 'f32', b: 'f32' }, outputs: { y: 'f32' },
   uniforms: { M: 'u32', N: 'u32', K: 'u32', total: 'u32', sAb: 'u32', sAi: 'u32', sAk: 'u32', sBb: 'u32', sBk: 'u32', sBj: 'u32' },
-  workgroup: NAIVE_WG,
+  workgroup: WG,
   body: `
-  let t = gid.x + gid.y * nwg.x * WG.x;
-  if (t >= u.total) { return; }
+${flatThread('t')}
   let j = t % u.N;
   let i = (t / u.N) % u.M;
   let bt = t / (u.N * u.M);
@@ -157,6 +152,6 @@ export function matmulNaive(a: Tensor, b: Tensor, o: { transposeA?: boolean; tra
   const [sBk, sBj] = o.transposeB ? [1, d.K] : [d.N, 1];
   naiveKernel.run({ a, b, y }, {
     M: d.M, N: d.N, K: d.K, total: y.size, sAi, sAk, sBk, sBj, sAb: d.batchA ? d.M * d.K : 0, sBb: d.batchB ? d.K * d.N : 0,
-  }, grid1d(y.size, NAIVE_WG));
+  }, grid1d(y.size));
   return y;
 }

@@ -5,9 +5,7 @@
 
 import { fmtShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { kernel, variants } from './kernel.js';
-
-const WG = 64;
+import { kernel, variants, WG } from './kernel.js';
 
 const accumulateKernel = variants((p: { sparse: boolean }) =>
   kernel({

@@ -5,13 +5,11 @@
 
 import { fmtShape, sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { FLAT_ID, grid1d, kernel, type Kernel } from './kernel.js';
-
-const WG = 64;
+import { flatThread, grid1d, kernel, variants, WG, type Bindings, type Uniforms } from './kernel.js';
 
 /** An update rule: compile-time `key` (e.g. 'sgd_nesterov'), slots, scalar coefficients and both implementations. */
 export interface UpdateRule {
-  /** Unique per distinct WGSL: flags that change the statements belong in the key. */
+  /** Names the kernel (e.g. 'sgd_nesterov'); the variants cache keys on the whole rule, WGSL included. */
   key: string;
   slots: readonly string[];
   /** f32 uniforms, read in WGSL as `u.<name>`. */
@@ -25,24 +23,19 @@ export interface UpdateRule {
   cpu: (p: Float64Array, g: Float64Array, slots: Float64Array[], c: Readonly<Record<string, number>>) => void;
 }
 
-const kernels = new Map<string, Kernel<Record<string, 'f32' | 'vec4f'>, Record<string, 'f32' | 'vec4f'>, Record<string, 'u32' | 'f32'>>>();
-
-function updateKernel(rule: UpdateRule, vec4: boolean) {
-  const id = `${rule.key}|${vec4 ? 'vec4' : 'f32'}`;
-  let k = kernels.get(id);
-  if (k) return k;
+const updateKernel = variants((p: { rule: UpdateRule; vec4: boolean }) => {
+  const { rule, vec4 } = p;
   const type = vec4 ? 'vec4f' : 'f32';
-  const outputs: Record<string, 'f32' | 'vec4f'> = { param: type };
+  const outputs: Bindings = { param: type };
   for (const s of rule.slots) outputs[`slot_${s}`] = type;
-  const uniforms: Record<string, 'u32' | 'f32'> = { total: 'u32' };
+  const uniforms: Uniforms = { total: 'u32' };
   for (const c of rule.coeffs) uniforms[c] = 'f32';
-  k = kernel({
+  return kernel({
     name: `${rule.key}Update${vec4 ? 'Vec4' : ''}`,
     inputs: { grad: type }, outputs, uniforms, workgroup: WG,
     helpers: `alias T = ${vec4 ? 'vec4<f32>' : 'f32'};`,
     body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
   let g = grad[i];
   var p = param[i];
 ${rule.slots.map((s) => `  var ${s} = slot_${s}[i];`).join('\n')}
@@ -50,9 +43,7 @@ ${rule.slots.map((s) => `  var ${s} = slot_${s}[i];`).join('\n')}
   param[i] = p;
 ${rule.slots.map((s) => `  slot_${s}[i] = ${s};`).join('\n')}`,
   });
-  kernels.set(id, k);
-  return k;
-}
+});
 
 /** Applies `rule` to one parameter in place: p and its slots are overwritten. */
 export function fusedUpdate(rule: UpdateRule, p: Tensor, g: Tensor, slots: readonly Tensor[], coeffs: Readonly<Record<string, number>>): void {
@@ -73,7 +64,7 @@ export function fusedUpdate(rule: UpdateRule, p: Tensor, g: Tensor, slots: reado
   }
   const vec4 = p.size % 4 === 0;
   const total = vec4 ? p.size / 4 : p.size;
-  const args: Record<string, Tensor> = { grad: g, param: p };
+  const args: Record<string, Tensor> = { param: p };
   rule.slots.forEach((s, i) => (args[`slot_${s}`] = slots[i]!));
-  updateKernel(rule, vec4).run(args, { total, ...coeffs }, grid1d(total, WG));
+  updateKernel({ rule, vec4 }).run({ grad: g, ...args }, { total, ...coeffs }, grid1d(total));
 }

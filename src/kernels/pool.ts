@@ -5,7 +5,7 @@
 
 import { convAxis, fmtShape, type Padding, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { kernel, variants } from './kernel.js';
+import { kernel, variants, WG } from './kernel.js';
 import { avgPoolBackwardCpu, avgPoolForwardCpu, maxPoolBackwardCpu, maxPoolForwardCpu } from './pool.cpu.js';
 
 export interface Pool2dOptions {
@@ -50,7 +50,6 @@ export function poolGeometry(shape: Shape, o: Pool2dOptions, op: string): PoolGe
   return { N, H, W, C, OH: ah.out, OW: aw.out, KH, KW, SH, SW, padT: ah.padBefore, padL: aw.padBefore };
 }
 
-const WG = 64;
 const UNIFORMS = {
   H: 'u32', W: 'u32', C: 'u32', OH: 'u32', OW: 'u32', KH: 'u32', KW: 'u32', SH: 'u32', SW: 'u32', padT: 'u32', padL: 'u32',
 } as const;
@@ -230,7 +229,7 @@ export function maxPool2dForward(x: Tensor, o: Pool2dOptions, withArgmax: boolea
     maxPoolForwardCpu(x.storage.data, y.storage.data, argmax?.storage.data ?? null, g);
   } else {
     const k = maxForwardKernel({ vec4, withArg: withArgmax });
-    k.run((argmax ? { x, y, argmax } : { x, y }) as never, uniforms(g, groups), grid(g.OW * groups, g.OH, g.N));
+    k.run(argmax ? { x, y, argmax } : { x, y }, uniforms(g, groups), grid(g.OW * groups, g.OH, g.N));
   }
   return { y, argmax };
 }

@@ -5,9 +5,7 @@
 import { sizeOf, type Shape } from '../tensor/shape.js';
 import type { DeviceKind } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
-import { FLAT_ID, grid1d, kernel } from './kernel.js';
-
-const WG = 64;
+import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 
 export const RNG_WGSL = /* wgsl */ `
 fn hash32(x: u32) -> u32 {
@@ -50,45 +48,6 @@ const rand01Open = (key: number, i: number): number => ((hash32((key + hash32(i)
 export const randNormal = (key: number, i: number): number =>
   Math.sqrt(-2 * Math.log(rand01Open(key, 2 * i))) * Math.cos(2 * Math.PI * rand01(key, 2 * i + 1));
 
-const uniformKernel = kernel({
-  name: 'randomUniform', inputs: {}, outputs: { y: 'f32' }, uniforms: { total: 'u32', key: 'u32', lo: 'f32', hi: 'f32' }, workgroup: WG,
-  helpers: RNG_WGSL,
-  body: `
-  let i = ${FLAT_ID};
-  if (i < u.total) { y[i] = u.lo + (u.hi - u.lo) * rand01(u.key, i); }`,
-});
-
-// NOTE: the uniform is 'stddev' because 'std' is a reserved word in WGSL.
-const normalKernel = kernel({
-  name: 'randomNormal', inputs: {}, outputs: { y: 'f32' }, uniforms: { total: 'u32', key: 'u32', mean: 'f32', stddev: 'f32' }, workgroup: WG,
-  helpers: RNG_WGSL,
-  body: `
-  let i = ${FLAT_ID};
-  if (i < u.total) { y[i] = u.mean + u.stddev * randNormal(u.key, i); }`,
-});
-
-/** Uniform samples in [lo, hi). */
-export function randomUniform(shape: Shape, seed: number, lo = 0, hi = 1, device: DeviceKind = 'webgpu'): Tensor {
-  const y = Tensor.empty(shape, 'f32', device);
-  const n = sizeOf(shape), key = rngKey(seed);
-  if (device === 'cpu') {
-    const ys = y.storage.data;
-    for (let i = 0; i < n; i++) ys[i] = lo + (hi - lo) * rand01(key, i);
-  } else uniformKernel.run({ y }, { total: n, key, lo, hi }, grid1d(n, WG));
-  return y;
-}
-
-/** Normal samples (Box-Muller). */
-export function randomNormal(shape: Shape, seed: number, mean = 0, std = 1, device: DeviceKind = 'webgpu'): Tensor {
-  const y = Tensor.empty(shape, 'f32', device);
-  const n = sizeOf(shape), key = rngKey(seed);
-  if (device === 'cpu') {
-    const ys = y.storage.data;
-    for (let i = 0; i < n; i++) ys[i] = mean + std * randNormal(key, i);
-  } else normalKernel.run({ y }, { total: n, key, mean, stddev: std }, grid1d(n, WG));
-  return y;
-}
-
 // Truncated normal (TF/Keras truncated_normal): a draw outside ±2 standard deviations is redrawn with a fresh key.
 // After 16 rejections (probability 0.0455^16, about 1e-21) the element is 0 rather than looping on.
 const TRUNC_WGSL = /* wgsl */ `
@@ -112,23 +71,54 @@ export function randTruncNormal(key: number, i: number): number {
   return 0;
 }
 
-const truncKernel = kernel({
-  name: 'randomTruncatedNormal', inputs: {}, outputs: { y: 'f32' }, uniforms: { total: 'u32', key: 'u32', mean: 'f32', stddev: 'f32' }, workgroup: WG,
-  helpers: RNG_WGSL + TRUNC_WGSL,
-  body: `
-  let i = ${FLAT_ID};
-  if (i < u.total) { y[i] = u.mean + u.stddev * randTruncNormal(u.key, i); }`,
-});
+interface Distribution {
+  /** WGSL value of element i from u.key and the two parameters u.a, u.b. */
+  wgsl: string;
+  cpu: (key: number, i: number, a: number, b: number) => number;
+  helpers: string;
+}
 
-/** Normal samples (times std, plus mean) with every draw within two standard deviations of the mean. */
-export function randomTruncatedNormal(shape: Shape, seed: number, mean = 0, std = 1, device: DeviceKind = 'webgpu'): Tensor {
+// One row per distribution; a and b are [lo, hi) for uniform and (mean, standard deviation) for the normals.
+const DISTRIBUTIONS = {
+  randomUniform: { wgsl: 'u.a + (u.b - u.a) * rand01(u.key, i)', cpu: (key, i, lo, hi) => lo + (hi - lo) * rand01(key, i), helpers: RNG_WGSL },
+  randomNormal: { wgsl: 'u.a + u.b * randNormal(u.key, i)', cpu: (key, i, mean, std) => mean + std * randNormal(key, i), helpers: RNG_WGSL },
+  randomTruncatedNormal: {
+    wgsl: 'u.a + u.b * randTruncNormal(u.key, i)', cpu: (key, i, mean, std) => mean + std * randTruncNormal(key, i), helpers: RNG_WGSL + TRUNC_WGSL,
+  },
+} satisfies Record<string, Distribution>;
+
+const drawKernel = variants((p: { dist: keyof typeof DISTRIBUTIONS }) =>
+  kernel({
+    name: p.dist, inputs: {}, outputs: { y: 'f32' }, uniforms: { total: 'u32', key: 'u32', a: 'f32', b: 'f32' }, workgroup: WG,
+    helpers: DISTRIBUTIONS[p.dist].helpers,
+    body: `
+${flatThread()}
+  y[i] = ${DISTRIBUTIONS[p.dist].wgsl};`,
+  }));
+
+function draw(dist: keyof typeof DISTRIBUTIONS, shape: Shape, seed: number, a: number, b: number, device: DeviceKind): Tensor {
   const y = Tensor.empty(shape, 'f32', device);
   const n = sizeOf(shape), key = rngKey(seed);
   if (device === 'cpu') {
-    const ys = y.storage.data;
-    for (let i = 0; i < n; i++) ys[i] = mean + std * randTruncNormal(key, i);
-  } else truncKernel.run({ y }, { total: n, key, mean, stddev: std }, grid1d(n, WG));
+    const f = DISTRIBUTIONS[dist].cpu, ys = y.storage.data;
+    for (let i = 0; i < n; i++) ys[i] = f(key, i, a, b);
+  } else drawKernel({ dist }).run({ y }, { total: n, key, a, b }, grid1d(n));
   return y;
+}
+
+/** Uniform samples in [lo, hi). */
+export function randomUniform(shape: Shape, seed: number, lo = 0, hi = 1, device: DeviceKind = 'webgpu'): Tensor {
+  return draw('randomUniform', shape, seed, lo, hi, device);
+}
+
+/** Normal samples (Box-Muller). */
+export function randomNormal(shape: Shape, seed: number, mean = 0, std = 1, device: DeviceKind = 'webgpu'): Tensor {
+  return draw('randomNormal', shape, seed, mean, std, device);
+}
+
+/** Normal samples (times std, plus mean) with every draw within two standard deviations of the mean. */
+export function randomTruncatedNormal(shape: Shape, seed: number, mean = 0, std = 1, device: DeviceKind = 'webgpu'): Tensor {
+  return draw('randomTruncatedNormal', shape, seed, mean, std, device);
 }
 
 // The global seed sequence: draws without an explicit seed (initialisers, and later dropout and shuffles) take the

@@ -4,11 +4,10 @@
 
 import { normalizeAxes, reducedShape, sizeOf, stridesOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { FLAT_ID, grid1d, kernel, variants } from './kernel.js';
+import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
 
-const WG = 64;
 /** Above this many reduced elements per output, and with few outputs, reduce in two passes. */
 const SPLIT_ABOVE = 4096;
 const SPLIT_CHUNK = 1024;
@@ -60,8 +59,7 @@ const reduceKernel = variants((p: { op: ReduceOp; arg: boolean }) =>
     workgroup: WG,
     body: `
   // Thread t = (output o, chunk); a chunk covers reduced elements [chunk*count, (chunk+1)*count) below R.
-  let t = ${FLAT_ID};
-  if (t >= u.total) { return; }
+${flatThread('t')}
   let chunks = max(1u, u.chunks);
   let o = t / chunks;
   let chunk = t % chunks;
@@ -92,16 +90,16 @@ function runReduce(op: ReduceOp, x: Tensor, pl: Plan, arg: boolean): Tensor {
     const chunks = Math.ceil(pl.R / SPLIT_CHUNK);
     const partial = Tensor.empty([outElems, chunks], 'f32', x.device);
     const pass1Op = op === 'mean' ? 'sum' : op;
-    reduceKernel({ op: pass1Op, arg }).run({ x, y: partial }, { ...base, total: outElems * chunks, chunks, count: SPLIT_CHUNK, R: pl.R, scale: 1 }, grid1d(outElems * chunks, WG));
+    reduceKernel({ op: pass1Op, arg }).run({ x, y: partial }, { ...base, total: outElems * chunks, chunks, count: SPLIT_CHUNK, R: pl.R, scale: 1 }, grid1d(outElems * chunks));
     reduceKernel({ op: pass1Op, arg }).run(
       { x: partial, y },
       { total: outElems, keptRank: 1, kept: [outElems], keptStrides: [chunks], redRank: 1, red: [chunks], redStrides: [1], chunks: 0, count: chunks, R: chunks, scale },
-      grid1d(outElems, WG),
+      grid1d(outElems),
     );
     partial.dispose();
     return y;
   }
-  reduceKernel({ op, arg }).run({ x, y }, { ...base, total: outElems, chunks: 0, count: pl.R, R: pl.R, scale }, grid1d(outElems, WG));
+  reduceKernel({ op, arg }).run({ x, y }, { ...base, total: outElems, chunks: 0, count: pl.R, R: pl.R, scale }, grid1d(outElems));
   return y;
 }
 

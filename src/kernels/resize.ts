@@ -6,7 +6,7 @@
 
 import { fmtShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { kernel, variants } from './kernel.js';
+import { kernel, pixelThread, variants } from './kernel.js';
 
 export interface ResizeOptions {
   /** TF2 / Keras 3 default true; false is TF1's legacy src = dst * in/out. Align-corners is not offered. */
@@ -55,11 +55,7 @@ const forwardKernel = variants((p: { halfPixel: boolean; u8: boolean }) =>
 fn load(i: u32) -> f32 { return ${p.u8 ? 'f32((x[i / 4u] >> ((i % 4u) * 8u)) & 0xffu)' : 'x[i]'}; }`,
     body: `
   // One thread per output pixel (grid x, y, image: no integer division); the taps are shared by its channels.
-  let ox = gid.x;
-  let oy = gid.y;
-  let n = gid.z;
-  if (ox >= u.OW || oy >= u.OH) { return; }
-  let i = (n * u.OH + oy) * u.OW + ox;
+${pixelThread('ox', 'oy', 'u.OW', 'u.OH')}
   let ty = taps(oy, u.scaleH, u.H);
   let tx = taps(ox, u.scaleW, u.W);
   let row0 = (n * u.H + ty.lo) * u.W;
@@ -93,11 +89,7 @@ fn last(h: u32, scale: f32, outSize: u32) -> u32 {
 }`,
     body: `
   // One thread per input pixel; the tap weights are shared by its channels.
-  let w = gid.x;
-  let h = gid.y;
-  let n = gid.z;
-  if (w >= u.W || h >= u.H) { return; }
-  let i = (n * u.H + h) * u.W + w;
+${pixelThread('w', 'h', 'u.W', 'u.H')}
   let oy1 = last(h, u.scaleH, u.OH);
   let ox0 = first(w, u.scaleW);
   let ox1 = last(w, u.scaleW, u.OW);
@@ -132,6 +124,22 @@ const uniformsOf = (g: Resolved) => ({
   H: g.H, W: g.W, C: g.C, OH: g.OH, OW: g.OW, scaleH: g.H / g.OH, scaleW: g.W / g.OW, mul: g.mul, add: g.add,
 });
 
+type AxisTaps = ReturnType<typeof axisTaps>;
+
+/** Calls fn(flat output index, n, c, row taps, column taps) for every output element in order (the CPU twins). */
+function eachOutput(g: Resolved, fn: (i: number, n: number, c: number, ty: AxisTaps, tx: AxisTaps) => void): void {
+  let i = 0;
+  for (let n = 0; n < g.N; n++) {
+    for (let oy = 0; oy < g.OH; oy++) {
+      const ty = axisTaps(oy, g.H / g.OH, g.H, g.halfPixel);
+      for (let ox = 0; ox < g.OW; ox++) {
+        const tx = axisTaps(ox, g.W / g.OW, g.W, g.halfPixel);
+        for (let c = 0; c < g.C; c++) fn(i++, n, c, ty, tx);
+      }
+    }
+  }
+}
+
 /** Resizes NHWC `x` (f32 or u8) to [outH, outW] bilinearly; returns f32 `resized * scale + offset`. */
 export function resizeBilinearForward(x: Tensor, size: readonly [number, number], o: ResizeOptions = {}): Tensor {
   if (x.dtype === 'i32') throw new Error(`resizeBilinear: input 'x' must be f32 or u8 but got i32 ${fmtShape(x.shape)}`);
@@ -140,20 +148,11 @@ export function resizeBilinearForward(x: Tensor, size: readonly [number, number]
   if (x.device === 'cpu') {
     const xs = x.storage.data, ys = y.storage.data;
     const at = (n: number, h: number, w: number, c: number): number => xs[((n * g.H + h) * g.W + w) * g.C + c]!;
-    let i = 0;
-    for (let n = 0; n < g.N; n++) {
-      for (let oy = 0; oy < g.OH; oy++) {
-        const ty = axisTaps(oy, g.H / g.OH, g.H, g.halfPixel);
-        for (let ox = 0; ox < g.OW; ox++) {
-          const tx = axisTaps(ox, g.W / g.OW, g.W, g.halfPixel);
-          for (let c = 0; c < g.C; c++) {
-            const top = at(n, ty.lo, tx.lo, c) + (at(n, ty.lo, tx.hi, c) - at(n, ty.lo, tx.lo, c)) * tx.t;
-            const bottom = at(n, ty.hi, tx.lo, c) + (at(n, ty.hi, tx.hi, c) - at(n, ty.hi, tx.lo, c)) * tx.t;
-            ys[i++] = (top + (bottom - top) * ty.t) * g.mul + g.add;
-          }
-        }
-      }
-    }
+    eachOutput(g, (i, n, c, ty, tx) => {
+      const top = at(n, ty.lo, tx.lo, c) + (at(n, ty.lo, tx.hi, c) - at(n, ty.lo, tx.lo, c)) * tx.t;
+      const bottom = at(n, ty.hi, tx.lo, c) + (at(n, ty.hi, tx.hi, c) - at(n, ty.hi, tx.lo, c)) * tx.t;
+      ys[i] = (top + (bottom - top) * ty.t) * g.mul + g.add;
+    });
     return y;
   }
   const groups: [number, number, number] = [Math.ceil(g.OW / 8), Math.ceil(g.OH / 8), g.N];
@@ -170,22 +169,13 @@ export function resizeBilinearBackward(dy: Tensor, xShape: Shape, size: readonly
     const ds = dy.storage.data, xs = dx.storage.data;
     xs.fill(0);
     const add = (n: number, h: number, w: number, c: number, v: number): void => { xs[((n * g.H + h) * g.W + w) * g.C + c]! += v; };
-    let i = 0;
-    for (let n = 0; n < g.N; n++) {
-      for (let oy = 0; oy < g.OH; oy++) {
-        const ty = axisTaps(oy, g.H / g.OH, g.H, g.halfPixel);
-        for (let ox = 0; ox < g.OW; ox++) {
-          const tx = axisTaps(ox, g.W / g.OW, g.W, g.halfPixel);
-          for (let c = 0; c < g.C; c++) {
-            const v = ds[i++]! * g.mul;
-            add(n, ty.lo, tx.lo, c, v * (1 - ty.t) * (1 - tx.t));
-            add(n, ty.lo, tx.hi, c, v * (1 - ty.t) * tx.t);
-            add(n, ty.hi, tx.lo, c, v * ty.t * (1 - tx.t));
-            add(n, ty.hi, tx.hi, c, v * ty.t * tx.t);
-          }
-        }
-      }
-    }
+    eachOutput(g, (i, n, c, ty, tx) => {
+      const v = ds[i]! * g.mul;
+      add(n, ty.lo, tx.lo, c, v * (1 - ty.t) * (1 - tx.t));
+      add(n, ty.lo, tx.hi, c, v * (1 - ty.t) * tx.t);
+      add(n, ty.hi, tx.lo, c, v * ty.t * (1 - tx.t));
+      add(n, ty.hi, tx.hi, c, v * ty.t * tx.t);
+    });
     return dx;
   }
   gradKernel({ halfPixel: g.halfPixel }).run({ dy, dx }, uniformsOf(g), [Math.ceil(g.W / 8), Math.ceil(g.H / 8), g.N]);

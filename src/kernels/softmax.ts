@@ -5,9 +5,7 @@
 import { sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ceGradCpu, ceRowsCpu, CLIP_HI, CLIP_LO, softmaxCpu, softmaxGradCpu } from './softmax.cpu.js';
-import { FLAT_ID, grid1d, kernel, variants } from './kernel.js';
-
-const WG = 64;
+import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 
 export { CLIP_HI, CLIP_LO };
 
@@ -33,8 +31,7 @@ const softmaxKernel = variants((p: { log: boolean }) =>
     inputs: { x: 'f32' }, outputs: { y: 'f32' }, uniforms: { rows: 'u32', C: 'u32' }, workgroup: WG,
     body: `
   // Stable: exponents are taken of x - max(x) <= 0, so exp() cannot overflow.
-  let r = ${FLAT_ID};
-  if (r >= u.rows) { return; }
+${flatThread('r', 'u.rows')}
   let base = r * u.C;
   let m = rowMax(base, u.C);
   var s = 0.0;
@@ -51,16 +48,14 @@ const softmaxGradKernel = variants((p: { log: boolean }) =>
     body: p.log
       ? `
   // y = log softmax(x): dx = dy - softmax(x) * sum(dy).
-  let r = ${FLAT_ID};
-  if (r >= u.rows) { return; }
+${flatThread('r', 'u.rows')}
   let base = r * u.C;
   var s = 0.0;
   for (var c = 0u; c < u.C; c++) { s += dy[base + c]; }
   for (var c = 0u; c < u.C; c++) { dx[base + c] = dy[base + c] - exp(y[base + c]) * s; }`
       : `
   // y = softmax(x): dx = y * (dy - sum(dy * y)).
-  let r = ${FLAT_ID};
-  if (r >= u.rows) { return; }
+${flatThread('r', 'u.rows')}
   let base = r * u.C;
   var s = 0.0;
   for (var c = 0u; c < u.C; c++) { s += dy[base + c] * y[base + c]; }
@@ -72,7 +67,7 @@ export function softmaxRows(x: Tensor, log: boolean): Tensor {
   const C = x.shape[x.rank - 1] ?? 1, rows = C === 0 ? 0 : x.size / C;
   const y = Tensor.empty(x.shape, 'f32', x.device);
   if (x.device === 'cpu') softmaxCpu(x.storage.data, y.storage.data, rows, C, log);
-  else softmaxKernel({ log }).run({ x, y }, { rows, C }, grid1d(rows, WG));
+  else softmaxKernel({ log }).run({ x, y }, { rows, C }, grid1d(rows));
   return y;
 }
 
@@ -81,7 +76,7 @@ export function softmaxRowsGrad(y: Tensor, dy: Tensor, log: boolean): Tensor {
   const C = y.shape[y.rank - 1] ?? 1, rows = C === 0 ? 0 : y.size / C;
   const dx = Tensor.empty(y.shape, 'f32', y.device);
   if (y.device === 'cpu') softmaxGradCpu(y.storage.data, dy.storage.data, dx.storage.data, rows, C, log);
-  else softmaxGradKernel({ log }).run({ y, dy, dx }, { rows, C }, grid1d(rows, WG));
+  else softmaxGradKernel({ log }).run({ y, dy, dx }, { rows, C }, grid1d(rows));
   return dx;
 }
 
@@ -99,8 +94,7 @@ export interface CeVariant {
 // A label outside [0, C) gives NaN (as TensorFlow's GPU kernel does) and is never used as an index.
 function ceBody(v: CeVariant): string {
   const head = `
-  let r = ${FLAT_ID};
-  if (r >= u.rows) { return; }
+${flatThread('r', 'u.rows')}
   let base = r * u.C;`;
   const label = `
   let lab = t[r];
@@ -147,8 +141,7 @@ const ceKernel = variants((v: CeVariant) =>
 // where mask is 1 inside the clip interval and 0 where the clip is active.
 function ceGradBody(v: CeVariant): string {
   const head = `
-  let r = ${FLAT_ID};
-  if (r >= u.rows) { return; }
+${flatThread('r', 'u.rows')}
   let base = r * u.C;
   let d = dy[r];`;
   const label = `
@@ -209,7 +202,7 @@ export function crossEntropy(t: Tensor, pred: Tensor, v: CeVariant): Tensor {
   const C = pred.shape[pred.rank - 1]!, rows = sizeOf(pred.shape.slice(0, -1));
   const loss = Tensor.empty(pred.shape.slice(0, -1), 'f32', pred.device);
   if (pred.device === 'cpu') ceRowsCpu(t.storage.data, pred.storage.data, loss.storage.data, rows, C, v);
-  else ceKernel(v).run({ t, x: pred, loss }, { rows, C }, grid1d(rows, WG));
+  else ceKernel(v).run({ t, x: pred, loss }, { rows, C }, grid1d(rows));
   return loss;
 }
 
@@ -218,6 +211,6 @@ export function crossEntropyGrad(t: Tensor, pred: Tensor, dy: Tensor, v: CeVaria
   const C = pred.shape[pred.rank - 1]!, rows = sizeOf(pred.shape.slice(0, -1));
   const dx = Tensor.empty(pred.shape, 'f32', pred.device);
   if (pred.device === 'cpu') ceGradCpu(t.storage.data, pred.storage.data, dy.storage.data, dx.storage.data, rows, C, v);
-  else ceGradKernel(v).run({ t, x: pred, dy, dx }, { rows, C }, grid1d(rows, WG));
+  else ceGradKernel(v).run({ t, x: pred, dy, dx }, { rows, C }, grid1d(rows));
   return dx;
 }

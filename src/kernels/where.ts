@@ -3,18 +3,15 @@
 
 import { broadcastShapes, broadcastStrides, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { FLAT_ID, grid1d, kernel } from './kernel.js';
+import { flatThread, grid1d, kernel, WG } from './kernel.js';
 import { broadcastOffsets } from './elementwise.js';
 import { checkRank } from './layout.js';
-
-const WG = 64;
 
 const whereKernel = kernel({
   name: 'where', inputs: { cond: 'f32', a: 'f32', b: 'f32' }, outputs: { y: 'f32' },
   uniforms: { total: 'u32', rank: 'u32', outShape: 'shape', cStrides: 'shape', aStrides: 'shape', bStrides: 'shape' }, workgroup: WG,
   body: `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
 ${broadcastOffsets(['c', 'a', 'b'])}
   // NOTE: tested on the bit pattern (anything but +0 and -0 is true), so NaN is true whatever the compiler assumes.
   let isTrue = (bitcast<u32>(cond[ic]) & 0x7fffffffu) != 0u;
@@ -46,7 +43,7 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
       ys[i] = cs[ic] !== 0 ? as[ia]! : bs[ib]!;
     }
   } else {
-    whereKernel.run({ cond, a, b, y }, { total, rank: shape.length, outShape: shape, cStrides: sc, aStrides: sa, bStrides: sb }, grid1d(total, WG));
+    whereKernel.run({ cond, a, b, y }, { total, rank: shape.length, outShape: shape, cStrides: sc, aStrides: sa, bStrides: sb }, grid1d(total));
   }
   return y;
 }

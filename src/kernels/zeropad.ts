@@ -3,7 +3,7 @@
 
 import { fmtShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { FLAT_ID, grid1d, kernel, variants } from './kernel.js';
+import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 
 /** As Keras ZeroPadding2D accepts: p on all four sides, [h, w] symmetric, or [[top, bottom], [left, right]]. */
 export type ZeroPadding = number | readonly [number, number] | readonly [readonly [number, number], readonly [number, number]];
@@ -40,8 +40,6 @@ export function zeroPadShape(shape: Shape, pads: Pads, op = 'zeroPad2d'): number
   return [N, H + pads.top + pads.bottom, W + pads.left + pads.right, C];
 }
 
-const WG = 64;
-
 const padKernel = variants((p: { vec4: boolean; grad: boolean }) => {
   const b = p.vec4 ? 'vec4f' : 'f32';
   return kernel({
@@ -51,8 +49,7 @@ const padKernel = variants((p: { vec4: boolean; grad: boolean }) => {
     uniforms: { total: 'u32', H: 'u32', W: 'u32', OH: 'u32', OW: 'u32', C: 'u32', top: 'u32', left: 'u32' }, workgroup: WG,
     body: p.grad ? `
   // Gradient: each input cell reads dy at its padded position.
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
   let c = i % u.C;
   var r = i / u.C;
   let w = r % u.W;
@@ -60,8 +57,7 @@ const padKernel = variants((p: { vec4: boolean; grad: boolean }) => {
   let h = r % u.H;
   let n = r / u.H;
   y[i] = x[((n * u.OH + h + u.top) * u.OW + w + u.left) * u.C + c];` : `
-  let i = ${FLAT_ID};
-  if (i >= u.total) { return; }
+${flatThread()}
   let c = i % u.C;
   var r = i / u.C;
   let w = i32(r % u.OW) - i32(u.left);
@@ -99,7 +95,7 @@ function run(src: Tensor, outShape: Shape, small: Shape, pads: Pads, grad: boole
   const vec4 = C % 4 === 0, groups = vec4 ? C / 4 : C;
   const total = (grad ? N * H * W : N * OH * OW) * groups;
   const u = { total, H, W, OH, OW, C: groups, top: pads.top, left: pads.left };
-  padKernel({ vec4, grad }).run({ x: src, y: out }, u, grid1d(total, WG));
+  padKernel({ vec4, grad }).run({ x: src, y: out }, u, grid1d(total));
   return out;
 }
 

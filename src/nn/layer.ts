@@ -2,6 +2,7 @@
 // propagates to nested layers and decides which weights get gradients, and applying a layer to a SymbolicTensor
 // records a graph node instead of computing (the functional API), inferring output shapes from the shape rule.
 
+import type { Op } from '../autograd/op.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/shape.js';
 import { untrack } from '../tensor/scope.js';
@@ -66,8 +67,9 @@ export function resetNames(): void {
   nameCounts.clear();
 }
 
+/** Keras's to_snake_case: 'Conv2D' -> 'conv2d', 'BatchNormalization' -> 'batch_normalization' (digits stay attached). */
 export function snakeCase(className: string): string {
-  return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  return className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 export interface LayerOptions {
@@ -195,6 +197,12 @@ export abstract class Layer {
     return this.call(inputs as Tensor | Tensor[], ctx);
   }
 
+  /** Counters of this layer's own random streams (dropout masks, augmentation), kept by training checkpoints. */
+  getRandomState(): number[] {
+    return [];
+  }
+  setRandomState(_calls: readonly number[]): void {}
+
   /** Frees the layer's weights (and nested layers'). */
   dispose(): void {
     for (const w of this.ownWeights) w.value.dispose();
@@ -213,4 +221,19 @@ export function expectRank(layer: Layer, shape: LayerShape, rank: number, what: 
 
 export function fmtLayerShape(shape: LayerShape): string {
   return `(${shape.map((d) => d ?? 'None').join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
+/**
+ * The output shape of `op` on this layer's (possibly symbolic) input shapes, from the op's own shape rule, so a
+ * layer never re-derives it. Errors are renamed from the op to the layer.
+ */
+export function inferOutputShape<I extends string, A>(layer: Layer, op: Op<I, A>, shapes: { [K in I]: LayerShape }, attrs: A): LayerShape {
+  const metas = {} as { [K in I]: { shape: LayerShape; dtype: DType } };
+  for (const name of op.inputs) metas[name] = { shape: shapes[name], dtype: 'f32' };
+  try {
+    return op.infer(metas, attrs).shape;
+  } catch (err) {
+    if (err instanceof Error) err.message = err.message.replace(/^\w+: /, `${layer.name} (${layer.className}): `);
+    throw err;
+  }
 }

@@ -1,6 +1,6 @@
 // Model weights on disk and in memory. Weights are named Keras-style `layer/weight` and written as safetensors
 // (atomically: temp file, fsync, rename); loadWeights() also reads whole-model files (io/model_file.ts), by name or,
-// when asked (byName: false), by the model's layer order as Keras does.
+// when asked (byName: false), by the model's layer order as Keras does. A .h5 path means Keras's HDF5 layout.
 
 import type { Tensor } from '../tensor/tensor.js';
 import { fmtShape, sameShape } from '../tensor/shape.js';
@@ -8,6 +8,8 @@ import { writeInto } from '../tensor/tensor.js';
 import { entryValues, readSafetensors, saveSafetensors, type SafetensorsEntry, type SafetensorsFile } from './safetensors.js';
 import type { Model } from './model.js';
 import { assignNamed, copyNamed, type NamedTensor } from './weights.js';
+import { loadKerasH5 } from './io/keras_h5.js';
+import { isH5Path, saveKerasH5 } from './io/keras_h5_write.js';
 
 export function namedWeights(model: Model): NamedTensor[] {
   const seen = new Map<string, Tensor>();
@@ -25,7 +27,9 @@ export function namedWeights(model: Model): NamedTensor[] {
 /** Metadata key listing the weight names in the saving model's order (what by-order loading follows). */
 const ORDER_KEY = 'weight_order';
 
+/** Safetensors, or Keras's HDF5 layout for a .h5 path (Keras 3's for .weights.h5). */
 export async function saveWeights(model: Model, path: string): Promise<void> {
+  if (isH5Path(path)) return saveKerasH5(model, path);
   const weights = namedWeights(model);
   await saveSafetensors(path, weights, {
     metadata: { format: 'webgpu-nn/weights', model: model.name, [ORDER_KEY]: JSON.stringify(weights.map((w) => w.name)) },
@@ -40,9 +44,10 @@ export interface LoadWeightsOptions {
   byName?: boolean;
 }
 
-/** The file's model weights (optimiser state left out) in the order the saving model held them. */
+/** The file's model weights (optimiser and other training state left out) in the order the saving model held them. */
 function weightsInSavedOrder(file: SafetensorsFile): Array<[string, SafetensorsEntry]> {
-  const entries = [...file.tensors].filter(([n]) => !n.startsWith('optimizer/'));
+  // Training checkpoints (resume.ts) also hold optimiser state, metric sums and callback tensors: not weights.
+  const entries = [...file.tensors].filter(([n]) => !/^(optimizer|metrics|callbacks)\//.test(n));
   let order: unknown = null;
   try {
     order = JSON.parse(file.metadata?.[ORDER_KEY] ?? 'null');
@@ -63,6 +68,7 @@ export async function loadWeights(model: Model, path: string, o: LoadWeightsOpti
       'give its first layer an inputShape (or add an Input), or call it on a batch first');
   }
   const byName = o.byName ?? true;
+  if (isH5Path(path)) return loadKerasH5(model, path, { byName });
   const targets = namedWeights(model);
   const file = await readSafetensors(path);
   const entries = weightsInSavedOrder(file);

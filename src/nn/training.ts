@@ -12,6 +12,7 @@ import { autotune, untunedClasses } from '../kernels/tuning.js';
 import { scope, unscoped } from '../tensor/scope.js';
 import { fmtShape } from '../tensor/shape.js';
 import { tensor, type Tensor } from '../tensor/tensor.js';
+import { dirname } from 'node:path';
 import { CallbackList, type Callback, type Logs } from './callbacks/callback.js';
 import { ProgbarLogger } from './callbacks/progbar.js';
 import type { History } from './callbacks/callback.js';
@@ -20,6 +21,7 @@ import type { Model } from './model.js';
 import { clearGrads, getOptimizer, type Optimizer } from './optimizers/index.js';
 import type { Constraint } from './constraints.js';
 import { checkFitOptions, checkTargetShape, exclusiveTraining } from './fit_checks.js';
+import { CheckpointClock, restoreCheckpoint, resumePath, writeCheckpoint, type CheckpointOptions, type Restored } from './resume.js';
 
 export interface CompileOptions {
   optimizer?: Optimizer | string;
@@ -50,8 +52,12 @@ export interface XY {
 
 /** Anything that yields one epoch of batches at a time, such as a DataLoader. */
 export interface BatchSource {
-  /** The batches of one epoch; without an argument, the epoch after the last one started (a fresh shuffle). */
-  epoch(epoch?: number): AsyncIterableIterator<XY>;
+  /**
+   * The batches of one epoch; without an argument, the epoch after the last one started (a fresh shuffle). With
+   * `fromStep`, the epoch's first `fromStep` batches are skipped (a resumed run); a source that cannot do that
+   * must throw rather than ignore it.
+   */
+  epoch(epoch?: number, fromStep?: number): AsyncIterableIterator<XY>;
   readonly stepsPerEpoch?: number;
 }
 
@@ -68,7 +74,9 @@ export class TensorBatches implements BatchSource {
     this.stepsPerEpoch = Math.ceil(this.#n / batchSize);
   }
 
-  async *epoch(epoch = this.#nextEpoch++): AsyncIterableIterator<XY> {
+  /** The order of epoch e depends only on (seed, e). */
+  async *epoch(epoch = this.#nextEpoch, fromStep = 0): AsyncIterableIterator<XY> {
+    this.#nextEpoch = epoch + 1;
     const order = Int32Array.from({ length: this.#n }, (_, i) => i);
     if (this.shuffle) {
       let s = (this.seed * 2654435761 + epoch * 40503 + 1) >>> 0;
@@ -78,7 +86,7 @@ export class TensorBatches implements BatchSource {
         [order[i], order[j]] = [order[j]!, order[i]!];
       }
     }
-    for (let start = 0; start < this.#n; start += this.batchSize) {
+    for (let start = fromStep * this.batchSize; start < this.#n; start += this.batchSize) {
       const size = Math.min(this.batchSize, this.#n - start);
       const batch = unscoped(() => {
         if (!this.shuffle) {
@@ -113,8 +121,9 @@ function asSource(data: Data, batchSize: number, shuffle: boolean): BatchSource 
 class MetricAccumulator {
   readonly acc: Tensor;
   samples = 0;
-  constructor(device: Tensor['device']) {
-    this.acc = unscoped(() => ops.zeros([2], { device }));
+  constructor(device: Tensor['device'], from?: { sums: Float32Array; samples: number }) {
+    this.acc = unscoped(() => (from ? tensor(from.sums, [2], { device }) : ops.zeros([2], { device })));
+    this.samples = from?.samples ?? 0;
   }
   add(loss: Tensor, pred: Tensor, target: Tensor): void {
     const n = pred.shape[0] ?? 1;
@@ -172,6 +181,13 @@ export interface FitOptions {
   profile?: number;
   onProfile?: (p: StepProfile) => void;
   /**
+   * Writes a resumable checkpoint (DIR/resume.safetensors: weights, optimiser, position, RNG, callbacks, history)
+   * atomically at every epoch end, and mid-epoch every `everySteps` steps or `everySeconds`.
+   */
+  checkpoint?: string | CheckpointOptions;
+  /** Continues from a checkpoint (its directory or file); checkpoints then go on being written there. */
+  resume?: string;
+  /**
    * Times GEMM tile candidates for the shape classes the first step and the first epoch's validation used, right
    * after each (cached on disk per adapter; kernels/tuning.ts). Off by default; the CLI's train and experiment set it.
    */
@@ -191,6 +207,12 @@ export function fit(model: Model, data: Data, o: FitOptions = {}): Promise<Histo
   return exclusiveTraining(model, 'fit', () => fitAlone(model, data, o));
 }
 
+function checkpointClock(o: FitOptions): CheckpointClock | null {
+  const ck = o.checkpoint ?? (o.resume === undefined ? undefined : dirname(resumePath(o.resume)));
+  if (ck === undefined) return null;
+  return new CheckpointClock(typeof ck === 'string' ? { dir: ck } : ck);
+}
+
 async function fitAlone(model: Model, data: Data, o: FitOptions): Promise<History> {
   const c = requireCompiled(model);
   const epochs = o.epochs ?? 1;
@@ -200,17 +222,29 @@ async function fitAlone(model: Model, data: Data, o: FitOptions): Promise<Histor
   const list = new CallbackList(o.callbacks ?? [], {
     model, params: { epochs, steps: source.stepsPerEpoch ?? null, verbose }, progbar: new ProgbarLogger(),
   });
+  const clock = checkpointClock(o);
+  const from: Restored | null = o.resume === undefined ? null : await restoreCheckpoint(resumePath(o.resume), model, list);
+  // A resumed run (or one given initialEpoch) asks for epoch e's own order: it depends only on (seed, e).
+  const pinned = from !== null || o.initialEpoch !== undefined;
+  const saveAt = async (epoch: number, step: number, metrics: MetricAccumulator): Promise<void> => {
+    if (!clock) return;
+    await writeCheckpoint(clock.path, model, list, { epoch, step, stopped: model.stopTraining, epochs }, metrics);
+    clock.written();
+  };
   model.stopTraining = false;
   await list.onTrainBegin({});
-  for (let epoch = o.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
+  for (let epoch = from?.epoch ?? o.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
+    const fromStep = from && epoch === from.epoch ? from.step : 0;
     await list.onEpochBegin(epoch, {});
+    // Mid-epoch, the rate was already set by this epoch's onEpochBegin before the checkpoint: do not apply it twice.
+    if (fromStep > 0 && from!.learningRate !== null && model.optimizer.learningRateSchedule === null) model.optimizer.learningRate = from!.learningRate;
     const device = model.weights[0]?.value.device ?? 'webgpu';
-    const metrics = new MetricAccumulator(device);
+    const metrics = new MetricAccumulator(device, fromStep > 0 ? from! : undefined);
     let inFlight: Promise<void> = Promise.resolve();
-    let step = 0;
+    let step = fromStep;
     try {
-      // The source numbers its own epochs, so a second fit() call continues the shuffle sequence.
-      for await (const batch of source.epoch()) {
+      // Unpinned, the source numbers its own epochs, so a second fit() call continues the shuffle sequence.
+      for await (const batch of pinned ? source.epoch(epoch, fromStep) : source.epoch()) {
         await list.onBatchBegin(step, {});
         if (o.profile === step && epoch === (o.initialEpoch ?? 0)) {
           const p = await profile(() => trainStep(model, c, batch, metrics));
@@ -225,6 +259,12 @@ async function fitAlone(model: Model, data: Data, o: FitOptions): Promise<Histor
         await list.onBatchEnd(step, logs);
         step++;
         if (model.stopTraining) break;
+        if (clock?.stepDue() && step < (source.stepsPerEpoch ?? Infinity)) {
+          await inFlight;
+          // A step whose running loss is not finite is never written over the last good checkpoint.
+          const sums = await metrics.acc.data();
+          if (Number.isFinite(sums[0])) await saveAt(epoch, step, metrics);
+        }
       }
       await inFlight;
       if (step === 0 && !model.stopTraining) throw new Error(`fit: the data yielded no batches in epoch ${epoch + 1}`);
@@ -232,6 +272,7 @@ async function fitAlone(model: Model, data: Data, o: FitOptions): Promise<Histor
       if (o.validationData && !model.stopTraining) Object.assign(logs, await evaluate(model, o.validationData, { prefix: 'val_', batchSize: o.batchSize }));
       if (o.autotune && device === 'webgpu') await tuneSeen(verbose);
       await list.onEpochEnd(epoch, logs);
+      if (Object.entries(logs).every(([k, v]) => !k.endsWith('loss') || Number.isFinite(v))) await saveAt(epoch + 1, 0, metrics);
     } finally {
       metrics.dispose();
     }

@@ -2,7 +2,7 @@
 // depth multipliers 1 and 2, strides 1/2, both paddings, dilation, channel counts not divisible by 4, the
 // segment-reuse (unit stride) and general paths, a large case, leaks and bad inputs.
 import { describe, expect, it } from 'vitest';
-import { depthwiseConv2d, depthwiseGradFilter, depthwiseGradInput, depthwiseNaive, type DepthwiseOptions } from '../../src/kernels/depthwise.js';
+import { depthwiseConv2d, depthwiseGradFilter, depthwiseGradInput, depthwiseNaive, type ConvOptions } from '../../src/kernels/depthwise.js';
 import * as nn from '../../src/index.js';
 import { expectClose, pair, randomData } from '../helpers.js';
 
@@ -12,7 +12,7 @@ const tol = (R: number): [number, number] => [1e-5 + 2e-6 * R, 1e-4];
 interface Case {
   x: number[];
   w: number[];
-  o?: DepthwiseOptions;
+  o?: ConvOptions;
 }
 
 async function check({ x: xs, w: ws, o = {} }: Case, withBias = false): Promise<void> {

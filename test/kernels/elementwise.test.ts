@@ -81,3 +81,31 @@ describe('NaN and Inf propagation', () => {
     expect(Array.from(await s.data())).toEqual([0, 1, 0.5]);
   });
 });
+
+describe('binary derivatives from the table rows', () => {
+  for (const device of ['webgpu', 'cpu'] as const) {
+    it(`${device}: ties, pow at zero, and a scalar on either side`, async () => {
+      const grad = async (f: (a: nn.Tensor, b: nn.Tensor) => nn.Tensor, av: number[], bv: number[]) => {
+        const a = nn.tensor(av, [av.length], { device }), b = nn.tensor(bv, [bv.length], { device });
+        a.requiresGrad = b.requiresGrad = true;
+        nn.scope(() => nn.backward(nn.sum(f(a, b))));
+        const out = [Array.from(await a.grad!.data()), Array.from(await b.grad!.data())];
+        a.dispose(); b.dispose();
+        return out;
+      };
+      // Ties send the gradient to a.
+      expect(await grad(nn.maximum, [1, 2, 3], [1, 5, 0])).toEqual([[1, 0, 1], [0, 1, 0]]);
+      expect(await grad(nn.minimum, [1, 2, 3], [1, 5, 0])).toEqual([[1, 1, 0], [0, 0, 1]]);
+      // d(a^b)/da is 0 where b = 0 (not inf * 0); d/db is 0 where a <= 0.
+      const [da, db] = await grad(nn.pow, [0, 0, -2], [0, 2, 3]);
+      expect(da).toEqual([0, 0, 12]);
+      expect(db.map((v) => v + 0)).toEqual([0, 0, 0]);
+      // A scalar on the left of max still sends tied gradients to the tensor.
+      const x = nn.tensor([0.5, 1, 2], [3], { device });
+      x.requiresGrad = true;
+      nn.scope(() => nn.backward(nn.sum(nn.add(nn.maximum(0.5, x), nn.div(3, x)))));
+      expectClose(await x.grad!.data(), [1 - 12, 1 - 3, 1 - 0.75], 1e-6, 1e-6, 'max(0.5, x) + 3 / x');
+      x.dispose();
+    });
+  }
+});

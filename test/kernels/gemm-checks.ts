@@ -1,7 +1,7 @@
 // Shared GPU-vs-CPU-twin checks for the GEMM kernels (matmul, conv2d forward / gradInput / gradFilter), used by
 // their own tests and by the tile-variant test that runs them under every pinned variant.
 import { expect } from 'vitest';
-import { conv2d, conv2dGradFilter, conv2dGradInput, type Conv2dOptions } from '../../src/kernels/conv2d.js';
+import { conv2d, conv2dGradFilter, conv2dGradInput, type ConvOptions } from '../../src/kernels/conv2d.js';
 import { matmul, type MatmulOptions } from '../../src/kernels/matmul.js';
 import * as nn from '../../src/index.js';
 import { expectClose, pair, randomData } from '../helpers.js';
@@ -41,7 +41,7 @@ export const tol = (R: number): [number, number] => [1e-5 + 2e-6 * R, 1e-4];
 export interface ConvCase {
   x: number[];
   w: number[];
-  o?: Conv2dOptions;
+  o?: ConvOptions;
 }
 
 /** Forward, gradInput and gradFilter on the GPU against the CPU twin, at the same seeded inputs. */

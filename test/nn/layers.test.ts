@@ -47,6 +47,18 @@ describe('Keras: layer output shapes', () => {
     expect(keepLayer(new Concatenate()).apply([a, b]).shape).toEqual([null, 4, 4, 5]);
     expect(() => keepLayer(new Add()).apply([a, b])).toThrow(/Add\): inputs must have the same shape/);
   });
+
+  it("output shapes come from the op's shape rule: unknown axes stay unknown, errors name the layer", () => {
+    const conv = new Conv2D(8, 3, { strides: 2 });
+    expect(conv.computeOutputShape([null, null, 11, 3])).toEqual([null, null, 5, 8]);
+    expect(new SeparableConv2D(6, 3, { depthMultiplier: 2 }).computeOutputShape([2, 9, null, 4])).toEqual([2, 7, null, 6]);
+    expect(new MaxPooling2D(2).computeOutputShape([null, 7, null, 3])).toEqual([null, 3, null, 3]);
+    expect(new Dense(5).computeOutputShape([null, null, 4])).toEqual([null, null, 5]);
+    expect(() => new MaxPooling2D(4).computeOutputShape([null, 3, 3, 2])).toThrow(
+      /max_pooling2_?d(_\d+)? \(MaxPooling2D\): pool \[4, 4\] does not fit input \[None, 3, 3, 2\]/);
+    expect(() => new Dense(5).computeOutputShape([null, 3])).not.toThrow();
+    expect(() => conv.computeOutputShape([null, 8, 8, 2, 1])).toThrow(/expects NHWC input \(rank 4\)/);
+  });
 });
 
 describe('Keras: weights, names and defaults', () => {

@@ -1,7 +1,7 @@
 // Fuzzed readers (fast-check, fixed seeds): truncated, bit-flipped and oversized-field variants of valid IDX,
-// CIFAR-10, tar, PNG/JPEG, safetensors and TF.js weights files must each be read or refused with one clear Error
+// CIFAR-10, tar, PNG/JPEG, safetensors, TF.js weights and Keras .h5 files must each be read or refused with one clear Error
 // that names the reader and file: never a RangeError/TypeError from deep inside, never a hang.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,8 +9,10 @@ import { loadCifar10 } from '../../src/data/cifar.js';
 import { decodeImage } from '../../src/data/decode.js';
 import { parseIdx } from '../../src/data/idx.js';
 import { tarEntries } from '../../src/data/tar.js';
+import { readKerasH5 } from '../../src/nn/io/keras_h5.js';
 import { readTfjsModelWeights } from '../../src/nn/io/tfjs_weights.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/nn/safetensors.js';
+import { writeKeras2H5 } from '../nn/io/h5_fixtures.js';
 import { cifarRecords, idxBytes, jpegBytes, pngBytes, removeTempDirs, rgbPattern, tarBytes, tempDir } from '../data/fixtures.js';
 
 afterAll(removeTempDirs);
@@ -118,5 +120,31 @@ describe('fuzzed readers read or refuse clearly', () => {
       writeFileSync(join(dir, 'group1-shard1of1.bin'), b);
       await readTfjsModelWeights(model);
     }, /^readTfjsWeights: /, 8, shard.length, 60);
+  });
+
+  it('Keras .h5 weights (HDF5 through h5wasm)', async () => {
+    const dir = tempDir('fuzz-h5');
+    mkdirSync(dir, { recursive: true });
+    await writeKeras2H5(join(dir, 'valid.h5'), [
+      { name: 'input_1', weights: [] },
+      { name: 'dense', weights: [{ name: 'dense/kernel:0', shape: [2, 3], values: new Float32Array([1, 2, 3, 4, 5, 6]) }, { name: 'dense/bias:0', shape: [3], values: new Float32Array(3) }] },
+    ]);
+    const valid = new Uint8Array(readFileSync(join(dir, 'valid.h5')));
+    let n = 0, worstMs = 0;
+    const read = async (b: Uint8Array): Promise<void> => {
+      const path = join(dir, `d${n++}.h5`);   // a new name each time: HDF5 shares an open file by path
+      writeFileSync(path, b);
+      const t0 = performance.now();
+      try {
+        const f = await readKerasH5(path);
+        expect(f.layers.map((l) => l.weights.length)).toEqual([0, 2]);
+      } finally {
+        worstMs = Math.max(worstMs, performance.now() - t0);
+      }
+    };
+    expect((await readKerasH5(join(dir, 'valid.h5'))).layers[1]!.weights[0]!.values).toEqual(new Float32Array([1, 2, 3, 4, 5, 6]));
+    await fuzz(valid, read, /^keras h5: .*d\d+\.h5/, 9, 2048, 150);
+    expect(worstMs).toBeLessThan(2000);
+    expect((await readKerasH5(join(dir, 'valid.h5'))).layers.length).toBe(2);   // a refused file leaves the library usable
   });
 });

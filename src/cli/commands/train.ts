@@ -1,12 +1,15 @@
 // `webgpu-nn train --model NAME --dataset NAME ...`: one run of any registry model on any dataset, written to a
-// run directory (results.json, results.md, history.csv, curves, best checkpoint) like an experiment's.
-import { basename } from 'node:path';
+// run directory (results.json, results.md, history.csv, curves, best checkpoint) like an experiment's, with its
+// settings in train.json so `train --resume DIR` continues a killed or time-limited run from its checkpoint.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { runExperiment } from '../experiments/run.js';
+import type { DataLimits } from '../experiments/session.js';
 import { OPTIMIZERS, SCHEDULES, type OptimizerName, type RunSpec, type ScheduleName } from '../experiments/spec.js';
 import { checkDataset, DATASET_HELP } from '../registry/datasets.js';
 import { MODEL_NAMES, type ImageShape } from '../registry/models.js';
-import { defaultRunDir } from '../results/files.js';
+import { defaultRunDir, writeJson } from '../results/files.js';
 import { textTable } from '../results/markdown.js';
 import { intArg, numberArg, parseDuration, parseShape, UsageError } from '../options.js';
 import { asParser, commandLine, markStoppedOnSignal, openDevice, verbosity } from './common.js';
@@ -31,6 +34,37 @@ interface TrainOptions {
   out?: string;
   inputShape?: ImageShape;
   subset?: number;
+  resume?: string;
+}
+
+/** What `train --resume DIR` reads back: the run as first started. */
+interface SavedTrain {
+  format: 'webgpu-nn/train-settings@1';
+  spec: RunSpec;
+  limits?: DataLimits;
+  timeLimit: number | null;
+}
+const SETTINGS_FILE = 'train.json';
+
+function specFrom(o: TrainOptions & { model: string; dataset: string }): RunSpec {
+  return {
+    id: `${o.model}-${basename(o.dataset).replace(/\.tar\.gz$|\.tgz$/, '')}`, model: o.model, dataset: o.dataset, inputShape: o.inputShape,
+    optimizer: o.optimizer, learningRate: o.lr ?? DEFAULT_LR[o.optimizer], schedule: o.schedule, epochs: o.epochs, batchSize: o.batchSize,
+    augment: o.augment ? { rotation: 0.05, translate: [0.05, 0.05], on: 'gpu' } : null, loaderMode: 'double-buffered', valSplit: o.valSplit,
+    earlyStopping: o.earlyStopping === undefined ? null : { monitor: o.monitor, minDelta: 5e-4, patience: o.earlyStopping },
+    checkpointMonitor: 'val_accuracy', seed: o.seed, label: o.schedule === 'constant' ? o.optimizer : `${o.optimizer}, ${o.schedule}`,
+  };
+}
+
+/** The saved settings of DIR; with --resume only --time-limit (this invocation's budget) may be given as well. */
+function resumed(dir: string, cmd: Command): SavedTrain {
+  const given = cmd.options.map((opt) => opt.attributeName()).filter((k) => cmd.getOptionValueSource(k) === 'cli' && k !== 'resume' && k !== 'timeLimit');
+  if (given.length) throw new UsageError(`--resume takes the run's settings from ${join(dir, SETTINGS_FILE)}; drop ${given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+  const path = join(dir, SETTINGS_FILE);
+  if (!existsSync(path)) throw new UsageError(`--resume ${dir}: no ${SETTINGS_FILE} there (it is written by \`webgpu-nn train\` into its run directory)`);
+  const saved = JSON.parse(readFileSync(path, 'utf8')) as SavedTrain;
+  if (saved.format !== 'webgpu-nn/train-settings@1') throw new UsageError(`--resume ${dir}: ${path} is not a train settings file`);
+  return saved;
 }
 
 export function register(program: Command): void {
@@ -52,25 +86,27 @@ export function register(program: Command): void {
     .option('--out <dir>', 'run directory (default runs/train-<model>-<time>)')
     .option('--input-shape <H,W,C>', 'input shape for the resizable models', parseShape)
     .option('--subset <n>', 'use only n training images (and n/4 validation and test images): a smoke run', intArg())
-    .action(async (opts: TrainOptions) => {
-      // Checked here rather than with makeOptionMandatory() so a misspelt option is reported first.
-      if (!opts.model) throw new UsageError(`option '--model <name>' is required (expected one of: ${MODEL_NAMES.join(', ')})`);
-      if (!opts.dataset) throw new UsageError(`option '--dataset <name|path>' is required (expected ${DATASET_HELP})`);
-      const o = { ...opts, model: opts.model, dataset: opts.dataset };
-      const spec: RunSpec = {
-        id: `${o.model}-${basename(o.dataset).replace(/\.tar\.gz$|\.tgz$/, '')}`, model: o.model, dataset: o.dataset, inputShape: o.inputShape,
-        optimizer: o.optimizer, learningRate: o.lr ?? DEFAULT_LR[o.optimizer], schedule: o.schedule, epochs: o.epochs, batchSize: o.batchSize,
-        augment: o.augment ? { rotation: 0.05, translate: [0.05, 0.05], on: 'gpu' } : null, loaderMode: 'double-buffered', valSplit: o.valSplit,
-        earlyStopping: o.earlyStopping === undefined ? null : { monitor: o.monitor, minDelta: 5e-4, patience: o.earlyStopping },
-        checkpointMonitor: 'val_accuracy', seed: o.seed, label: o.schedule === 'constant' ? o.optimizer : `${o.optimizer}, ${o.schedule}`,
-      };
-      const dir = o.out ?? defaultRunDir(`train-${o.model}`);
+    .option('--resume <dir>', 'continue the run in DIR from its last checkpoint, with its saved settings (re-running with the same --out does too)')
+    .action(async (opts: TrainOptions, cmd: Command) => {
+      let settings: SavedTrain;
+      const dir = opts.resume ?? opts.out;
+      if (opts.resume) settings = resumed(opts.resume, cmd);
+      else {
+        // Checked here rather than with makeOptionMandatory() so a misspelt option is reported first.
+        if (!opts.model) throw new UsageError(`option '--model <name>' is required (expected one of: ${MODEL_NAMES.join(', ')})`);
+        if (!opts.dataset) throw new UsageError(`option '--dataset <name|path>' is required (expected ${DATASET_HELP})`);
+        const o = { ...opts, model: opts.model, dataset: opts.dataset };
+        const limits = o.subset ? { trainSamples: o.subset, valSamples: Math.ceil(o.subset / 4), testSamples: Math.ceil(o.subset / 4) } : undefined;
+        settings = { format: 'webgpu-nn/train-settings@1', spec: specFrom(o), limits, timeLimit: o.timeLimit ?? null };
+      }
+      const spec = settings.spec;
+      const out = dir ?? defaultRunDir(`train-${spec.model}`);
       const adapter = await openDevice();
       markStoppedOnSignal();
-      const limits = o.subset ? { trainSamples: o.subset, valSamples: Math.ceil(o.subset / 4), testSamples: Math.ceil(o.subset / 4) } : undefined;
+      if (!opts.resume) writeJson(join(out, SETTINGS_FILE), settings);
       const results = await runExperiment('train', { runs: [spec] }, {
-        dir, command: commandLine(), adapter, timeLimit: o.timeLimit ?? null, limits, verbose: verbosity(),
+        dir: out, command: commandLine(), adapter, timeLimit: opts.timeLimit ?? settings.timeLimit, limits: settings.limits, verbose: verbosity(),
       });
-      console.log(`\n${textTable(results)}\n\nresults in ${dir}/ (results.json, results.md, history.csv, curves.svg/png, best.safetensors)`);
+      console.log(`\n${textTable(results)}\n\nresults in ${out}/ (results.json, results.md, history.csv, curves.svg/png, best.safetensors)`);
     });
 }

@@ -2,17 +2,21 @@
 // the double-buffered loader, or the CPU twin behind the synchronous one), fit with the best checkpoint by
 // val_accuracy and the spec's early stopping, results rewritten after every epoch, and at the end the best
 // checkpoint evaluated on the validation and test sets. A time limit ends the current epoch early (recorded).
+// Training checkpoints (resume.safetensors) are written at every epoch end and every few minutes; a run directory
+// that holds one is resumed from it, results and all.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { subset, type ImageSet } from '../../data/dataset.js';
 import { DataLoader } from '../../data/loader.js';
 import { permutation } from '../../data/split.js';
 import { setSeed } from '../../kernels/random.js';
-import { Callback, type Logs } from '../../nn/callbacks/callback.js';
+import { Callback, type CallbackState, type Logs, type RestoredCallbackState } from '../../nn/callbacks/callback.js';
 import { EarlyStopping } from '../../nn/callbacks/early_stopping.js';
 import { LearningRateScheduler } from '../../nn/callbacks/lr_callbacks.js';
 import { ModelCheckpoint } from '../../nn/callbacks/model_checkpoint.js';
 import { resetNames } from '../../nn/layer.js';
 import type { Model } from '../../nn/model.js';
+import { readCheckpointState, RESUME_FILE } from '../../nn/resume.js';
 import { lrTimeBasedDecay } from '../../nn/schedules.js';
 import type { BatchSource, XY } from '../../nn/training.js';
 import { imageShape, notebookSplit, type LoadedDataset } from '../registry/datasets.js';
@@ -46,6 +50,9 @@ export interface RunContext {
   earlierRuns?: ReadonlyMap<string, string>;
 }
 
+/** Mid-epoch training checkpoints this often (besides every epoch end): a kill costs at most this much work. */
+const CHECKPOINT_SECONDS = 300;
+
 /** The writer of the run in progress, for the signal handler (index.ts marks it stopped). */
 export let activeRun: RunWriter | null = null;
 
@@ -56,10 +63,10 @@ class DeadlineSource implements BatchSource {
   get stepsPerEpoch(): number {
     return this.loader.stepsPerEpoch;
   }
-  async *epoch(): AsyncIterableIterator<XY> {
+  async *epoch(epoch?: number, fromStep = 0): AsyncIterableIterator<XY> {
     this.cutShort = false;
-    const it = this.loader.epoch();
-    let steps = 0;
+    const it = this.loader.epoch(epoch, fromStep);
+    let steps = fromStep;
     for await (const batch of it) {
       yield batch;
       steps++;
@@ -84,6 +91,17 @@ class Recorder extends Callback {
   override onEpochBegin(): void {
     this.#epochStart = performance.now();
   }
+  override get stateKind(): string {
+    return 'Recorder';
+  }
+  /** The results so far travel in the training checkpoint, so results.json can never run ahead of it. */
+  override getState(): CallbackState {
+    return { values: { result: this.writer.result } };
+  }
+  override setState({ values }: RestoredCallbackState): void {
+    const epochs = this.writer.result.epochs, command = this.writer.result.command;
+    Object.assign(this.writer.result, values.result, { status: 'running', stopped_by: null, note: null, epochs, command });
+  }
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     const r = this.writer.result, stats = this.loader.lastEpoch;
     this.valMs = Math.max(0, performance.now() - this.#epochStart - (stats?.totalMs ?? 0));
@@ -107,9 +125,27 @@ function take(indices: Int32Array, cap: number | undefined, seed: number): Int32
   return Int32Array.from(order.subarray(0, cap), (i) => indices[i]!).sort();
 }
 
-/** Runs one spec to its end and returns its final result (also on disk in ctx.dir). */
+/** The fields that make two runs the same run (a checkpoint of another one is refused). */
+const SAME_RUN = ['model', 'optimizer', 'learning_rate', 'schedule', 'augmentation', 'loader_mode', 'batch_size', 'seed', 'train_samples'] as const;
+
+/** The results saved in the run directory's training checkpoint, or null when there is none to resume. */
+async function savedResult(dir: string, fresh: RunResult): Promise<RunResult | null> {
+  const path = join(dir, RESUME_FILE);
+  if (!existsSync(path)) return null;
+  const saved = (await readCheckpointState(path)).callbacks['Recorder#0']?.result as RunResult | undefined;
+  if (!saved) throw new Error(`run ${fresh.run}: ${path} is not the checkpoint of an experiment run; pass another --out`);
+  const differs = SAME_RUN.filter((k) => saved[k] !== fresh[k]);
+  if (differs.length) {
+    throw new Error(`run ${fresh.run}: ${dir} holds a checkpoint of a different run (${differs.map((k) => `${k} ${saved[k]} there, ${fresh[k]} now`).join('; ')}); ` +
+      'pass another --out to start afresh');
+  }
+  return saved;
+}
+
+/** Runs one spec to its end and returns its final result (also on disk in ctx.dir); resumes from ctx.dir's checkpoint. */
 export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult> {
-  const started = performance.now(), startDate = new Date();
+  let started = performance.now();
+  const startDate = new Date();
   const { train, test } = ctx.data;
   const split = notebookSplit(train, spec.valSplit, spec.seed);
   const lim = ctx.limits ?? {};
@@ -145,6 +181,13 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
       experiment: ctx.experiment, command: ctx.command, adapter: ctx.adapter, checkpoint: CHECKPOINT_FILE, stepsPerEpoch: trainLoader.stepsPerEpoch,
       samples: { train: trainIdx.length, val: valIdx.length, test: testSet.shape[0]! },
     }, startDate);
+    const saved = await savedResult(ctx.dir, result);
+    if (saved) {
+      Object.assign(result, saved, { status: 'running', stopped_by: null, note: null, epochs, command: ctx.command });
+      // Wall time goes on from where the checkpoint left it.
+      started = performance.now() - saved.wall_seconds * 1000;
+      if (ctx.verbose > 0) console.log(`resuming ${spec.id} from ${join(ctx.dir, RESUME_FILE)} after ${saved.epochs_run} epoch(s)`);
+    }
     const writer = new RunWriter(ctx.dir, result, ctx.notebook, ctx.parent);
     ctx.parent?.runs.push(writer);
     activeRun = writer;
@@ -159,7 +202,10 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
     if (es) callbacks.push(es);
     callbacks.push(recorder);
     try {
-      await model.fit(source, { epochs, validationData: valLoader, callbacks, verbose: ctx.verbose, autotune: true });
+      await model.fit(source, {
+        epochs, validationData: valLoader, callbacks, verbose: ctx.verbose, autotune: true,
+        checkpoint: { dir: ctx.dir, everySeconds: CHECKPOINT_SECONDS }, resume: saved ? ctx.dir : undefined,
+      });
       result.stopped_by ??= 'epochs';
       // The notebook's ending: load the best checkpoint, then score it on validation and test.
       if (result.best_epoch !== null) await model.loadWeights(checkpoint);

@@ -38,6 +38,18 @@ export interface CallbackModel {
 
 type Hook = void | Promise<void>;
 
+/** What a training checkpoint keeps of a callback: JSON-able values and, optionally, tensors (best weights). */
+export interface CallbackState {
+  values: Record<string, unknown>;
+  tensors?: NamedTensor[];
+}
+
+/** A callback's state read back from a checkpoint: tensors arrive as device tensors the callback now owns. */
+export interface RestoredCallbackState {
+  values: Record<string, unknown>;
+  tensors: NamedTensor[];
+}
+
 /** Base class: override the hooks you need; each may be sync or async. Epochs and batches count from 0. */
 export class Callback {
   model: CallbackModel | null = null;
@@ -64,6 +76,31 @@ export class Callback {
     return this.onBatchEnd !== Callback.prototype.onBatchEnd;
   }
 
+  /** State a resumed fit() must put back (counters, best values); null when there is none. */
+  getState(): CallbackState | null {
+    return null;
+  }
+  /**
+   * Puts back what getState() returned, before onTrainBegin of a resumed fit(); `resuming` stays true until
+   * onTrainBegin, whose reset a stateful callback skips then.
+   */
+  setState(_state: RestoredCallbackState): void {}
+  /** Names this callback's state in a checkpoint; stateful callbacks give a literal (bundlers may rename classes). */
+  get stateKind(): string {
+    return this.constructor.name;
+  }
+  protected resuming = false;
+  /** True once, in the onTrainBegin of a resumed fit(). */
+  protected takeResuming(): boolean {
+    const r = this.resuming;
+    this.resuming = false;
+    return r;
+  }
+  /** Called by CallbackList.restore. */
+  markResuming(): void {
+    this.resuming = true;
+  }
+
   /** The model, or a clear error when a hook runs before setModel(). */
   protected get requireModel(): CallbackModel {
     if (!this.model) throw new Error(`${this.constructor.name}: no model set (call setModel or use it through fit)`);
@@ -77,8 +114,19 @@ export class History extends Callback {
   history: Record<string, number[]> = {};
 
   override onTrainBegin(): void {
+    if (this.takeResuming()) return;
     this.epoch = [];
     this.history = {};
+  }
+  override get stateKind(): string {
+    return 'History';
+  }
+  override getState(): CallbackState {
+    return { values: { epoch: this.epoch, history: this.history } };
+  }
+  override setState({ values }: RestoredCallbackState): void {
+    this.epoch = [...(values.epoch as number[])];
+    this.history = Object.fromEntries(Object.entries(values.history as Record<string, number[]>).map(([k, v]) => [k, [...v]]));
   }
   override onEpochEnd(epoch: number, logs: Logs): void {
     this.epoch.push(epoch);
@@ -171,6 +219,34 @@ export class CallbackList {
   }
   async onBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
     for (const c of this.callbacks) await c.onBatchEnd(batch, logs);
+  }
+  /**
+   * Each stateful callback's state, keyed '<ClassName>#<k>' (the k-th callback of that class), for a checkpoint.
+   */
+  states(): Map<string, CallbackState> {
+    const out = new Map<string, CallbackState>();
+    for (const [key, c] of this.#keyed()) {
+      const s = c.getState();
+      if (s) out.set(key, s);
+    }
+    return out;
+  }
+  /** Gives each callback its saved state (by the same keys); callbacks the checkpoint does not know start fresh. */
+  restore(states: ReadonlyMap<string, RestoredCallbackState>): void {
+    for (const [key, c] of this.#keyed()) {
+      const s = states.get(key);
+      if (!s) continue;
+      c.setState(s);
+      c.markResuming();
+    }
+  }
+  #keyed(): Array<[string, Callback]> {
+    const counts = new Map<string, number>();
+    return this.callbacks.map((c) => {
+      const name = c.stateKind, k = counts.get(name) ?? 0;
+      counts.set(name, k + 1);
+      return [`${name}#${k}`, c];
+    });
   }
   /** True when some callback needs fresh metric values after `batch` (so fit() should read them back). */
   wantsBatchLogs(batch: number): boolean {

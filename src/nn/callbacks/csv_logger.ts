@@ -2,8 +2,8 @@
 // epoch has no validation keys; Python's csv excel dialect, so '\r\n' line ends and repr() floats) and Keras
 // TerminateOnNaN (stop at the first batch whose loss is NaN or infinite).
 
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { Callback, type Logs } from './callback.js';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { Callback, type CallbackState, type Logs, type RestoredCallbackState } from './callback.js';
 import { stdoutPrinter, type Printer } from './monitor.js';
 import { pyFloatRepr } from './pyformat.js';
 
@@ -16,11 +16,27 @@ export class CSVLogger extends Callback {
     super();
   }
 
+  override get stateKind(): string {
+    return 'CSVLogger';
+  }
+  /** The columns and the file's length at the checkpoint: rows written after it (by a killed run) are cut off. */
+  override getState(): CallbackState {
+    return { values: { keys: this.#keys, bytes: this.#fd === null ? 0 : fstatSync(this.#fd).size } };
+  }
+  override setState({ values }: RestoredCallbackState): void {
+    this.#keys = (values.keys as string[] | null) ?? null;
+    if (existsSync(this.filename)) truncateSync(this.filename, Math.min(values.bytes as number, readFileSync(this.filename).length));
+  }
+
   override onTrainBegin(): void {
-    this.#writeHeader = !(this.append && existsSync(this.filename) && readFileSync(this.filename, 'utf8').length > 0);
+    // A resumed fit() appends to the rows its first part wrote, with the same columns and no second header.
+    const resuming = this.takeResuming();
+    const keys = this.#keys;
+    const append = this.append || resuming;
+    this.#writeHeader = !(append && existsSync(this.filename) && readFileSync(this.filename, 'utf8').length > 0);
     if (this.#fd !== null) closeSync(this.#fd);
-    this.#fd = openSync(this.filename, this.append ? 'a' : 'w');
-    this.#keys = null;
+    this.#fd = openSync(this.filename, append ? 'a' : 'w');
+    this.#keys = resuming ? keys : null;
   }
 
   #cell(v: string): string {

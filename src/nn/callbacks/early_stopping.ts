@@ -5,7 +5,7 @@
 
 import { disposeNamed, type NamedTensor } from '../weights.js';
 import { checkNumber } from '../check.js';
-import { Callback, type Logs } from './callback.js';
+import { Callback, type CallbackState, type Logs, type RestoredCallbackState } from './callback.js';
 import { resolveMode, stdoutPrinter, warnMissing, type MonitorMode, type Printer } from './monitor.js';
 
 export interface EarlyStoppingOptions {
@@ -71,7 +71,24 @@ export class EarlyStopping extends Callback {
     this.bestWeights = this.requireModel.getWeights();
   }
 
+  override get stateKind(): string {
+    return 'EarlyStopping';
+  }
+  override getState(): CallbackState {
+    return { values: { wait: this.wait, stoppedEpoch: this.stoppedEpoch, best: this.best, bestEpoch: this.bestEpoch }, tensors: this.bestWeights ?? [] };
+  }
+  override setState({ values, tensors }: RestoredCallbackState): void {
+    Object.assign(this, { wait: values.wait, stoppedEpoch: values.stoppedEpoch, best: values.best, bestEpoch: values.bestEpoch });
+    disposeNamed(this.bestWeights);
+    this.bestWeights = tensors.length ? tensors : null;
+  }
+
   override onTrainBegin(): void {
+    if (this.takeResuming()) {
+      // A run resumed after this callback stopped it stays stopped.
+      if (this.stoppedEpoch > 0) this.requireModel.stopTraining = true;
+      return;
+    }
     this.wait = 0;
     this.stoppedEpoch = 0;
     this.best = this.mode === 'min' ? Infinity : -Infinity;

@@ -2,7 +2,7 @@
 
 export {
   Callback, CallbackList, History, LambdaCallback,
-  type CallbackListOptions, type CallbackModel, type LambdaHooks, type LearningRateHolder, type Logs, type TrainParams,
+  type CallbackListOptions, type CallbackModel, type CallbackState, type RestoredCallbackState, type LambdaHooks, type LearningRateHolder, type Logs, type TrainParams,
 } from './callback.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early_stopping.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './model_checkpoint.js';

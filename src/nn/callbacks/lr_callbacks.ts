@@ -3,7 +3,7 @@
 // epochs without improvement, then wait `cooldown` epochs). Both log the rate as 'learning_rate' (Keras 3).
 
 import { checkNumber } from '../check.js';
-import { Callback, type Logs } from './callback.js';
+import { Callback, type CallbackState, type Logs, type RestoredCallbackState } from './callback.js';
 import { resolveMode, stdoutPrinter, warnMissing, type MonitorMode, type Printer } from './monitor.js';
 
 export class LearningRateScheduler extends Callback {
@@ -79,7 +79,18 @@ export class ReduceLROnPlateau extends Callback {
     checkNumber('ReduceLROnPlateau', 'minLr', this.minLr, { min: 0 });
   }
 
+  override get stateKind(): string {
+    return 'ReduceLROnPlateau';
+  }
+  override getState(): CallbackState {
+    return { values: { best: this.best, wait: this.wait, cooldownCounter: this.cooldownCounter } };
+  }
+  override setState({ values }: RestoredCallbackState): void {
+    Object.assign(this, { best: values.best, wait: values.wait, cooldownCounter: values.cooldownCounter });
+  }
+
   override onTrainBegin(): void {
+    if (this.takeResuming()) return;
     this.best = this.mode === 'min' ? Infinity : -Infinity;
     this.wait = 0;
     this.cooldownCounter = 0;

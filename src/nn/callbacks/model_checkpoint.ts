@@ -4,7 +4,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Callback, type Logs } from './callback.js';
+import { Callback, type CallbackState, type Logs, type RestoredCallbackState } from './callback.js';
 import { resolveMode, stdoutPrinter, type MonitorMode, type Printer } from './monitor.js';
 import { pyFixed, pyFormat } from './pyformat.js';
 
@@ -72,6 +72,18 @@ export class ModelCheckpoint extends Callback {
 
   override onEpochBegin(epoch: number): void {
     this.#epoch = epoch;
+  }
+
+  override get stateKind(): string {
+    return 'ModelCheckpoint';
+  }
+  override getState(): CallbackState {
+    return { values: { best: this.best, batchesSinceSave: this.#batchesSinceSave, saved: this.saved } };
+  }
+  override setState({ values }: RestoredCallbackState): void {
+    this.best = values.best as number;
+    this.#batchesSinceSave = values.batchesSinceSave as number;
+    this.saved.splice(0, this.saved.length, ...(values.saved as string[]));
   }
 
   override async onBatchEnd(batch: number, logs: Logs): Promise<void> {

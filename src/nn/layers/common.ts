@@ -60,8 +60,25 @@ export function init(spec: InitializerSpec, shape: Shape): Tensor {
 /** Per-call seeds for a stochastic layer: (layer seed, call index) -> seed. */
 export class SeedStream {
   #calls = 0;
-  constructor(readonly seed: number = nextSeed()) {}
+  #seed: number;
+  constructor(seed: number = nextSeed()) {
+    this.#seed = seed;
+  }
+  get seed(): number {
+    return this.#seed;
+  }
   next(): number {
-    return (Math.imul(this.seed ^ 0x27d4eb2f, 0x165667b1) + Math.imul(++this.#calls, 0x9e3779b1)) >>> 0;
+    return (Math.imul(this.#seed ^ 0x27d4eb2f, 0x165667b1) + Math.imul(++this.#calls, 0x9e3779b1)) >>> 0;
+  }
+  /** The stream's whole state, [seed, draws so far], which a resumed training run puts back. */
+  get state(): [number, number] {
+    return [this.#seed, this.#calls];
+  }
+  set state([seed, calls]: readonly number[]) {
+    if (!Number.isSafeInteger(seed) || !Number.isSafeInteger(calls) || calls! < 0) {
+      throw new Error(`SeedStream: state must be [seed, calls] integers but got [${seed}, ${calls}]`);
+    }
+    this.#seed = seed!;
+    this.#calls = calls!;
   }
 }

@@ -3,9 +3,10 @@
 // Bias and the common activations are fused into the conv kernels.
 
 import * as ops from '../../autograd/api.js';
-import { convAxis, type Padding } from '../../tensor/shape.js';
+import { conv2dOp, depthwiseConv2dOp } from '../../autograd/ops/conv.js';
+import type { Padding } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { expectRank, Layer, type LayerOptions, type LayerShape } from '../layer.js';
+import { expectRank, inferOutputShape, Layer, type LayerOptions, type LayerShape } from '../layer.js';
 import type { Constraint } from '../constraints.js';
 import { applyActivation, checkActivation, FUSABLE, init, pair, type ActivationName, type InitializerSpec } from './common.js';
 
@@ -16,21 +17,6 @@ interface ConvCommon extends LayerOptions {
   activation?: ActivationName;
   useBias?: boolean;
   biasInitializer?: InitializerSpec;
-}
-
-function outSpatial(layer: Layer, s: LayerShape, k: [number, number], strides: [number, number], padding: Padding, dilation: [number, number]): [number | null, number | null] {
-  expectRank(layer, s, 4, 'NHWC input');
-  const axis = (i: 0 | 1): number | null => {
-    if (s[i + 1] == null) return null;
-    const out = convAxis(s[i + 1]!, k[i], strides[i], padding, dilation[i]).out;
-    if (out < 1) {
-      const reach = (k[i] - 1) * dilation[i] + 1;
-      throw new Error(`${layer.name} (${layer.className}): kernel ${k.join('x')} (dilation ${dilation.join('x')}) spans ${reach} on the ${i ? 'width' : 'height'} axis, `
-        + `larger than the input's ${s[i + 1]} with padding '${padding}'; expected an input of at least ${reach} there (or padding 'same')`);
-    }
-    return out;
-  };
-  return [axis(0), axis(1)];
 }
 
 function channels(layer: Layer, s: LayerShape): number {
@@ -58,11 +44,8 @@ abstract class ConvLayer extends Layer {
     this.activation = checkActivation(this.name, common.activation);
   }
 
-  /** Output channels for an input with `c` channels. */
-  protected abstract outChannels(c: number): number;
-
-  override computeOutputShape(s: LayerShape): LayerShape {
-    return [s[0]!, ...outSpatial(this, s, this.kernelSize, this.strides, this.padding, this.dilationRate), this.outChannels(channels(this, s))];
+  protected get shapeOpts(): { strides: [number, number]; padding: Padding; dilationRate: [number, number] } {
+    return { strides: this.strides, padding: this.padding, dilationRate: this.dilationRate };
   }
 
   protected addBias(n: number): void {
@@ -98,8 +81,8 @@ export class Conv2D extends ConvLayer {
     super(kernelSize, opts);
   }
 
-  protected outChannels(): number {
-    return this.filters;
+  override computeOutputShape(s: LayerShape): LayerShape {
+    return inferOutputShape(this, conv2dOp, { x: s, w: [...this.kernelSize, channels(this, s), this.filters] }, this.shapeOpts);
   }
 
   override build(s: LayerShape): void {
@@ -135,8 +118,8 @@ export class DepthwiseConv2D extends ConvLayer {
     this.depthMultiplier = opts.depthMultiplier ?? 1;
   }
 
-  protected outChannels(c: number): number {
-    return c * this.depthMultiplier;
+  override computeOutputShape(s: LayerShape): LayerShape {
+    return inferOutputShape(this, depthwiseConv2dOp, { x: s, w: [...this.kernelSize, channels(this, s), this.depthMultiplier] }, this.shapeOpts);
   }
 
   override build(s: LayerShape): void {
@@ -172,8 +155,10 @@ export class SeparableConv2D extends ConvLayer {
     this.depthMultiplier = opts.depthMultiplier ?? 1;
   }
 
-  protected outChannels(): number {
-    return this.filters;
+  override computeOutputShape(s: LayerShape): LayerShape {
+    const c = channels(this, s);
+    const d = inferOutputShape(this, depthwiseConv2dOp, { x: s, w: [...this.kernelSize, c, this.depthMultiplier] }, this.shapeOpts);
+    return inferOutputShape(this, conv2dOp, { x: d, w: [1, 1, c * this.depthMultiplier, this.filters] }, {});
   }
 
   override build(s: LayerShape): void {

@@ -3,7 +3,8 @@
 
 import * as ops from '../../autograd/api.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { Layer, type CallContext, type LayerOptions, type LayerShape } from '../layer.js';
+import { denseOp } from '../../autograd/ops/matmul.js';
+import { inferOutputShape, Layer, type CallContext, type LayerOptions, type LayerShape } from '../layer.js';
 import type { Constraint } from '../constraints.js';
 import { applyActivation, checkActivation, FUSABLE, init, SeedStream, type ActivationName, type InitializerSpec } from './common.js';
 
@@ -39,7 +40,7 @@ export class Dense extends Layer {
   }
 
   override computeOutputShape(s: LayerShape): LayerShape {
-    return [...s.slice(0, -1), this.units];
+    return inferOutputShape(this, denseOp, { x: s, w: [s[s.length - 1] ?? null, this.units] }, {});
   }
 
   override call(x: Tensor): Tensor {
@@ -89,6 +90,12 @@ export class Dropout extends Layer {
   }
   override call(x: Tensor, ctx: CallContext): Tensor {
     return ctx.training && this.rate > 0 ? ops.dropout(x, this.rate, this.#seeds.next()) : x;
+  }
+  override getRandomState(): number[] {
+    return this.#seeds.state;
+  }
+  override setRandomState(state: readonly number[]): void {
+    this.#seeds.state = state;
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, seed: this.#seeds.seed };

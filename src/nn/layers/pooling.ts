@@ -2,9 +2,11 @@
 // pooling excludes padded cells from its count) and the global poolings ([N, H, W, C] -> [N, C]).
 
 import * as ops from '../../autograd/api.js';
-import { convAxis, type Padding } from '../../tensor/shape.js';
+import { avgPool2dOp, maxPool2dOp } from '../../autograd/ops/pool.js';
+import { meanOp } from '../../autograd/ops/reduce.js';
+import type { Padding } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { expectRank, Layer, type LayerOptions, type LayerShape } from '../layer.js';
+import { expectRank, inferOutputShape, Layer, type LayerOptions, type LayerShape } from '../layer.js';
 import { pair } from './common.js';
 
 export interface PoolingOptions extends LayerOptions {
@@ -24,10 +26,11 @@ abstract class Pooling2D extends Layer {
     this.padding = opts.padding ?? 'valid';
   }
 
+  protected abstract readonly op: typeof maxPool2dOp;
+
   override computeOutputShape(s: LayerShape): LayerShape {
     expectRank(this, s, 4, 'NHWC input');
-    const axis = (i: 0 | 1): number | null => (s[i + 1] == null ? null : convAxis(s[i + 1]!, this.poolSize[i], this.strides[i], this.padding).out);
-    return [s[0]!, axis(0), axis(1), s[3]!];
+    return inferOutputShape(this, this.op, { x: s }, this.poolOpts);
   }
 
   protected get poolOpts(): { poolSize: [number, number]; strides: [number, number]; padding: Padding } {
@@ -40,12 +43,14 @@ abstract class Pooling2D extends Layer {
 }
 
 export class MaxPooling2D extends Pooling2D {
+  protected readonly op = maxPool2dOp;
   override call(x: Tensor): Tensor {
     return ops.maxPool2d(x, this.poolOpts);
   }
 }
 
 export class AveragePooling2D extends Pooling2D {
+  protected readonly op = avgPool2dOp;
   override call(x: Tensor): Tensor {
     return ops.avgPool2d(x, this.poolOpts);
   }
@@ -54,7 +59,7 @@ export class AveragePooling2D extends Pooling2D {
 abstract class GlobalPooling2D extends Layer {
   override computeOutputShape(s: LayerShape): LayerShape {
     expectRank(this, s, 4, 'NHWC input');
-    return [s[0]!, s[3]!];
+    return inferOutputShape(this, meanOp, { x: s }, { axes: [1, 2] });
   }
 }
 

@@ -5,7 +5,8 @@
 import * as ops from '../../autograd/api.js';
 import type { FillMode } from '../../kernels/augment.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { expectRank, Layer, type CallContext, type LayerOptions, type LayerShape } from '../layer.js';
+import { resizeBilinearOp } from '../../autograd/ops/image.js';
+import { expectRank, inferOutputShape, Layer, type CallContext, type LayerOptions, type LayerShape } from '../layer.js';
 import { SeedStream } from './common.js';
 
 export class Rescaling extends Layer {
@@ -32,7 +33,7 @@ export class Resizing extends Layer {
   }
   override computeOutputShape(s: LayerShape): LayerShape {
     expectRank(this, s, 4, 'NHWC input');
-    return [s[0]!, this.height, this.width, s[3]!];
+    return inferOutputShape(this, resizeBilinearOp, { x: s }, { size: [this.height, this.width] });
   }
   override call(x: Tensor): Tensor {
     return ops.resizeBilinear(x, [this.height, this.width]);
@@ -70,6 +71,12 @@ abstract class RandomAffineLayer extends Layer {
   override computeOutputShape(s: LayerShape): LayerShape {
     expectRank(this, s, 4, 'NHWC input');
     return s;
+  }
+  override getRandomState(): number[] {
+    return this.seeds.state;
+  }
+  override setRandomState(state: readonly number[]): void {
+    this.seeds.state = state;
   }
   protected abstract params(): { rotation?: [number, number]; height?: [number, number]; width?: [number, number] };
   override call(x: Tensor, ctx: CallContext): Tensor {

@@ -3,7 +3,8 @@
 
 import * as ops from '../../autograd/api.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { expectRank, Layer, type LayerOptions, type LayerShape } from '../layer.js';
+import { zeroPad2dOp } from '../../autograd/ops/image.js';
+import { expectRank, inferOutputShape, Layer, type LayerOptions, type LayerShape } from '../layer.js';
 
 export type Padding2D = number | readonly [number, number] | readonly [readonly [number, number], readonly [number, number]];
 
@@ -24,8 +25,7 @@ export class ZeroPadding2D extends Layer {
   }
   override computeOutputShape(s: LayerShape): LayerShape {
     expectRank(this, s, 4, 'NHWC input');
-    const [[t, b], [l, r]] = this.padding;
-    return [s[0]!, s[1] == null ? null : s[1] + t + b, s[2] == null ? null : s[2] + l + r, s[3]!];
+    return inferOutputShape(this, zeroPad2dOp, { x: s }, { padding: this.padding });
   }
   override call(x: Tensor): Tensor {
     return ops.zeroPad2d(x, this.padding);

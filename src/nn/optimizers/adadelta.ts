@@ -6,7 +6,6 @@
 import type { UpdateRule } from '../../kernels/optimizer.js';
 import type { LearningRate } from '../schedules.js';
 import { Optimizer } from './optimizer.js';
-import { checkNumber } from '../check.js';
 
 export interface AdadeltaOptions {
   /** Default 0.001 (Keras; the paper's method corresponds to 1.0). */
@@ -43,10 +42,8 @@ export class Adadelta extends Optimizer {
 
   constructor(o: AdadeltaOptions = {}) {
     super('Adadelta', o.learningRate ?? 0.001);
-    this.rho = o.rho ?? 0.95;
-    this.epsilon = o.epsilon ?? 1e-7;
-    checkNumber('Adadelta', 'rho', this.rho, { min: 0, max: 1 });
-    checkNumber('Adadelta', 'epsilon', this.epsilon, { min: 0 });
+    this.rho = this.hyper('rho', o.rho, 0.95, { min: 0, max: 1 });
+    this.epsilon = this.hyper('epsilon', o.epsilon, 1e-7, { min: 0 });
   }
 
   protected rule(): UpdateRule {

@@ -6,7 +6,6 @@
 import type { UpdateRule } from '../../kernels/optimizer.js';
 import type { LearningRate } from '../schedules.js';
 import { Optimizer } from './optimizer.js';
-import { checkNumber } from '../check.js';
 
 export interface AdamOptions {
   /** Default 0.001. */
@@ -55,13 +54,10 @@ export class Adam extends Optimizer {
 
   constructor(o: AdamOptions = {}) {
     super('Adam', o.learningRate ?? 0.001);
-    this.beta1 = o.beta1 ?? 0.9;
-    this.beta2 = o.beta2 ?? 0.999;
-    this.epsilon = o.epsilon ?? 1e-7;
+    this.beta1 = this.hyper('beta1', o.beta1, 0.9, { min: 0, max: 1, maxExclusive: true });
+    this.beta2 = this.hyper('beta2', o.beta2, 0.999, { min: 0, max: 1, maxExclusive: true });
+    this.epsilon = this.hyper('epsilon', o.epsilon, 1e-7, { min: 0 });
     this.amsgrad = o.amsgrad ?? false;
-    checkNumber('Adam', 'beta1', this.beta1, { min: 0, max: 1, maxExclusive: true });
-    checkNumber('Adam', 'beta2', this.beta2, { min: 0, max: 1, maxExclusive: true });
-    checkNumber('Adam', 'epsilon', this.epsilon, { min: 0 });
   }
 
   protected rule(): UpdateRule {

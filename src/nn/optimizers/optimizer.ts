@@ -10,7 +10,7 @@ import { Tensor, writeInto } from '../../tensor/tensor.js';
 import type { Constraint } from '../constraints.js';
 import { evalLearningRate, LearningRateSchedule, type LearningRate } from '../schedules.js';
 import { assignTensor, type NamedTensor } from '../weights.js';
-import { checkNumber } from '../check.js';
+import { checkNumber, type Range } from '../check.js';
 
 export interface ApplyOptions {
   /** Constraints projected onto their parameter right after its update (Keras `kernel_constraint`). */
@@ -45,6 +45,11 @@ export abstract class Optimizer {
   }
 
   /** The update rule for the current configuration. */
+  /** A numeric hyperparameter: the given value or Keras's default, checked against `range` (errors name the optimiser). */
+  protected hyper(name: string, given: number | undefined, fallback: number, range: Range): number {
+    return checkNumber(this.name, name, given ?? fallback, range);
+  }
+
   protected abstract rule(): UpdateRule;
   /** The rule's coefficients for the update about to be applied (`lr` already evaluated at `iterations`). */
   protected abstract coefficients(lr: number): Record<string, number>;

@@ -6,7 +6,6 @@
 import type { UpdateRule } from '../../kernels/optimizer.js';
 import type { LearningRate } from '../schedules.js';
 import { Optimizer } from './optimizer.js';
-import { checkNumber } from '../check.js';
 
 export interface RMSpropOptions {
   /** Default 0.001. */
@@ -61,13 +60,10 @@ export class RMSprop extends Optimizer {
 
   constructor(o: RMSpropOptions = {}) {
     super('RMSprop', o.learningRate ?? 0.001);
-    this.rho = o.rho ?? 0.9;
-    this.momentum = o.momentum ?? 0;
-    this.epsilon = o.epsilon ?? 1e-7;
+    this.rho = this.hyper('rho', o.rho, 0.9, { min: 0, max: 1 });
+    this.momentum = this.hyper('momentum', o.momentum, 0, { min: 0, max: 1 });
+    this.epsilon = this.hyper('epsilon', o.epsilon, 1e-7, { min: 0 });
     this.centered = o.centered ?? false;
-    checkNumber('RMSprop', 'momentum', this.momentum, { min: 0, max: 1 });
-    checkNumber('RMSprop', 'rho', this.rho, { min: 0, max: 1 });
-    checkNumber('RMSprop', 'epsilon', this.epsilon, { min: 0 });
   }
 
   protected rule(): UpdateRule {

@@ -4,7 +4,6 @@
 import type { UpdateRule } from '../../kernels/optimizer.js';
 import type { LearningRate } from '../schedules.js';
 import { Optimizer } from './optimizer.js';
-import { checkNumber } from '../check.js';
 
 export interface SGDOptions {
   /** Default 0.01. */
@@ -48,9 +47,8 @@ export class SGD extends Optimizer {
 
   constructor(o: SGDOptions = {}) {
     super('SGD', o.learningRate ?? 0.01);
-    this.momentum = o.momentum ?? 0;
+    this.momentum = this.hyper('momentum', o.momentum, 0, { min: 0, max: 1 });
     this.nesterov = o.nesterov ?? false;
-    checkNumber('SGD', 'momentum', this.momentum, { min: 0, max: 1 });
   }
 
   protected rule(): UpdateRule {

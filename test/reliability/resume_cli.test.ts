@@ -1,0 +1,74 @@
+// `webgpu-nn train --resume DIR` and `webgpu-nn experiment NAME --resume DIR` continue runs killed with SIGKILL
+// (the real CLI, bundled, in child processes): a resumed train run ends with the same history and test score as an
+// uninterrupted one; a cut sweep keeps its finished runs untouched and resumes the cut run with no epoch lost or
+// repeated.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunResult } from '../../src/cli/results/record.js';
+import { EXPERIMENTS } from '../../src/cli/experiments/table.js';
+
+const cli = 'dist/test/cli-resume.mjs';
+beforeAll(async () => {
+  mkdirSync('dist/test', { recursive: true });
+  await build({ entryPoints: ['src/cli/index.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: cli, logLevel: 'error' });
+});
+
+const run = (...args: string[]): { status: number | null; stderr: string } => {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return { status: r.status, stderr: r.stderr };
+};
+
+/** Runs the CLI and SIGKILLs it once its output matches `when`. */
+function killWhen(when: RegExp, ...args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, [cli, ...args]);
+    let out = '';
+    c.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (when.test(out)) c.kill('SIGKILL');
+    });
+    c.on('exit', (code, sig) => (sig === 'SIGKILL' ? resolve() : reject(new Error(`exited ${code} before ${when}: ${out.slice(-500)}`))));
+  });
+}
+
+const result = (dir: string): RunResult => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as RunResult;
+const curve = (r: RunResult): unknown[] => r.history.map((h) => [h.epoch, h.loss, h.accuracy, h.val_loss, h.val_accuracy, h.learning_rate, h.steps, h.partial]);
+
+describe('CLI resume after SIGKILL', () => {
+  it('train --resume DIR continues with the saved settings and ends as the uninterrupted run', async () => {
+    const args = ['--model', 'mlp', '--dataset', 'mnist', '--epochs', '3', '--subset', '256'];
+    const whole = mkdtempSync(join(tmpdir(), 'wgnn-train-')), cut = mkdtempSync(join(tmpdir(), 'wgnn-train-cut-'));
+    expect(run('train', ...args, '--out', whole).status).toBe(0);
+    await killWhen(/Epoch 2\/3/, 'train', ...args, '--out', cut);
+    expect(result(cut).status).toBe('running');
+    const bad = run('train', '--resume', cut, '--model', 'cifar-cnn');
+    expect([bad.status, bad.stderr.trim()]).toEqual([2, `webgpu-nn: --resume takes the run's settings from ${join(cut, 'train.json')}; drop --model`]);
+    const resumed = run('train', '--resume', cut);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const a = result(whole), b = result(cut);
+    expect(b.status).toBe('finished');
+    expect(curve(b)).toEqual(curve(a));
+    expect([b.test_loss, b.test_accuracy, b.best_epoch]).toEqual([a.test_loss, a.test_accuracy, a.best_epoch]);
+  });
+
+  it('experiment --resume DIR keeps the finished runs of a cut sweep and resumes the cut one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wgnn-sweep-'));
+    const ids = EXPERIMENTS['mlp-sweep']!.runs.map((r) => r.id);
+    await killWhen(/run 3\/6[\s\S]*Epoch 2\/2/, 'experiment', 'mlp-sweep', '--subset', '64', '--epochs', '2', '--out', dir);
+    const kept = ids.slice(0, 2).map((id) => readFileSync(join(dir, id, 'results.json'), 'utf8'));
+    expect(result(join(dir, ids[2]!)).epochs_run).toBe(1);
+    const resumed = run('experiment', 'mlp-sweep', '--resume', dir);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(ids.slice(0, 2).map((id) => readFileSync(join(dir, id, 'results.json'), 'utf8'))).toEqual(kept);
+    for (const id of ids) {
+      const r = result(join(dir, id));
+      expect([id, r.status, r.history.map((h) => h.epoch), r.history.map((h) => h.partial)]).toEqual([id, 'finished', [1, 2], [false, false]]);
+    }
+    const top = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { status: string; runs: RunResult[] };
+    expect([top.status, top.runs.length]).toEqual(['finished', 6]);
+  });
+});
