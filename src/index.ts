@@ -35,6 +35,8 @@ export { Layer, SymbolicTensor, Weight, resetNames, type CallContext, type Layer
 export { Input, Model, Sequential } from './nn/model.js';
 export { countParams, summary } from './nn/summary.js';
 export type { BatchSource, CompileOptions, EvaluateOptions, FitOptions } from './nn/training.js';
+export { NonFiniteError, LabelRangeError } from './nn/health.js';
+export { RESUME_FILE, type CheckpointOptions } from './nn/resume.js';
 
 // Model files: TF.js weights manifests.
 export { readTfjsWeights, readTfjsModelWeights, type TfjsWeight, type TfjsWeightSpec, type TfjsManifestGroup, type TfjsQuantization } from './nn/io/tfjs_weights.js';

@@ -1,7 +1,10 @@
 // Index-driven kernels: gather along an axis (an index map, any dtype), its deterministic scatter-add gradient,
 // and oneHot. x is viewed as [outer, D, inner] around the gather axis and the indices as a flat list of K.
-// On 'webgpu' an index outside [0, D) reads nothing (gather gives 0, as TensorFlow's GPU kernel does); on 'cpu' it throws.
+// On 'cpu' an index outside [0, D) throws. On 'webgpu' it reads nothing (0 there) and is recorded in a fault
+// buffer that comes back with the next readback (queue.ts's probes), which then throws naming the index and range.
 
+import { gpu, onClose } from '../tensor/device.js';
+import { addReadbackProbe, writeBuffer } from '../tensor/queue.js';
 import { fmtShape, sizeOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fill } from './fill.js';
@@ -10,19 +13,64 @@ import { checkRank, mapBody } from './layout.js';
 import type { DType } from '../tensor/shape.js';
 
 const RUN = 8;
+const NONE = 0x7fffffff;
+
+/**
+ * The first bad index since the last readback: [index, gather call serial]. The host remembers which call
+ * (x shape, axis) each recent serial was, for the message.
+ */
+const faults = {
+  buffer: null as GPUBuffer | null,
+  armed: false,
+  serial: 0,
+  calls: new Map<number, string>(),
+};
+onClose(() => {
+  faults.buffer = null;
+  faults.armed = false;
+  faults.calls.clear();
+});
+function faultBuffer(): GPUBuffer {
+  if (!faults.buffer) {
+    faults.buffer = gpu().device.createBuffer({ size: 8, usage: 0x80 | 0x4 | 0x8, label: 'gather faults' });
+    writeBuffer(faults.buffer, 0, new Int32Array([NONE, 0]));
+  }
+  return faults.buffer;
+}
+addReadbackProbe({
+  armed: () => faults.armed,
+  buffer: faultBuffer,
+  bytes: 8,
+  inspect(data) {
+    const [index, serial] = new Int32Array(data);
+    faults.armed = false;
+    const call = faults.calls.get(serial!);
+    faults.calls.clear();
+    if (index === NONE) return;
+    writeBuffer(faultBuffer(), 0, new Int32Array([NONE, 0]));
+    throw new Error(`gather: index ${index} is outside [0, ${call ?? '?'}; that gather gave 0 there ` +
+      '(found on the GPU and reported at this readback)');
+  },
+});
+// NOTE: threads of one dispatch may race to write different bad indices; each is a true fault, and the serial is
+// the same for all of them, so the pair stays consistent enough to name the call.
+const RECORD = `
+  if (fault[0] == ${NONE}) { fault[0] = j; fault[1] = i32(u.serial); }`;
 
 // f32/i32: one thread per run of RUN elements of a gathered row (contiguous in x and y), so the index and the
 // coordinates are decoded once per run. u8 goes through the shared per-word index map.
 const gatherKernel = variants((p: { dtype: DType }) =>
   kernel({
-    name: `gather_${p.dtype}`, inputs: { x: p.dtype, idx: 'i32' }, outputs: { y: p.dtype },
-    uniforms: { total: 'u32', inner: 'u32', K: 'u32', D: 'u32', fill: 'f32' }, workgroup: WG,
+    name: `gather_${p.dtype}`, inputs: { x: p.dtype, idx: 'i32' }, outputs: { y: p.dtype, fault: 'i32' },
+    uniforms: { total: 'u32', inner: 'u32', K: 'u32', D: 'u32', fill: 'f32', serial: 'u32' }, workgroup: WG,
     helpers: p.dtype !== 'u8' ? undefined : `
 fn src(o: u32) -> i32 {
   let i = o % u.inner;
   let t = o / u.inner;
   let j = idx[t % u.K];
-  if (j < 0 || j >= i32(u.D)) { return -1; }
+  if (j < 0 || j >= i32(u.D)) {${RECORD}
+    return -1;
+  }
   return i32(((t / u.K) * u.D + u32(j)) * u.inner + i);
 }`,
     body: p.dtype === 'u8' ? mapBody('u8') : `
@@ -34,7 +82,7 @@ fn src(o: u32) -> i32 {
   let o0 = row * u.inner + c0;
   let n = min(${RUN}u, u.inner - c0);
   let j = idx[row % u.K];
-  if (j < 0 || j >= i32(u.D)) {
+  if (j < 0 || j >= i32(u.D)) {${RECORD}
     for (var k = 0u; k < n; k++) { y[o0 + k] = ${p.dtype === 'f32' ? 'u.fill' : 'i32(u.fill)'}; }
     return;
   }
@@ -83,8 +131,13 @@ export function gather(x: Tensor, indices: Tensor, axis: number): Tensor {
     }
   } else if (y.size > 0) {
     const threads = x.dtype === 'u8' ? Math.ceil(y.size / 4) : (y.size / p.inner) * Math.ceil(p.inner / RUN);
+    const serial = faults.serial = (faults.serial + 1) & 0x7fffffff;
+    // Only the calls since the last readback can be named; a long readback-free run keeps the latest thousand.
+    if (faults.calls.size >= 1024) faults.calls.delete(faults.calls.keys().next().value!);
+    faults.calls.set(serial, `${p.D}) for axis ${axis} of x ${fmtShape(x.shape)}`);
+    faults.armed = true;
     gatherKernel({ dtype: x.dtype }).run(
-      { x, idx: indices, y }, { total: y.size, inner: p.inner, K: p.K, D: p.D, fill: 0 }, grid1d(threads));
+      { x, idx: indices, y, fault: { buffer: faultBuffer(), offset: 0, size: 8 } }, { total: y.size, inner: p.inner, K: p.K, D: p.D, fill: 0, serial }, grid1d(threads));
   }
   return y;
 }

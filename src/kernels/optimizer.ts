@@ -2,6 +2,7 @@
 // the parameter and the slots back in place (they are read_write bindings). Each optimiser supplies a rule: WGSL
 // statements over `p`, `g` and one variable per slot, plus a Float64 CPU twin. Thread mapping: one thread per
 // element, or per vec4 when the size is a multiple of 4 (the same statements compile for both: `T` is the type).
+// With a health buffer the same pass also flags a gradient that is not finite (no extra read, no readback).
 
 import { fmtShape, sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -23,20 +24,33 @@ export interface UpdateRule {
   cpu: (p: Float64Array, g: Float64Array, slots: Float64Array[], c: Readonly<Record<string, number>>) => void;
 }
 
-const updateKernel = variants((p: { rule: UpdateRule; vec4: boolean }) => {
-  const { rule, vec4 } = p;
+/** Where a fused update flags a non-finite gradient: health[0] = min(health[0], code) (i32). */
+export interface GradHealth {
+  flags: Tensor;
+  code: number;
+}
+
+const updateKernel = variants((p: { rule: UpdateRule; vec4: boolean; checked: boolean }) => {
+  const { rule, vec4, checked } = p;
   const type = vec4 ? 'vec4f' : 'f32';
   const outputs: Bindings = { param: type };
   for (const s of rule.slots) outputs[`slot_${s}`] = type;
+  if (checked) outputs.health = 'i32';
   const uniforms: Uniforms = { total: 'u32' };
   for (const c of rule.coeffs) uniforms[c] = 'f32';
+  if (checked) uniforms.code = 'i32';
+  // NOTE: every thread of one dispatch writes the same code, so the unsynchronised min cannot mix two values.
+  const check = !checked ? '' : vec4
+    ? '  if (any((bitcast<vec4<u32>>(g) & vec4<u32>(0x7fffffffu)) >= vec4<u32>(0x7f800000u)) && u.code < health[0]) { health[0] = u.code; }'
+    : '  if ((bitcast<u32>(g) & 0x7fffffffu) >= 0x7f800000u && u.code < health[0]) { health[0] = u.code; }';
   return kernel({
-    name: `${rule.key}Update${vec4 ? 'Vec4' : ''}`,
+    name: `${rule.key}Update${vec4 ? 'Vec4' : ''}${checked ? 'Checked' : ''}`,
     inputs: { grad: type }, outputs, uniforms, workgroup: WG,
     helpers: `alias T = ${vec4 ? 'vec4<f32>' : 'f32'};`,
     body: `
 ${flatThread()}
   let g = grad[i];
+${check}
   var p = param[i];
 ${rule.slots.map((s) => `  var ${s} = slot_${s}[i];`).join('\n')}
   ${rule.wgsl.trim()}
@@ -45,8 +59,9 @@ ${rule.slots.map((s) => `  slot_${s}[i] = ${s};`).join('\n')}`,
   });
 });
 
-/** Applies `rule` to one parameter in place: p and its slots are overwritten. */
-export function fusedUpdate(rule: UpdateRule, p: Tensor, g: Tensor, slots: readonly Tensor[], coeffs: Readonly<Record<string, number>>): void {
+/** Applies `rule` to one parameter in place: p and its slots are overwritten; `health` flags a non-finite gradient. */
+export function fusedUpdate(rule: UpdateRule, p: Tensor, g: Tensor, slots: readonly Tensor[], coeffs: Readonly<Record<string, number>>,
+  health?: GradHealth): void {
   const op = `${rule.key} update`;
   p.assertAlive(op, 'param');
   g.assertAlive(op, 'grad');
@@ -59,6 +74,8 @@ export function fusedUpdate(rule: UpdateRule, p: Tensor, g: Tensor, slots: reado
   }
   if (p.size === 0) return;
   if (p.device === 'cpu') {
+    const h = health?.flags.storage.data;
+    if (h && health!.code < h[0]! && g.storage.data.some((v) => !Number.isFinite(v))) h[0] = health!.code;
     rule.cpu(p.storage.data, g.storage.data, slots.map((s) => s.storage.data), coeffs);
     return;
   }
@@ -66,5 +83,6 @@ export function fusedUpdate(rule: UpdateRule, p: Tensor, g: Tensor, slots: reado
   const total = vec4 ? p.size / 4 : p.size;
   const args: Record<string, Tensor> = { param: p };
   rule.slots.forEach((s, i) => (args[`slot_${s}`] = slots[i]!));
-  updateKernel({ rule, vec4 }).run({ grad: g, ...args }, { total, ...coeffs }, grid1d(total));
+  if (health) args.health = health.flags;
+  updateKernel({ rule, vec4, checked: !!health }).run({ grad: g, ...args }, { total, ...coeffs, ...(health ? { code: health.code } : {}) }, grid1d(total));
 }

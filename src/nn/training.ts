@@ -8,6 +8,7 @@ import { backward, noGrad } from '../autograd/tape.js';
 import { accumulateMetrics } from '../kernels/metrics.js';
 import { flush, whenDone } from '../tensor/queue.js';
 import { formatProfile, profile, type StepProfile } from '../tensor/profiler.js';
+import { autotune, untunedClasses } from '../kernels/tuning.js';
 import { scope, unscoped } from '../tensor/scope.js';
 import { fmtShape } from '../tensor/shape.js';
 import { tensor, type Tensor } from '../tensor/tensor.js';
@@ -20,6 +21,7 @@ import type { Model } from './model.js';
 import { clearGrads, getOptimizer, type Optimizer } from './optimizers/index.js';
 import type { Constraint } from './constraints.js';
 import { checkFitOptions, checkTargetShape, exclusiveTraining } from './fit_checks.js';
+import { TrainingHealth } from './health.js';
 import { CheckpointClock, restoreCheckpoint, resumePath, writeCheckpoint, type CheckpointOptions, type Restored } from './resume.js';
 
 export interface CompileOptions {
@@ -124,10 +126,12 @@ class MetricAccumulator {
     this.acc = unscoped(() => (from ? tensor(from.sums, [2], { device }) : ops.zeros([2], { device })));
     this.samples = from?.samples ?? 0;
   }
-  add(loss: Tensor, pred: Tensor, target: Tensor): void {
+  /** Adds one batch; with `health`, also flags a non-finite loss or an out-of-range label of batch `step`. */
+  add(loss: Tensor, pred: Tensor, target: Tensor, health?: TrainingHealth, step = 0): void {
     const n = pred.shape[0] ?? 1;
     const pred2 = pred.rank === 2 ? pred : ops.reshape(pred, [n, -1]);
-    accumulateMetrics(this.acc, loss, pred2, target, n);
+    if (health) health.classes = pred2.shape[1] ?? 0;
+    accumulateMetrics(this.acc, loss, pred2, target, n, health && { flags: health.flags, step });
     this.samples += n;
   }
   async read(prefix: string, accuracy: boolean): Promise<Logs> {
@@ -147,8 +151,27 @@ function requireCompiled(model: Model): Compiled {
   return model.compiled;
 }
 
-/** One optimisation step, recorded in one scope; nothing but updated weights and metric sums survives it. */
-function trainStep(model: Model, c: Compiled, batch: XY, metrics: MetricAccumulator): void {
+/** The metrics and the health flags read back together (one wait); a health failure throws once both are back. */
+async function readChecked(metrics: MetricAccumulator, health: TrainingHealth, prefix: string, accuracy: boolean, labelsOnly = false): Promise<Logs> {
+  const [logs, ok] = await Promise.allSettled([metrics.read(prefix, accuracy), health.check({ labelsOnly })]);
+  if (ok.status === 'rejected') throw ok.reason;
+  if (logs.status === 'rejected') throw logs.reason;
+  return logs.value;
+}
+
+/** The loss's name in messages. */
+const lossLabel = (c: Compiled): string => c.lossName ?? 'the loss';
+
+/** A fresh health buffer for one epoch (or one trainOnBatch / evaluate call). */
+function newHealth(model: Model, c: Compiled, what: string, epoch: number | null = null, steps: number | null = null): TrainingHealth {
+  return new TrainingHealth(model.weights[0]?.value.device ?? 'webgpu', what, model.trainableWeights, lossLabel(c), epoch, steps);
+}
+
+/**
+ * One optimisation step, recorded in one scope; nothing but updated weights, metric sums and health flags (for
+ * batch `step`) survives it.
+ */
+function trainStep(model: Model, c: Compiled, batch: XY, metrics: MetricAccumulator, health: TrainingHealth, step: number): void {
   const weights = model.trainableWeights;
   const params = weights.map((w) => w.value);
   const constraints = new Map<Tensor, Constraint>(weights.filter((w) => w.constraint).map((w) => [w.value, w.constraint!]));
@@ -158,8 +181,8 @@ function trainStep(model: Model, c: Compiled, batch: XY, metrics: MetricAccumula
     const loss = c.loss(batch.y, pred);
     backward(loss);
     noGrad(() => {
-      c.optimizer.apply(params, { constraints });
-      metrics.add(loss, pred, batch.y);
+      c.optimizer.apply(params, { constraints, health: { flags: health.flags, codeBase: health.gradCodeBase(step) } });
+      metrics.add(loss, pred, batch.y, health, step);
     });
     clearGrads(params);
   });
@@ -186,6 +209,19 @@ export interface FitOptions {
   checkpoint?: string | CheckpointOptions;
   /** Continues from a checkpoint (its directory or file); checkpoints then go on being written there. */
   resume?: string;
+  /**
+   * Times GEMM tile candidates for the shape classes the first step and the first epoch's validation used, right
+   * after each (cached on disk per adapter; kernels/tuning.ts). Off by default; the CLI's train and experiment set it.
+   */
+  autotune?: boolean;
+}
+
+/** Autotunes the GEMM shape classes seen and not yet tuned (a no-op once they all are). */
+async function tuneSeen(verbose: number): Promise<void> {
+  if (!untunedClasses().length) return;
+  const t0 = performance.now();
+  const tuned = await autotune();
+  if (verbose && tuned.length) console.log(`autotune: ${tuned.length} GEMM shape class(es) tuned in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
 /** Keras fit; one fit() per model at a time. */
@@ -226,6 +262,7 @@ async function fitAlone(model: Model, data: Data, o: FitOptions): Promise<Histor
     if (fromStep > 0 && from!.learningRate !== null && model.optimizer.learningRateSchedule === null) model.optimizer.learningRate = from!.learningRate;
     const device = model.weights[0]?.value.device ?? 'webgpu';
     const metrics = new MetricAccumulator(device, fromStep > 0 ? from! : undefined);
+    const health = newHealth(model, c, 'fit', epoch, source.stepsPerEpoch ?? null);
     let inFlight: Promise<void> = Promise.resolve();
     let step = fromStep;
     try {
@@ -233,32 +270,36 @@ async function fitAlone(model: Model, data: Data, o: FitOptions): Promise<Histor
       for await (const batch of pinned ? source.epoch(epoch, fromStep) : source.epoch()) {
         await list.onBatchBegin(step, {});
         if (o.profile === step && epoch === (o.initialEpoch ?? 0)) {
-          const p = await profile(() => trainStep(model, c, batch, metrics));
+          const p = await profile(() => trainStep(model, c, batch, metrics, health, step));
           (o.onProfile ?? ((r) => console.log(formatProfile(r, `${model.name} step ${step}`))))(p);
-        } else trainStep(model, c, batch, metrics);
+        } else trainStep(model, c, batch, metrics, health, step);
         flush();
+        if (o.autotune && device === 'webgpu' && step === 0) await tuneSeen(verbose);
         // Backpressure: wait for the previous step while this one runs; the loader fills the next batch meanwhile.
         await inFlight;
         inFlight = device === 'webgpu' ? whenDone() : Promise.resolve();
-        const logs = list.wantsBatchLogs(step) ? await metrics.read('', c.accuracy) : {};
+        // The health flags come back with the metrics (one wait for both), never on their own each step.
+        const logs = list.wantsBatchLogs(step) ? await readChecked(metrics, health, '', c.accuracy) : {};
         await list.onBatchEnd(step, logs);
         step++;
         if (model.stopTraining) break;
         if (clock?.stepDue() && step < (source.stepsPerEpoch ?? Infinity)) {
           await inFlight;
-          // A step whose running loss is not finite is never written over the last good checkpoint.
-          const sums = await metrics.acc.data();
-          if (Number.isFinite(sums[0])) await saveAt(epoch, step, metrics);
+          // A step with a non-finite loss or gradient throws here, before it could be written over a good checkpoint.
+          await health.check();
+          await saveAt(epoch, step, metrics);
         }
       }
       await inFlight;
       if (step === 0 && !model.stopTraining) throw new Error(`fit: the data yielded no batches in epoch ${epoch + 1}`);
-      const logs = await metrics.read('', c.accuracy);
+      const logs = await readChecked(metrics, health, '', c.accuracy);
       if (o.validationData && !model.stopTraining) Object.assign(logs, await evaluate(model, o.validationData, { prefix: 'val_', batchSize: o.batchSize }));
+      if (o.autotune && device === 'webgpu') await tuneSeen(verbose);
       await list.onEpochEnd(epoch, logs);
       if (Object.entries(logs).every(([k, v]) => !k.endsWith('loss') || Number.isFinite(v))) await saveAt(epoch + 1, 0, metrics);
     } finally {
       metrics.dispose();
+      health.dispose();
     }
   }
   await list.onTrainEnd({});
@@ -273,11 +314,13 @@ export function trainOnBatch(model: Model, batch: XY): Promise<Logs> {
 async function trainOnBatchAlone(model: Model, batch: XY): Promise<Logs> {
   const c = requireCompiled(model);
   const metrics = new MetricAccumulator(batch.x.device);
+  const health = newHealth(model, c, 'trainOnBatch');
   try {
-    trainStep(model, c, batch, metrics);
-    return await metrics.read('', c.accuracy);
+    trainStep(model, c, batch, metrics, health, 0);
+    return await readChecked(metrics, health, '', c.accuracy);
   } finally {
     metrics.dispose();
+    health.dispose();
   }
 }
 
@@ -292,20 +335,24 @@ export async function evaluate(model: Model, data: Data, o: EvaluateOptions = {}
   const c = requireCompiled(model);
   const source = asSource(data, o.batchSize ?? 32, false);
   let metrics: MetricAccumulator | null = null;
+  // Labels are checked on the GPU as in fit; a non-finite loss is a result here, not an error.
+  const health = newHealth(model, c, 'evaluate', null, source.stepsPerEpoch ?? null);
+  let step = 0;
   try {
     for await (const batch of source.epoch()) {
       metrics ??= new MetricAccumulator(batch.x.device);
-      const m = metrics;
+      const m = metrics, at = step++;
       noGrad(() => scope(() => {
         const pred = model.apply(batch.x, { training: false });
-        m.add(c.loss(batch.y, pred), pred, batch.y);
+        m.add(c.loss(batch.y, pred), pred, batch.y, health, at);
       }));
       flush();
     }
     if (!metrics) throw new Error(`evaluate: the data yielded no batches`);
-    return await metrics.read(o.prefix ?? '', c.accuracy);
+    return await readChecked(metrics, health, o.prefix ?? '', c.accuracy, true);
   } finally {
     metrics?.dispose();
+    health.dispose();
   }
 }
 

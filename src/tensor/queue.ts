@@ -184,13 +184,31 @@ export function writeBuffer(buffer: GPUBuffer, offset: number, data: ArrayBuffer
 
 const staging = new Map<number, GPUBuffer[]>();
 
-/** Copies `bytes` from a buffer back to the host. The only way data leaves the GPU. */
-export async function readBuffer(buffer: GPUBuffer, offset: number, bytes: number): Promise<ArrayBuffer> {
+/**
+ * A device-side assertion: a small buffer that checking kernels write a fault into. While armed (a checking
+ * kernel was recorded since the last look) it is copied back with every readback, in the same submit, and
+ * `inspect` may throw to report the fault: checks without a readback of their own.
+ */
+export interface ReadbackProbe {
+  armed(): boolean;
+  buffer(): GPUBuffer;
+  bytes: number;
+  /** Sees the buffer's contents once the readback is done; disarms; throws to report a fault. */
+  inspect(data: ArrayBuffer): void;
+}
+const probes: ReadbackProbe[] = [];
+
+export function addReadbackProbe(p: ReadbackProbe): void {
+  probes.push(p);
+}
+
+async function readRaw(buffer: GPUBuffer, offset: number, bytes: number, afterCopy: () => Promise<ArrayBuffer[]> = async () => []): Promise<[ArrayBuffer, ArrayBuffer[]]> {
   const size = Math.max(4, Math.ceil(bytes / 4) * 4);
   const bucket = 2 ** Math.ceil(Math.log2(Math.max(256, size)));
   const readBack = staging.get(bucket)?.pop() ??
     gpu().device.createBuffer({ size: bucket, usage: MAP_READ_COPY_DST, label: 'readback' });
   copyBuffer(buffer, offset, readBack, 0, size);
+  const extra = afterCopy();
   flush();
   try {
     await readBack.mapAsync(GPUMapMode.READ, 0, size);
@@ -204,6 +222,16 @@ export async function readBuffer(buffer: GPUBuffer, offset: number, bytes: numbe
   if (!bucketList) staging.set(bucket, (bucketList = []));
   bucketList.push(readBack);
   throwUncaptured();
+  return [out, await extra];
+}
+
+/** Copies `bytes` from a buffer back to the host. The only way data leaves the GPU. */
+export async function readBuffer(buffer: GPUBuffer, offset: number, bytes: number): Promise<ArrayBuffer> {
+  const armed = probes.filter((p) => p.armed());
+  if (!armed.length) return (await readRaw(buffer, offset, bytes))[0];
+  // The probes' copies are recorded before the shared submit, so one wait brings everything back.
+  const [out, faults] = await readRaw(buffer, offset, bytes, () => Promise.all(armed.map((p) => readRaw(p.buffer(), 0, p.bytes).then(([d]) => d))));
+  armed.forEach((p, i) => p.inspect(faults[i]!));
   return out;
 }
 

@@ -203,7 +203,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
     callbacks.push(recorder);
     try {
       await model.fit(source, {
-        epochs, validationData: valLoader, callbacks, verbose: ctx.verbose,
+        epochs, validationData: valLoader, callbacks, verbose: ctx.verbose, autotune: true,
         checkpoint: { dir: ctx.dir, everySeconds: CHECKPOINT_SECONDS }, resume: saved ? ctx.dir : undefined,
       });
       result.stopped_by ??= 'epochs';

@@ -15,6 +15,11 @@ import { checkNumber, type Range } from '../check.js';
 export interface ApplyOptions {
   /** Constraints projected onto their parameter right after its update (Keras `kernel_constraint`). */
   constraints?: ReadonlyMap<Tensor, Constraint>;
+  /**
+   * Flags a non-finite gradient on the GPU, in the update pass itself: health[0] = min(health[0], codeBase + i)
+   * for the i-th parameter (of `params`, or of the pairs) whose gradient holds a NaN or an infinity.
+   */
+  health?: { flags: Tensor; codeBase: number };
 }
 
 /** Disposes and clears each parameter's `.grad` (backward accumulates into an existing grad, so clear between steps). */
@@ -82,7 +87,7 @@ export abstract class Optimizer {
    * next backward, which accumulates into `.grad`).
    */
   apply(params: readonly Tensor[], opts: ApplyOptions = {}): void {
-    this.#update(params.flatMap((p) => (p.grad ? [[p.grad, p] as const] : [])), opts);
+    this.#update(params.flatMap((p, i) => (p.grad ? [[p.grad, p, i] as const] : [])), opts);
   }
 
   /**
@@ -96,15 +101,16 @@ export abstract class Optimizer {
         throw new Error(`${this.name}: gradient [${g.shape.join(', ')}] does not match its parameter${p.name ? ` '${p.name}'` : ''} [${p.shape.join(', ')}]`);
       }
     }
-    this.#update(pairs, opts);
+    this.#update(pairs.map(([g, p], i) => [g, p, i] as const), opts);
   }
 
-  #update(pairs: ReadonlyArray<readonly [Tensor, Tensor]>, opts: ApplyOptions): void {
+  #update(pairs: ReadonlyArray<readonly [Tensor, Tensor, number]>, opts: ApplyOptions): void {
     if (this.#disposed) throw new Error(`${this.name}: apply() after dispose()`);
     const rule = this.rule();
     const coeffs = this.coefficients(this.learningRate);
-    for (const [g, p] of pairs) {
-      fusedUpdate(rule, p, g, this.#slotsFor(p, rule), coeffs);
+    const h = opts.health;
+    for (const [g, p, i] of pairs) {
+      fusedUpdate(rule, p, g, this.#slotsFor(p, rule), coeffs, h && { flags: h.flags, code: h.codeBase + i });
       opts.constraints?.get(p)?.apply(p);
     }
     this.iterations++;
