@@ -2,6 +2,10 @@
 // exit. Under CI a missing adapter fails the run; elsewhere suites that need the GPU skip on `gpuError`.
 import { close, init } from '../src/index.js';
 
+// Tile choices stay the adapter's defaults in tests (and CLI children), whatever a local tuning cache holds;
+// test/kernels/gemm-variants.test.ts turns autotune on for its own tests.
+process.env.WEBGPU_NN_AUTOTUNE ??= 'off';
+
 /** Why the device did not open, or null when it did. */
 export let gpuError: string | null = null;
 try {

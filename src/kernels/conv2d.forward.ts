@@ -4,13 +4,14 @@
 // is one vec4 load of 4 channels; otherwise (C = 1, 3: first layers) it is flat and decoded per element.
 // Rows are workgroup-uniform (WGY = 1), so all of A's index arithmetic runs once per workgroup on lavapipe.
 
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import type { Activation } from './activation.js';
 import { CONV_UNIFORMS, convUniforms, type ConvGeometry } from './conv2d.geometry.js';
-import { gemmKernel, gemmLaunch, type GemmTiles } from './gemm.js';
+import { fill } from './fill.js';
+import { gemmKernel, gemmLaunch, tilesTag, type GemmTiles } from './gemm.js';
 import { PIXEL_OF_ROW, rowMajorB } from './gemm.loaders.js';
-import { defaultTiles } from './matmul.js';
 import { variants } from './kernel.js';
+import { chooseTiles, convClassFlags } from './tuning.js';
 
 interface Variant {
   alignC: boolean;
@@ -64,7 +65,7 @@ const forwardKernel = variants((v: Variant) => {
   const B = rowMajorB({ arr: 'w', alongK: false, alignN: v.alignK, alignK: v.alignKI, base: '0u' });
   const t = v.tiles;
   return gemmKernel({
-    name: `conv2dForward_${t.TM}x${t.TN}_wg${t.WGX}x${t.WGY}${v.alignC ? '_taps' : '_flat'}${v.bias ? '_bias' : ''}_${v.act}`,
+    name: `conv2dForward_${tilesTag(t)}${v.alignC ? '_taps' : '_flat'}${v.bias ? '_bias' : ''}_${v.act}`,
     tiles: t, aAlong: 'k', bAlong: 'n',
     inputs: { x: v.alignC ? 'vec4f' : 'f32', w: B.vec ? 'vec4f' : 'f32' },
     uniforms: CONV_UNIFORMS,
@@ -81,8 +82,19 @@ export function conv2dForwardGpu(
   if (M === 0 || g.K === 0) return;
   const alignC = g.C % 4 === 0;
   const [KO, KI] = alignC ? [g.KH * g.KW, g.C] : [1, g.KH * g.KW * g.C];
-  const t = tiles ?? defaultTiles(M, g.K, false, g.KH * g.KW * g.C);
-  const k = forwardKernel({ alignC, alignK: g.K % 4 === 0, alignKI: KI % 4 === 0, bias: !!bias, act, tiles: t });
+  const flags = { alignC, alignK: g.K % 4 === 0, alignKI: KI % 4 === 0, bias: !!bias, act };
+  const t = tiles ?? chooseTiles({
+    site: 'conv.forward', M, N: g.K, K: g.KH * g.KW * g.C, flags: convClassFlags(g, flags),
+    replay: () => {
+      const ops = [fill([g.N, g.H, g.W, g.C], 0), fill([g.KH, g.KW, g.C, g.K], 0), Tensor.empty(y.shape, 'f32', 'webgpu')] as const;
+      const b = bias ? fill([g.K], 0) : undefined;
+      return {
+        run: (tt) => conv2dForwardGpu(ops[0], ops[1], b, ops[2], g, act, tt),
+        dispose: () => { ops.forEach((o) => o.dispose()); b?.dispose(); },
+      };
+    },
+  });
+  const k = forwardKernel({ ...flags, tiles: t });
   const launch = gemmLaunch(t, { M, N: g.K, KO, KI, Z: 1 });
   k.run({ x, w, y, bias }, { ...launch.uniforms, ...convUniforms(g) }, launch.groups);
 }

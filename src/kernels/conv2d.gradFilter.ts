@@ -9,11 +9,12 @@ import { gpu } from '../tensor/device.js';
 import { sizeOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { CONV_UNIFORMS, convUniforms, type ConvGeometry } from './conv2d.geometry.js';
-import { gemmKernel, gemmLaunch, type GemmTiles } from './gemm.js';
+import { fill } from './fill.js';
+import { gemmKernel, gemmLaunch, tilesTag, type GemmTiles } from './gemm.js';
 import { rowMajorB } from './gemm.loaders.js';
 import { variants } from './kernel.js';
-import { defaultTiles } from './matmul.js';
 import { reduce } from './reduce.js';
+import { chooseTiles, convClassFlags } from './tuning.js';
 
 interface Variant {
   alignC: boolean;
@@ -72,7 +73,7 @@ const gradFilterKernel = variants((v: Variant) => {
   const B = rowMajorB({ arr: 'dy', alongK: false, alignN: v.alignK, alignK: v.alignOW, base: '0u' });
   const t = v.tiles;
   return gemmKernel({
-    name: `conv2dGradFilter_${t.TM}x${t.TN}_wg${t.WGX}x${t.WGY}${v.alignC ? '' : '_scalarC'}`,
+    name: `conv2dGradFilter_${tilesTag(t)}${v.alignC ? '' : '_scalarC'}`,
     tiles: t, aAlong: 'm', bAlong: 'n',
     inputs: { x: v.alignC ? 'vec4f' : 'f32', dy: B.vec ? 'vec4f' : 'f32' },
     uniforms: CONV_UNIFORMS,
@@ -89,8 +90,15 @@ export function busyGroups(): number {
 /** dw [KH, KW, C, K] from x [N, H, W, C] and dy [N, OH, OW, K]. */
 export function conv2dGradFilterGpu(x: Tensor, dy: Tensor, wShape: Shape, g: ConvGeometry, tiles?: GemmTiles): Tensor {
   const M = g.KH * g.KW * g.C, KO = g.N * g.OH;
-  const t = tiles ?? defaultTiles(M, g.K, true, g.N * g.OH * g.OW);
-  const k = gradFilterKernel({ alignC: g.C % 4 === 0, alignK: g.K % 4 === 0, alignOW: g.OW % 4 === 0, tiles: t });
+  const flags = { alignC: g.C % 4 === 0, alignK: g.K % 4 === 0, alignOW: g.OW % 4 === 0 };
+  const t = tiles ?? chooseTiles({
+    site: 'conv.gradFilter', M, N: g.K, K: g.N * g.OH * g.OW, flags: convClassFlags(g, flags),
+    replay: () => {
+      const ops = [fill(x.shape, 0), fill(dy.shape, 0)] as const;
+      return { run: (tt) => conv2dGradFilterGpu(ops[0], ops[1], wShape, g, tt).dispose(), dispose: () => ops.forEach((o) => o.dispose()) };
+    },
+  });
+  const k = gradFilterKernel({ ...flags, tiles: t });
   const groups = gemmLaunch(t, { M, N: g.K, KO, KI: g.OW, Z: 1 }).groups;
   // Slices of at least 16 ko (output rows) each, only as many as it takes to fill the device.
   const slices = Math.max(1, Math.min(Math.ceil(busyGroups() / (groups[0] * groups[1])), Math.floor(KO / 16)));

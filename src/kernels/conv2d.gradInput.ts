@@ -7,12 +7,13 @@
 // (a 3x3 stride-2 conv does 9 tap-pixel products per 4 pixels instead of 36). Rows of a phase are scattered in dx,
 // so these GEMMs store through mmOutRow.
 
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { CONV_UNIFORMS, convUniforms, type ConvGeometry } from './conv2d.geometry.js';
-import { gemmKernel, gemmLaunch, type GemmTiles } from './gemm.js';
+import { fill } from './fill.js';
+import { gemmKernel, gemmLaunch, tilesTag, type GemmTiles } from './gemm.js';
 import { PIXEL_OF_ROW, scalarReadK4 } from './gemm.loaders.js';
 import { variants } from './kernel.js';
-import { defaultTiles } from './matmul.js';
+import { chooseTiles, convClassFlags } from './tuning.js';
 
 interface Variant {
   alignK: boolean;
@@ -78,7 +79,7 @@ ${vec ? 'fn mmReadB4(s: u32, ki: u32) -> vec4<f32> { return w[(s + ki) / 4u]; }'
 const gradInputKernel = variants((v: Variant) => {
   const t = v.tiles;
   return gemmKernel({
-    name: `conv2dGradInput_${t.TM}x${t.TN}_wg${t.WGX}x${t.WGY}${v.phased ? '_phased' : ''}${v.alignK ? '' : '_scalarK'}`,
+    name: `conv2dGradInput_${tilesTag(t)}${v.phased ? '_phased' : ''}${v.alignK ? '' : '_scalarK'}`,
     tiles: t, aAlong: 'k', bAlong: 'k',
     inputs: { dy: v.alignK ? 'vec4f' : 'f32', w: v.alignK ? 'vec4f' : 'f32' },
     uniforms: v.phased ? { ...CONV_UNIFORMS, ...PHASE_UNIFORMS } : CONV_UNIFORMS,
@@ -92,9 +93,17 @@ export function conv2dGradInputGpu(dy: Tensor, w: Tensor, dx: Tensor, g: ConvGeo
   if (g.N * g.H * g.W === 0 || g.C === 0) return;
   const phased = (g.SH > 1 || g.SW > 1) && g.DH === 1 && g.DW === 1;
   const flags = { alignK: g.K % 4 === 0, alignC: g.C % 4 === 0, phased };
+  // One tile choice for every phase: the tuner times the whole transposed convolution.
+  tiles ??= chooseTiles({
+    site: 'conv.gradInput', M: g.N * g.H * g.W, N: g.C, K: g.KH * g.KW * g.K, flags: convClassFlags(g, flags),
+    replay: () => {
+      const ops = [fill(dy.shape, 0), fill(w.shape, 0), Tensor.empty(dx.shape, 'f32', 'webgpu')] as const;
+      return { run: (t) => conv2dGradInputGpu(ops[0], ops[1], ops[2], g, t), dispose: () => ops.forEach((o) => o.dispose()) };
+    },
+  });
   if (!phased) {
     const M = g.N * g.H * g.W;
-    const t = tiles ?? defaultTiles(M, g.C, false, g.KH * g.KW * g.K);
+    const t = tiles;
     const launch = gemmLaunch(t, { M, N: g.C, KO: g.KH * g.KW, KI: g.K, Z: 1 });
     gradInputKernel({ ...flags, tiles: t }).run({ dy, w, y: dx }, { ...launch.uniforms, ...convUniforms(g) }, launch.groups);
     return;
@@ -106,7 +115,7 @@ export function conv2dGradInputGpu(dy: Tensor, w: Tensor, dx: Tensor, g: ConvGeo
       const kh0 = (ph + g.padT) % g.SH, kw0 = (pw + g.padL) % g.SW;
       const KHp = Math.max(0, Math.ceil((g.KH - kh0) / g.SH)), KWp = Math.max(0, Math.ceil((g.KW - kw0) / g.SW));
       const M = g.N * Hp * Wp;
-      const t = tiles ?? defaultTiles(M, g.C, false, KHp * KWp * g.K);
+      const t = tiles;
       const launch = gemmLaunch(t, { M, N: g.C, KO: KHp * KWp, KI: g.K, Z: 1 });
       const phase = { ph, pw, Hp, Wp, kh0, kw0, KWp, qh: (ph + g.padT - kh0) / g.SH, qw: (pw + g.padL - kw0) / g.SW };
       gradInputKernel({ ...flags, tiles: t }).run({ dy, w, y: dx }, { ...launch.uniforms, ...convUniforms(g), ...phase }, launch.groups);

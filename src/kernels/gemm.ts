@@ -1,6 +1,7 @@
-// The register-blocked GEMM tile generator shared by matmul and the convolutions (implicit GEMM). Each invocation
-// computes a TM x TN block of C = A @ B (TN a multiple of 4, held as vec4 accumulators) and reads its operands only
-// through small WGSL loader functions, so the same tiles serve plain matrices and im2col-style conv loaders.
+// The GEMM tile generator shared by matmul and the convolutions (implicit GEMM). Each invocation computes a TM x TN
+// block of C = A @ B (TN a multiple of 4, held as vec4 accumulators) and reads its operands only through small WGSL
+// loader functions, so the same tiles serve plain matrices and im2col-style conv loaders. Two main loops: register
+// blocks (here) and, with tiles.BK set, workgroup-memory tiles (gemm.shared.ts); tuning.ts picks per adapter.
 //
 // Thread mapping: gid.x walks column blocks, workgroup y (one row block per workgroup when WGY = 1) walks rows, z
 // is the batch (or split-K slice). With WGY = 1 every A address is workgroup-uniform: on lavapipe, which runs the
@@ -24,6 +25,7 @@
 // outputs are discarded).
 
 import { activationWgsl, type Activation } from './activation.js';
+import { sharedMainLoop } from './gemm.shared.js';
 import { kernel, type Bindings, type Kernel, type Uniforms } from './kernel.js';
 
 export interface GemmTiles {
@@ -35,6 +37,13 @@ export interface GemmTiles {
   WGX: number;
   /** Invocations per workgroup along rows (1 keeps A reads workgroup-uniform). */
   WGY: number;
+  /** Set: stage BK-deep slices of A and B in workgroup memory (gemm.shared.ts); unset: registers only. */
+  BK?: number;
+}
+
+/** The tiles' part of a kernel name, e.g. 4x8_wg8x1 or 4x4_wg16x16_wm16. */
+export function tilesTag(t: GemmTiles): string {
+  return `${t.TM}x${t.TN}_wg${t.WGX}x${t.WGY}${t.BK ? `_wm${t.BK}` : ''}`;
 }
 
 export interface GemmSpec<I extends Bindings, U extends Uniforms> {
@@ -90,25 +99,14 @@ export function gemmKernel<I extends Bindings, U extends Uniforms>(s: GemmSpec<I
     L(`let koBegin = 0u;`);
     L(`let koEnd = u.mmKO;`);
   }
-  const aStates = s.aAlong === 'k' ? range(TM) : range(TM / 4);
-  const bStates = s.bAlong === 'n' ? range(G) : range(TN);
-  for (const i of aStates) L(`let sa${i} = mmRowA(batch, row0 + ${s.aAlong === 'k' ? i : 4 * i}u);`);
-  for (const i of bStates) L(`let sb${i} = mmColB(batch, col0 + ${s.bAlong === 'n' ? 4 * i : i}u);`);
-  for (const r of range(TM)) for (const g of range(G)) L(`var c${r}_${g} = vec4<f32>(0.0);`);
-  L(`for (var ko = koBegin; ko < koEnd; ko++) {`);
-  for (const i of aStates) L(`  let ta${i} = mmStepA(sa${i}, ko);`);
-  for (const i of bStates) L(`  let tb${i} = mmStepB(sb${i}, ko);`);
-  L(`  for (var ki = 0u; ki < u.mmKI; ki += 4u) {`);
-  if (s.aAlong === 'k') for (const r of aStates) L(`    let a${r} = mmReadA4(ta${r}, ki);`);
-  else for (const g of aStates) for (const j of range(4)) L(`    let a${g}_${j} = mmReadA4(ta${g}, ki + ${j}u);`);
-  if (s.bAlong === 'n') for (const g of bStates) for (const j of range(4)) L(`    let b${g}_${j} = mmReadB4(tb${g}, ki + ${j}u);`);
-  else for (const c of bStates) L(`    let b${c} = mmReadB4(tb${c}, ki);`);
-  const aEl = (r: number, j: number): string => (s.aAlong === 'k' ? `a${r}.${C[j]}` : `a${r >> 2}_${j}.${C[r & 3]}`);
-  const bVec = (j: number, g: number): string =>
-    s.bAlong === 'n' ? `b${g}_${j}` : `vec4<f32>(${range(4).map((i) => `b${4 * g + i}.${C[j]}`).join(', ')})`;
-  for (const j of range(4)) for (const r of range(TM)) for (const g of range(G)) L(`    c${r}_${g} += ${aEl(r, j)} * ${bVec(j, g)};`);
-  L(`  }`);
-  L(`}`);
+  let decls = '';
+  if (s.tiles.BK) {
+    const shared = sharedMainLoop(s);
+    decls = shared.decls;
+    lines.push(...shared.lines);
+  } else {
+    lines.push(...registerMainLoop(s));
+  }
   // Epilogue: bias + activation, then a guarded store of each row of the block.
   L(`let outBase = zb * u.mmM * u.mmN;`);
   for (const g of range(G)) {
@@ -134,9 +132,37 @@ export function gemmKernel<I extends Bindings, U extends Uniforms>(s: GemmSpec<I
     outputs: { y: s.vecOut ? 'vec4f' : 'f32' },
     uniforms: { ...CORE_UNIFORMS, ...s.uniforms },
     workgroup: [WGX, WGY, 1],
-    helpers: `${activationWgsl(s.act)}\n${s.loaders}`,
+    helpers: `${decls}\n${activationWgsl(s.act)}\n${s.loaders}`,
     body: lines.map((x) => `  ${x}`).join('\n'),
   });
+}
+
+/** The register-blocked main loop: each invocation streams its own rows of A and columns of B. */
+function registerMainLoop(s: GemmSpec<Bindings, Uniforms>): string[] {
+  const { TM, TN } = s.tiles;
+  const G = TN / 4;
+  const lines: string[] = [];
+  const L = (x: string): void => void lines.push(x);
+  const aStates = s.aAlong === 'k' ? range(TM) : range(TM / 4);
+  const bStates = s.bAlong === 'n' ? range(G) : range(TN);
+  for (const i of aStates) L(`let sa${i} = mmRowA(batch, row0 + ${s.aAlong === 'k' ? i : 4 * i}u);`);
+  for (const i of bStates) L(`let sb${i} = mmColB(batch, col0 + ${s.bAlong === 'n' ? 4 * i : i}u);`);
+  for (const r of range(TM)) for (const g of range(G)) L(`var c${r}_${g} = vec4<f32>(0.0);`);
+  L(`for (var ko = koBegin; ko < koEnd; ko++) {`);
+  for (const i of aStates) L(`  let ta${i} = mmStepA(sa${i}, ko);`);
+  for (const i of bStates) L(`  let tb${i} = mmStepB(sb${i}, ko);`);
+  L(`  for (var ki = 0u; ki < u.mmKI; ki += 4u) {`);
+  if (s.aAlong === 'k') for (const r of aStates) L(`    let a${r} = mmReadA4(ta${r}, ki);`);
+  else for (const g of aStates) for (const j of range(4)) L(`    let a${g}_${j} = mmReadA4(ta${g}, ki + ${j}u);`);
+  if (s.bAlong === 'n') for (const g of bStates) for (const j of range(4)) L(`    let b${g}_${j} = mmReadB4(tb${g}, ki + ${j}u);`);
+  else for (const c of bStates) L(`    let b${c} = mmReadB4(tb${c}, ki);`);
+  const aEl = (r: number, j: number): string => (s.aAlong === 'k' ? `a${r}.${C[j]}` : `a${r >> 2}_${j}.${C[r & 3]}`);
+  const bVec = (j: number, g: number): string =>
+    s.bAlong === 'n' ? `b${g}_${j}` : `vec4<f32>(${range(4).map((i) => `b${4 * g + i}.${C[j]}`).join(', ')})`;
+  for (const j of range(4)) for (const r of range(TM)) for (const g of range(G)) L(`    c${r}_${g} += ${aEl(r, j)} * ${bVec(j, g)};`);
+  L(`  }`);
+  L(`}`);
+  return lines;
 }
 
 export interface GemmShape {

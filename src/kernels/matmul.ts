@@ -3,14 +3,17 @@
 // and an optional fused bias + activation epilogue. Also the naive one-thread-per-output kernel that tests and
 // benches use as the reference. Layout: row-major; batch in gid.z; a 2-D operand is shared by every batch.
 
-import { gpu } from '../tensor/device.js';
 import { fmtShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkActivation, type Activation } from './activation.js';
-import { gemmKernel, gemmLaunch, type GemmTiles } from './gemm.js';
+import { fill } from './fill.js';
+import { gemmKernel, gemmLaunch, tilesTag, type GemmTiles } from './gemm.js';
 import { rowMajorA, rowMajorB } from './gemm.loaders.js';
 import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 import { matmulCpu } from './matmul.cpu.js';
+import { chooseTiles } from './tuning.js';
+
+export { defaultTiles } from './tuning.js';
 
 export interface MatmulOptions {
   transposeA?: boolean;
@@ -18,7 +21,7 @@ export interface MatmulOptions {
   /** Added to every row (shape [N]) before the activation. */
   bias?: Tensor;
   activation?: Activation;
-  /** Tile override (benches and tuning); chosen by `defaultTiles` otherwise. */
+  /** Tile override (benches and tuning); chosen by tuning.ts's chooseTiles otherwise. */
   tiles?: GemmTiles;
 }
 
@@ -55,24 +58,6 @@ export function matmulOutShape(d: MatmulDims): number[] {
   return d.batchA || d.batchB ? [d.batch, d.M, d.N] : [d.M, d.N];
 }
 
-const pow2 = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
-
-/**
- * Tiles measured fastest on lavapipe (bench/matmul.ts, bench/conv.ts). A workgroup is at least 8 invocations (the
- * SIMD width) with WGY = 1 when there are 8 column threads, so A's loads stay uniform; narrow outputs stack rows
- * instead (WGY > 1) rather than leave lanes idle. Short reductions (K <= 32, e.g. a 3x3 conv over 1 channel) use
- * fat 8x8 blocks and 32-invocation workgroups, because there the per-workgroup cost dominates.
- */
-export function defaultTiles(M: number, N: number, transposeA = false, K = Infinity): GemmTiles {
-  // NOTE: untuned on hardware GPUs (none to measure on yet); they want workgroups of a few warps, not 8 lanes.
-  if (!gpu().info.isSoftware) return { TM: M < 4 && !transposeA ? Math.max(1, M) : 4, TN: 4, WGX: 16, WGY: 8 };
-  const short = K <= 32;
-  const TN = N >= 64 || (short && N > 4) ? 8 : 4;
-  const TM = M < 4 && !transposeA ? Math.max(1, M) : short ? 8 : 4;
-  const WGX = Math.min(8, pow2(Math.ceil(N / TN)));
-  return { TM, TN, WGX, WGY: (short ? 32 : 8) / WGX };
-}
-
 interface Variant {
   tA: boolean;
   tB: boolean;
@@ -95,7 +80,7 @@ const blockedKernel = variants((v: Variant) => {
   const { loaders, vecA, vecB } = plainLoaders(v);
   const t = v.tiles;
   return gemmKernel({
-    name: `matmul_${t.TM}x${t.TN}_wg${t.WGX}x${t.WGY}${v.tA ? '_tA' : ''}${v.tB ? '_tB' : ''}${v.bias ? '_bias' : ''}_${v.act}`,
+    name: `matmul_${tilesTag(t)}${v.tA ? '_tA' : ''}${v.tB ? '_tB' : ''}${v.bias ? '_bias' : ''}_${v.act}`,
     tiles: t, aAlong: v.tA ? 'm' : 'k', bAlong: v.tB ? 'k' : 'n',
     inputs: { a: vecA ? 'vec4f' : 'f32', b: vecB ? 'vec4f' : 'f32' },
     uniforms: { strideA: 'u32', strideB: 'u32' },
@@ -124,11 +109,17 @@ export function matmul(a: Tensor, b: Tensor, o: MatmulOptions = {}): Tensor {
     return y;
   }
   if (y.size === 0) return y;
-  const tiles = o.tiles ?? defaultTiles(d.M, d.N, o.transposeA, d.K);
-  const v: Variant = {
-    tA: !!o.transposeA, tB: !!o.transposeB, alignK: d.K % 4 === 0, alignM: d.M % 4 === 0, alignN: d.N % 4 === 0,
-    bias: !!o.bias, act, tiles,
-  };
+  const flags = { tA: !!o.transposeA, tB: !!o.transposeB, alignK: d.K % 4 === 0, alignM: d.M % 4 === 0, alignN: d.N % 4 === 0 };
+  const tiles = o.tiles ?? chooseTiles({
+    site: o.transposeA ? 'matmul.tA' : 'matmul', M: d.M, N: d.N, K: d.K,
+    flags: `${Object.values(flags).map(Number).join('')}${d.batch > 0 ? 'b' : ''}`,
+    replay: () => {
+      const ops = [fill(a.shape, 0), fill(b.shape, 0), ...(o.bias ? [fill([d.N], 0)] : [])] as const;
+      const run = (t: GemmTiles): void => matmul(ops[0], ops[1], { ...o, bias: ops[2], tiles: t }).dispose();
+      return { run, dispose: () => ops.forEach((x) => x.dispose()) };
+    },
+  });
+  const v: Variant = { ...flags, bias: !!o.bias, act, tiles };
   const k = blockedKernel(v);
   const launch = gemmLaunch(tiles, { M: d.M, N: d.N, KO: 1, KI: d.K, Z: Math.max(1, d.batch) });
   k.run({ a, b, y, bias: o.bias }, { ...launch.uniforms, strideA: d.batchA ? d.M * d.K : 0, strideB: d.batchB ? d.K * d.N : 0 }, launch.groups);

@@ -8,6 +8,7 @@ import { backward, noGrad } from '../autograd/tape.js';
 import { accumulateMetrics } from '../kernels/metrics.js';
 import { flush, whenDone } from '../tensor/queue.js';
 import { formatProfile, profile, type StepProfile } from '../tensor/profiler.js';
+import { autotune, untunedClasses } from '../kernels/tuning.js';
 import { scope, unscoped } from '../tensor/scope.js';
 import { tensor, type Tensor } from '../tensor/tensor.js';
 import { dirname } from 'node:path';
@@ -163,6 +164,19 @@ export interface FitOptions {
   checkpoint?: string | CheckpointOptions;
   /** Continues from a checkpoint (its directory or file); checkpoints then go on being written there. */
   resume?: string;
+  /**
+   * Times GEMM tile candidates for the shape classes the first step and the first epoch's validation used, right
+   * after each (cached on disk per adapter; kernels/tuning.ts). Off by default; the CLI's train and experiment set it.
+   */
+  autotune?: boolean;
+}
+
+/** Autotunes the GEMM shape classes seen and not yet tuned (a no-op once they all are). */
+async function tuneSeen(verbose: number): Promise<void> {
+  if (!untunedClasses().length) return;
+  const t0 = performance.now();
+  const tuned = await autotune();
+  if (verbose && tuned.length) console.log(`autotune: ${tuned.length} GEMM shape class(es) tuned in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
 /** Keras fit; one fit() per model at a time. */
@@ -215,6 +229,7 @@ async function fitAlone(model: Model, data: Data, o: FitOptions): Promise<Histor
           (o.onProfile ?? ((r) => console.log(formatProfile(r, `${model.name} step ${step}`))))(p);
         } else trainStep(model, c, batch, metrics, health, step);
         flush();
+        if (o.autotune && device === 'webgpu' && step === 0) await tuneSeen(verbose);
         // Backpressure: wait for the previous step while this one runs; the loader fills the next batch meanwhile.
         await inFlight;
         inFlight = device === 'webgpu' ? whenDone() : Promise.resolve();
@@ -234,6 +249,7 @@ async function fitAlone(model: Model, data: Data, o: FitOptions): Promise<Histor
       if (step === 0 && !model.stopTraining) throw new Error(`fit: the data yielded no batches in epoch ${epoch + 1}`);
       const logs = await readChecked(metrics, health, '', c.accuracy);
       if (o.validationData && !model.stopTraining) Object.assign(logs, await evaluate(model, o.validationData, { prefix: 'val_', batchSize: o.batchSize }));
+      if (o.autotune && device === 'webgpu') await tuneSeen(verbose);
       await list.onEpochEnd(epoch, logs);
       if (Object.entries(logs).every(([k, v]) => !k.endsWith('loss') || Number.isFinite(v))) await saveAt(epoch + 1, 0, metrics);
     } finally {

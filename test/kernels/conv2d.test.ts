@@ -3,83 +3,56 @@
 // matmul path, the fused epilogue, a large case, leaks and bad inputs.
 import { describe, expect, it } from 'vitest';
 import { activations, type Activation } from '../../src/kernels/activation.js';
-import { conv2d, conv2dGradFilter, conv2dGradInput, type ConvOptions } from '../../src/kernels/conv2d.js';
+import { conv2d } from '../../src/kernels/conv2d.js';
 import { conv2dNaive } from '../../src/kernels/conv2d.naive.js';
 import * as nn from '../../src/index.js';
-import { expectClose, pair, randomData } from '../helpers.js';
-
-const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
-/** f32 accumulation error grows with the reduction length. */
-const tol = (R: number): [number, number] => [1e-5 + 2e-6 * R, 1e-4];
-
-interface Case {
-  x: number[];
-  w: number[];
-  o?: ConvOptions;
-}
-
-/** Forward, gradInput and gradFilter on the GPU against the CPU twin, at the same seeded inputs. */
-async function check({ x: xs, w: ws, o = {} }: Case, withBias = false): Promise<void> {
-  const before = nn.liveTensors();
-  const x = pair(randomData(size(xs), 1), xs), w = pair(randomData(size(ws), 2), ws);
-  const bias = withBias ? pair(randomData(ws[3]!, 3), [ws[3]!]) : null;
-  const yg = conv2d(x.gpu, w.gpu, bias?.gpu, o), yc = conv2d(x.cpu, w.cpu, bias?.cpu, o);
-  const what = `${JSON.stringify(xs)} * ${JSON.stringify(ws)} ${JSON.stringify(o)}`;
-  expect(yg.shape, what).toEqual(yc.shape);
-  expectClose(await yg.data(), await yc.data(), ...tol(ws[0]! * ws[1]! * ws[2]!), `forward ${what}`);
-  const dy = pair(randomData(yc.size, 4), yc.shape);
-  const dxg = conv2dGradInput(dy.gpu, w.gpu, xs, o), dxc = conv2dGradInput(dy.cpu, w.cpu, xs, o);
-  expectClose(await dxg.data(), await dxc.data(), ...tol(ws[0]! * ws[1]! * ws[3]!), `gradInput ${what}`);
-  const dwg = conv2dGradFilter(x.gpu, dy.gpu, ws, o), dwc = conv2dGradFilter(x.cpu, dy.cpu, ws, o);
-  expectClose(await dwg.data(), await dwc.data(), ...tol(yc.size / ws[3]!), `gradFilter ${what}`);
-  for (const t of [x.gpu, x.cpu, w.gpu, w.cpu, bias?.gpu, bias?.cpu, yg, yc, dy.gpu, dy.cpu, dxg, dxc, dwg, dwc]) t?.dispose();
-  expect(nn.liveTensors()).toBe(before);
-}
+import { expectClose, randomData } from '../helpers.js';
+import { checkConv, size, tol, type ConvCase } from './gemm-checks.js';
 
 describe('conv2d kernels vs CPU twin', () => {
   it('stride 1 and 2, both paddings, aligned channels', async () => {
     for (const padding of ['same', 'valid'] as const) {
-      for (const strides of [1, 2]) await check({ x: [2, 8, 9, 4], w: [3, 3, 4, 8], o: { padding, strides } });
+      for (const strides of [1, 2]) await checkConv({ x: [2, 8, 9, 4], w: [3, 3, 4, 8], o: { padding, strides } });
     }
   });
 
   it('channel counts not divisible by 4 (C = 1, 3, 5; K = 5, 6), odd sizes', async () => {
-    await check({ x: [2, 7, 9, 3], w: [3, 3, 3, 5], o: { padding: 'same', strides: 2 } });
-    await check({ x: [3, 11, 7, 1], w: [3, 3, 1, 6], o: { padding: 'valid' } });
-    await check({ x: [1, 9, 8, 5], w: [2, 3, 5, 4], o: { padding: 'same' } });
+    await checkConv({ x: [2, 7, 9, 3], w: [3, 3, 3, 5], o: { padding: 'same', strides: 2 } });
+    await checkConv({ x: [3, 11, 7, 1], w: [3, 3, 1, 6], o: { padding: 'valid' } });
+    await checkConv({ x: [1, 9, 8, 5], w: [2, 3, 5, 4], o: { padding: 'same' } });
   });
 
   it('size 1, asymmetric strides and filters, dilation 2, filter as large as the input', async () => {
-    await check({ x: [1, 1, 1, 1], w: [1, 1, 1, 1] });
-    await check({ x: [1, 1, 1, 4], w: [3, 3, 4, 4], o: { padding: 'same' } });
-    await check({ x: [1, 8, 8, 8], w: [3, 2, 8, 4], o: { padding: 'valid', strides: [2, 1] } });
-    await check({ x: [2, 9, 9, 4], w: [3, 3, 4, 4], o: { padding: 'same', dilationRate: 2 } });
-    await check({ x: [2, 10, 9, 3], w: [3, 2, 3, 4], o: { padding: 'valid', dilationRate: [2, 3], strides: 2 } });
-    await check({ x: [2, 5, 5, 4], w: [5, 5, 4, 8], o: { padding: 'valid' } });
+    await checkConv({ x: [1, 1, 1, 1], w: [1, 1, 1, 1] });
+    await checkConv({ x: [1, 1, 1, 4], w: [3, 3, 4, 4], o: { padding: 'same' } });
+    await checkConv({ x: [1, 8, 8, 8], w: [3, 2, 8, 4], o: { padding: 'valid', strides: [2, 1] } });
+    await checkConv({ x: [2, 9, 9, 4], w: [3, 3, 4, 4], o: { padding: 'same', dilationRate: 2 } });
+    await checkConv({ x: [2, 10, 9, 3], w: [3, 2, 3, 4], o: { padding: 'valid', dilationRate: [2, 3], strides: 2 } });
+    await checkConv({ x: [2, 5, 5, 4], w: [5, 5, 4, 8], o: { padding: 'valid' } });
   });
 
   it('1x1 convs: stride 1 runs as a matmul, stride 2 as an implicit GEMM', async () => {
-    await check({ x: [2, 6, 5, 4], w: [1, 1, 4, 8], o: { padding: 'same' } });
-    await check({ x: [2, 6, 5, 3], w: [1, 1, 3, 5], o: { padding: 'valid' } });
-    await check({ x: [2, 6, 5, 4], w: [1, 1, 4, 8], o: { padding: 'same', strides: 2 } });
+    await checkConv({ x: [2, 6, 5, 4], w: [1, 1, 4, 8], o: { padding: 'same' } });
+    await checkConv({ x: [2, 6, 5, 3], w: [1, 1, 3, 5], o: { padding: 'valid' } });
+    await checkConv({ x: [2, 6, 5, 4], w: [1, 1, 4, 8], o: { padding: 'same', strides: 2 } });
   });
 
   it('large: 16x32x32x32 -> 64, 3x3 same', async () => {
-    await check({ x: [16, 32, 32, 32], w: [3, 3, 32, 64], o: { padding: 'same' } });
+    await checkConv({ x: [16, 32, 32, 32], w: [3, 3, 32, 64], o: { padding: 'same' } });
   });
 
   it('fused epilogue: + bias then each activation', async () => {
     for (const act of Object.keys(activations) as Activation[]) {
-      await check({ x: [2, 6, 7, 4], w: [3, 3, 4, 8], o: { padding: 'same', activation: act } }, true);
+      await checkConv({ x: [2, 6, 7, 4], w: [3, 3, 4, 8], o: { padding: 'same', activation: act } }, true);
     }
-    await check({ x: [2, 6, 7, 3], w: [3, 3, 3, 6], o: { padding: 'valid', activation: 'relu', strides: 2 } }, true);
-    await check({ x: [2, 6, 7, 4], w: [1, 1, 4, 8], o: { activation: 'tanh' } }, true);
+    await checkConv({ x: [2, 6, 7, 3], w: [3, 3, 3, 6], o: { padding: 'valid', activation: 'relu', strides: 2 } }, true);
+    await checkConv({ x: [2, 6, 7, 4], w: [1, 1, 4, 8], o: { activation: 'tanh' } }, true);
   });
 });
 
 describe('conv2d vs the naive GPU kernel', () => {
   it('agrees on strided, padded, dilated and unaligned shapes', async () => {
-    const cases: Case[] = [
+    const cases: ConvCase[] = [
       { x: [4, 16, 16, 8], w: [3, 3, 8, 16], o: { padding: 'same' } },
       { x: [3, 13, 11, 3], w: [3, 3, 3, 7], o: { padding: 'same', strides: 2 } },
       { x: [2, 12, 12, 4], w: [5, 3, 4, 4], o: { padding: 'valid', dilationRate: 2 } },

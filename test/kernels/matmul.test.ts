@@ -3,52 +3,25 @@
 import { describe, expect, it } from 'vitest';
 import { activations, type Activation } from '../../src/kernels/activation.js';
 import type { GemmTiles } from '../../src/kernels/gemm.js';
-import { matmul, matmulNaive, type MatmulOptions } from '../../src/kernels/matmul.js';
+import { matmul, matmulNaive } from '../../src/kernels/matmul.js';
 import * as nn from '../../src/index.js';
 import { expectClose, pair, randomData } from '../helpers.js';
-
-/** f32 accumulation error grows with the reduction length K. */
-const tol = (K: number): [number, number] => [1e-5 + 2e-6 * K, 1e-4];
-
-interface Case {
-  a: number[];
-  b: number[];
-  o?: MatmulOptions & { biasN?: number };
-}
-
-async function check({ a: sa, b: sb, o = {} }: Case, seed = 1): Promise<void> {
-  const before = nn.liveTensors();
-  const n = (s: number[]): number => s.reduce((x, y) => x * y, 1);
-  const a = pair(randomData(n(sa), seed), sa), b = pair(randomData(n(sb), seed + 1), sb);
-  const bias = o.biasN !== undefined ? pair(randomData(o.biasN, seed + 2), [o.biasN]) : null;
-  const g = matmul(a.gpu, b.gpu, { ...o, bias: bias?.gpu });
-  const c = matmul(a.cpu, b.cpu, { ...o, bias: bias?.cpu, tiles: undefined });
-  expect(g.shape).toEqual(c.shape);
-  const K = o.transposeA ? sa[sa.length - 2]! : sa[sa.length - 1]!;
-  expectClose(await g.data(), await c.data(), ...tol(K), `matmul ${JSON.stringify(sa)} x ${JSON.stringify(sb)} ${JSON.stringify({ ...o, tiles: o.tiles })}`);
-  for (const t of [a.gpu, a.cpu, b.gpu, b.cpu, bias?.gpu, bias?.cpu, g, c]) t?.dispose();
-  expect(nn.liveTensors()).toBe(before);
-}
-
-/** Stored shapes of [M, K] x [K, N] under the transpose flags. */
-const shapes = (M: number, K: number, N: number, tA: boolean, tB: boolean): Case => ({
-  a: tA ? [K, M] : [M, K], b: tB ? [N, K] : [K, N], o: { transposeA: tA, transposeB: tB },
-});
+import { checkMatmul, mmTol, shapes } from './gemm-checks.js';
 
 describe('blocked matmul vs CPU twin', () => {
   const FLAGS = [[false, false], [true, false], [false, true], [true, true]] as const;
 
   it('all transpose flags on unaligned, aligned and mixed shapes', async () => {
     for (const [M, K, N] of [[7, 13, 11], [16, 32, 8], [33, 64, 36]]) {
-      for (const [tA, tB] of FLAGS) await check(shapes(M, K, N, tA, tB));
+      for (const [tA, tB] of FLAGS) await checkMatmul(shapes(M, K, N, tA, tB));
     }
   });
 
   it('sizes 1, primes, non-multiples of 64, and one large case', async () => {
     for (const [M, K, N] of [[1, 1, 1], [1, 5, 3], [3, 7, 2], [2, 1, 9], [65, 63, 67], [64, 64, 64], [256, 300, 200]]) {
-      await check(shapes(M, K, N, false, false));
+      await checkMatmul(shapes(M, K, N, false, false));
     }
-    await check(shapes(129, 31, 130, true, true));
+    await checkMatmul(shapes(129, 31, 130, true, true));
   });
 
   it('tile parameters: other TM/TN/workgroup shapes give the same result', async () => {
@@ -57,30 +30,30 @@ describe('blocked matmul vs CPU twin', () => {
     ];
     // NOTE: kept small: an 8x8 block with unaligned loads takes LLVM ~3 s to compile on lavapipe.
     for (const t of tiles) {
-      await check({ ...shapes(45, 20, 52, false, false), o: { tiles: t } });
-      if (t.TM % 4 === 0) await check({ ...shapes(45, 21, 50, true, true), o: { transposeA: true, transposeB: true, tiles: t } });
+      await checkMatmul({ ...shapes(45, 20, 52, false, false), o: { tiles: t } });
+      if (t.TM % 4 === 0) await checkMatmul({ ...shapes(45, 21, 50, true, true), o: { transposeA: true, transposeB: true, tiles: t } });
     }
   });
 
   it('rows beyond 65,535 workgroups fold into z', async () => {
-    await check({ a: [300_001, 4], b: [4, 5] });
+    await checkMatmul({ a: [300_001, 4], b: [4, 5] });
   });
 
   it('batched: [B,M,K] x [B,K,N], shared right operand, shared left operand, with transposes', async () => {
-    await check({ a: [3, 5, 7], b: [3, 7, 6] });
-    await check({ a: [3, 5, 8], b: [8, 12] });
-    await check({ a: [5, 8], b: [2, 8, 4] });
-    await check({ a: [2, 7, 5], b: [2, 6, 7], o: { transposeA: true, transposeB: true } });
-    await check({ a: [4, 9, 6], b: [10, 9], o: { transposeA: true, transposeB: true } });
+    await checkMatmul({ a: [3, 5, 7], b: [3, 7, 6] });
+    await checkMatmul({ a: [3, 5, 8], b: [8, 12] });
+    await checkMatmul({ a: [5, 8], b: [2, 8, 4] });
+    await checkMatmul({ a: [2, 7, 5], b: [2, 6, 7], o: { transposeA: true, transposeB: true } });
+    await checkMatmul({ a: [4, 9, 6], b: [10, 9], o: { transposeA: true, transposeB: true } });
   });
 
   it('fused epilogue: + bias then each activation, aligned and unaligned N', async () => {
     for (const act of Object.keys(activations) as Activation[]) {
-      await check({ a: [37, 20], b: [20, 24], o: { biasN: 24, activation: act } });
+      await checkMatmul({ a: [37, 20], b: [20, 24], o: { biasN: 24, activation: act } });
     }
-    await check({ a: [37, 20], b: [20, 10], o: { biasN: 10, activation: 'relu' } });
-    await check({ a: [20, 37], b: [10, 20], o: { biasN: 10, activation: 'tanh', transposeA: true, transposeB: true } });
-    await check({ a: [6, 37, 20], b: [20, 16], o: { activation: 'sigmoid' } });
+    await checkMatmul({ a: [37, 20], b: [20, 10], o: { biasN: 10, activation: 'relu' } });
+    await checkMatmul({ a: [20, 37], b: [10, 20], o: { biasN: 10, activation: 'tanh', transposeA: true, transposeB: true } });
+    await checkMatmul({ a: [6, 37, 20], b: [20, 16], o: { activation: 'sigmoid' } });
   });
 
   it('empty operands give an empty (or zero) result', async () => {
@@ -97,7 +70,7 @@ describe('naive matmul kernel (the bench reference)', () => {
       const n = (s: number[]): number => s.reduce((x, y) => x * y, 1);
       const a = pair(randomData(n(c.a), 5), c.a), b = pair(randomData(n(c.b), 6), c.b);
       const g = matmulNaive(a.gpu, b.gpu, c.o), r = matmul(a.cpu, b.cpu, c.o);
-      expectClose(await g.data(), await r.data(), ...tol(19), 'naive');
+      expectClose(await g.data(), await r.data(), ...mmTol(19), 'naive');
       for (const t of [a.gpu, a.cpu, b.gpu, b.cpu, g, r]) t.dispose();
     }
   });

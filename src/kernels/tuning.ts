@@ -1,0 +1,242 @@
+// Which tiles each GEMM call (matmul and the three implicit-GEMM convolutions) runs with, per adapter: a variant
+// pinned by WEBGPU_NN_GEMM_TILES, else the winner of an earlier autotune of the call's shape class (cached on disk
+// per adapter and driver), else the adapter's default: register blocks on CPU adapters such as lavapipe, where
+// barriers are expensive, and workgroup-memory tiles on hardware GPUs. Every call records its shape class, so
+// autotune() (run by fit after its first step, or by `webgpu-nn tune`) can time the candidates for what was seen.
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { gpu } from '../tensor/device.js';
+import type { GemmTiles } from './gemm.js';
+import { sharedTileBytes } from './gemm.shared.js';
+
+/** The GEMM call sites. Sites that read A along m (transposed A) need TM % 4 == 0. */
+export type GemmSite = 'matmul' | 'matmul.tA' | 'conv.forward' | 'conv.gradInput' | 'conv.gradFilter';
+
+export interface GemmCall {
+  site: GemmSite;
+  M: number;
+  N: number;
+  K: number;
+  /** Kernel flags that select a different pipeline (alignment, transposes, phases): part of the shape class. */
+  flags: string;
+  /** Makes fresh operands of the same shapes (the caller's may be gone by the time autotune runs). */
+  replay: () => GemmReplay;
+}
+
+export interface GemmReplay {
+  /** Records the GEMM with the given tiles. */
+  run(tiles: GemmTiles): void;
+  dispose(): void;
+}
+
+const pow2 = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+const alongM = (site: GemmSite): boolean => site === 'matmul.tA' || site === 'conv.gradFilter';
+
+/**
+ * Tiles measured fastest on lavapipe (bench/matmul.ts, bench/conv.ts). A workgroup is at least 8 invocations (the
+ * SIMD width) with WGY = 1 when there are 8 column threads, so A's loads stay uniform; narrow outputs stack rows
+ * instead (WGY > 1) rather than leave lanes idle. Short reductions (K <= 32, e.g. a 3x3 conv over 1 channel) use
+ * fat 8x8 blocks and 32-invocation workgroups, because there the per-workgroup cost dominates.
+ */
+export function softwareTiles(M: number, N: number, transposeA = false, K = Infinity): GemmTiles {
+  const short = K <= 32;
+  const TN = N >= 64 || (short && N > 4) ? 8 : 4;
+  const TM = M < 4 && !transposeA ? Math.max(1, M) : short ? 8 : 4;
+  const WGX = Math.min(8, pow2(Math.ceil(N / TN)));
+  return { TM, TN, WGX, WGY: (short ? 32 : 8) / WGX };
+}
+
+/** Hardware GPUs: 64 x 64 output tiles per 256-invocation workgroup, staged 16 deep in workgroup memory. */
+export function hardwareTiles(M: number, transposeA = false): GemmTiles {
+  if (M < 4 && !transposeA) return { TM: Math.max(1, M), TN: 4, WGX: 16, WGY: 8 };
+  return { TM: 4, TN: 4, WGX: 16, WGY: 16, BK: 16 };
+}
+
+/** The adapter's default for a shape. */
+export function defaultTiles(M: number, N: number, transposeA = false, K = Infinity): GemmTiles {
+  return gpu().info.isSoftware ? softwareTiles(M, N, transposeA, K) : hardwareTiles(M, transposeA);
+}
+
+/** Parses WEBGPU_NN_GEMM_TILES: TMxTN/WGXxWGY for register tiles, TMxTN/WGXxWGY/BK for workgroup-memory tiles. */
+export function parseTiles(text: string): GemmTiles {
+  const m = /^(\d+)x(\d+)\/(\d+)x(\d+)(?:\/(\d+))?$/.exec(text.trim());
+  if (!m) throw new Error(`WEBGPU_NN_GEMM_TILES: expected TMxTN/WGXxWGY or TMxTN/WGXxWGY/BK (e.g. 4x8/8x1 or 4x4/16x16/16) but got '${text}'`);
+  const [TM, TN, WGX, WGY] = [m[1], m[2], m[3], m[4]].map(Number) as [number, number, number, number];
+  return m[5] ? { TM, TN, WGX, WGY, BK: Number(m[5]) } : { TM, TN, WGX, WGY };
+}
+
+/** Why these tiles cannot run at a site on this device, or null. */
+export function tilesProblem(t: GemmTiles, site: GemmSite): string | null {
+  const { limits } = gpu();
+  if (t.TM < 1 || t.TN < 4 || t.TN % 4 !== 0) return `TN must be a positive multiple of 4 and TM >= 1 (got ${t.TM}x${t.TN})`;
+  if (alongM(site) && t.TM % 4 !== 0) return `${site} reads A along m, so TM must be a multiple of 4 (got ${t.TM})`;
+  const threads = t.WGX * t.WGY;
+  if (threads > limits.maxComputeInvocationsPerWorkgroup || t.WGX > limits.maxComputeWorkgroupSizeX || t.WGY > limits.maxComputeWorkgroupSizeY) {
+    return `a ${t.WGX}x${t.WGY} workgroup exceeds the device's limits (${limits.maxComputeInvocationsPerWorkgroup} invocations)`;
+  }
+  if (t.BK !== undefined) {
+    if (t.BK < 4 || t.BK % 4 !== 0) return `BK must be a positive multiple of 4 (got ${t.BK})`;
+    if (sharedTileBytes(t) > limits.maxComputeWorkgroupStorageSize) {
+      return `the tiles need ${sharedTileBytes(t)} bytes of workgroup memory, over the device's ${limits.maxComputeWorkgroupStorageSize}`;
+    }
+  }
+  return null;
+}
+
+// ---- the tuned-choice cache, one JSON file per adapter + driver ----
+
+interface CacheFile {
+  adapter: string;
+  choices: Record<string, GemmTiles>;
+}
+
+let cache: CacheFile | null = null;
+const seen = new Map<string, GemmCall>();
+
+const disabled = (): boolean => process.env.WEBGPU_NN_AUTOTUNE === 'off';
+
+/** The cache file of this adapter: $WEBGPU_NN_CACHE (or ~/.cache/webgpu-nn)/tuning/<hash of adapter + driver>.json. */
+export function tuningFile(): string {
+  const root = process.env.WEBGPU_NN_CACHE ?? join(homedir(), '.cache', 'webgpu-nn');
+  const hash = createHash('sha256').update(gpu().info.description).digest('hex').slice(0, 16);
+  return join(root, 'tuning', `${hash}.json`);
+}
+
+function loadCache(): CacheFile {
+  if (cache) return cache;
+  const adapter = gpu().info.description;
+  cache = { adapter, choices: {} };
+  const file = tuningFile();
+  if (!existsSync(file)) return cache;
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+    if (parsed.adapter === adapter && parsed.choices && typeof parsed.choices === 'object') cache.choices = parsed.choices;
+  } catch {
+    // A corrupt cache only costs a re-tune; it is rewritten whole by the next autotune.
+  }
+  return cache;
+}
+
+function saveCache(c: CacheFile): void {
+  const file = tuningFile();
+  mkdirSync(join(file, '..'), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(c, null, 1)}\n`);
+  renameSync(tmp, file);
+}
+
+/** Conv kernel flags plus the filter size and stride, which change the loaders' cost, as a shape-class tag. */
+export function convClassFlags(g: { KH: number; KW: number; SH: number; SW: number }, flags: Record<string, unknown>): string {
+  const bits = Object.values(flags).map((v) => (typeof v === 'boolean' ? Number(v) : String(v))).join('');
+  return `${bits}k${g.KH}x${g.KW}s${g.SH}x${g.SW}`;
+}
+
+/** The shape class: site, kernel flags and power-of-two buckets of M, N and K. */
+export function shapeClass(c: Pick<GemmCall, 'site' | 'M' | 'N' | 'K' | 'flags'>): string {
+  return `${c.site}|${c.flags}|M${pow2(c.M)}|N${pow2(c.N)}|K${pow2(c.K)}`;
+}
+
+/** The tiles a GEMM call runs with (see the file comment for the order), recording its shape class. */
+export function chooseTiles(call: GemmCall): GemmTiles {
+  const pinned = process.env.WEBGPU_NN_GEMM_TILES;
+  if (pinned) {
+    const t = parseTiles(pinned);
+    const problem = tilesProblem(t, call.site);
+    if (problem) throw new Error(`WEBGPU_NN_GEMM_TILES=${pinned}: ${problem}`);
+    return t;
+  }
+  const fallback = defaultTiles(call.M, call.N, alongM(call.site), call.K);
+  if (disabled()) return fallback;
+  const key = shapeClass(call);
+  const tuned = loadCache().choices[key];
+  if (tuned && !tilesProblem(tuned, call.site)) return tuned;
+  if (!seen.has(key)) seen.set(key, call);
+  return fallback;
+}
+
+/** Shape classes seen by chooseTiles and not yet tuned. */
+export function untunedClasses(): string[] {
+  const choices = disabled() ? {} : loadCache().choices;
+  return [...seen.keys()].filter((k) => !(k in choices));
+}
+
+/** Candidate tiles per adapter kind; invalid ones for a site are skipped. */
+export function candidates(software: boolean, call: Pick<GemmCall, 'M' | 'N' | 'K' | 'site'>): GemmTiles[] {
+  const list: GemmTiles[] = software
+    ? [
+        softwareTiles(call.M, call.N, alongM(call.site), call.K),
+        { TM: 4, TN: 8, WGX: 8, WGY: 1 }, { TM: 4, TN: 4, WGX: 8, WGY: 1 }, { TM: 8, TN: 4, WGX: 8, WGY: 1 },
+        { TM: 8, TN: 8, WGX: 4, WGY: 8 }, { TM: 4, TN: 8, WGX: 4, WGY: 2 }, { TM: 4, TN: 4, WGX: 8, WGY: 4, BK: 16 },
+      ]
+    : [
+        hardwareTiles(call.M, alongM(call.site)),
+        { TM: 4, TN: 4, WGX: 16, WGY: 8, BK: 16 }, { TM: 8, TN: 4, WGX: 16, WGY: 8, BK: 16 }, { TM: 4, TN: 8, WGX: 8, WGY: 16, BK: 16 },
+        { TM: 4, TN: 4, WGX: 16, WGY: 16, BK: 32 }, { TM: 4, TN: 4, WGX: 16, WGY: 8 },
+      ];
+  const unique = new Map(list.map((t) => [JSON.stringify(t), t]));
+  return [...unique.values()].filter((t) => !tilesProblem(t, call.site));
+}
+
+export interface TuneResult {
+  shapeClass: string;
+  /** Median ms of each candidate, in candidate order. */
+  timings: Array<{ tiles: GemmTiles; ms: number }>;
+  best: GemmTiles;
+}
+
+export interface TuneOptions {
+  /** Timed repetitions per candidate, interleaved, after one warm-up run each that compiles its pipeline. */
+  reps?: number;
+  /** Times one run to completion in ms; the default flushes, runs and waits for the GPU. */
+  time?: (run: () => void) => Promise<number>;
+}
+
+/** Times every candidate for each untuned shape class seen so far, caches the winners on disk, and returns them. */
+export async function autotune(o: TuneOptions = {}): Promise<TuneResult[]> {
+  if (disabled()) return [];
+  const { sync } = await import('../tensor/queue.js');
+  const time = o.time ?? (async (run: () => void): Promise<number> => {
+    await sync();
+    const t0 = performance.now();
+    run();
+    await sync();
+    return performance.now() - t0;
+  });
+  const reps = o.reps ?? 3;
+  const c = loadCache();
+  const results: TuneResult[] = [];
+  for (const key of untunedClasses()) {
+    const call = seen.get(key)!;
+    const timings: TuneResult['timings'] = [];
+    const replay = call.replay();
+    const list = candidates(gpu().info.isSoftware, call);
+    const runs = list.map((tiles) => (): void => replay.run(tiles));
+    const ms: number[][] = list.map(() => []);
+    try {
+      for (const run of runs) await time(run); // compiles each pipeline before anything is timed
+      // Interleaved (A B C A B C) so a change in the machine's load hits every candidate alike.
+      for (let r = 0; r < reps; r++) for (const [i, run] of runs.entries()) ms[i]!.push(await time(run));
+    } finally {
+      replay.dispose();
+    }
+    for (const [i, tiles] of list.entries()) {
+      const sorted = ms[i]!.sort((a, b) => a - b);
+      timings.push({ tiles, ms: sorted[Math.floor(sorted.length / 2)]! });
+    }
+    if (!timings.length) continue;
+    const best = timings.reduce((a, b) => (b.ms < a.ms ? b : a)).tiles;
+    c.choices[key] = best;
+    results.push({ shapeClass: key, timings, best });
+  }
+  if (results.length) saveCache(c);
+  return results;
+}
+
+/** Forgets the in-memory cache and the seen classes (tests; a changed cache file). */
+export function resetTuning(): void {
+  cache = null;
+  seen.clear();
+}

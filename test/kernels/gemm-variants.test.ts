@@ -1,0 +1,131 @@
+// GEMM tile variants forced through WEBGPU_NN_GEMM_TILES on lavapipe, so no path runs only on hardware GPUs: the
+// workgroup-memory tiles (the hardware default, and one with fewer A loads than invocations, whose slot is
+// guarded) under matmul's four transpose forms, the fused epilogue, batching, and all
+// three convolutions (aligned and unaligned channels, strided phases); then the pin's errors and the autotuner.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { conv2d } from '../../src/kernels/conv2d.js';
+import { matmul } from '../../src/kernels/matmul.js';
+import {
+  autotune, candidates, chooseTiles, hardwareTiles, parseTiles, resetTuning, shapeClass, tuningFile, untunedClasses,
+} from '../../src/kernels/tuning.js';
+import * as nn from '../../src/index.js';
+import { checkConv, checkMatmul, shapes } from './gemm-checks.js';
+
+const PIN = 'WEBGPU_NN_GEMM_TILES';
+afterEach(() => {
+  delete process.env[PIN];
+});
+
+const VARIANTS = {
+  'hardware default 4x4/16x16/16': '4x4/16x16/16',
+  '4x4/8x4/4: fewer A loads than invocations, so the A slot is guarded': '4x4/8x4/4',
+};
+
+describe('workgroup-memory GEMM tiles, pinned', () => {
+  for (const [what, pin] of Object.entries(VARIANTS)) {
+    it(`${what}: matmul, all transposes, bias + relu, batched`, async () => {
+      process.env[PIN] = pin;
+      for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+        await checkMatmul(shapes(37, 45, 70, tA, tB));
+      }
+      await checkMatmul({ a: [33, 20], b: [20, 24], o: { biasN: 24, activation: 'relu' } });
+      await checkMatmul({ a: [3, 9, 13], b: [13, 10] });
+    });
+
+    it(`${what}: conv2d forward, gradInput and gradFilter`, async () => {
+      process.env[PIN] = pin;
+      await checkConv({ x: [2, 9, 8, 8], w: [3, 3, 8, 8], o: { padding: 'same' } }, true);
+      await checkConv({ x: [2, 9, 9, 4], w: [3, 3, 4, 12], o: { padding: 'same', strides: 2 } });
+      await checkConv({ x: [2, 7, 9, 3], w: [3, 3, 3, 5], o: { padding: 'valid' } });
+    });
+  }
+
+  it('WEBGPU_NN_AUTOTUNE=off (the tests\' setting) ignores the tuning cache and records nothing', () => {
+    expect(process.env.WEBGPU_NN_AUTOTUNE).toBe('off');
+    resetTuning();
+    const a = nn.tensor(new Float32Array(8 * 8), [8, 8]);
+    matmul(a, a).dispose();
+    a.dispose();
+    expect(untunedClasses()).toEqual([]);
+  });
+
+  it('the pin is validated: a bad string, TN not a multiple of 4, TM for transposed A, workgroup memory', () => {
+    const a = nn.tensor(new Float32Array(12), [3, 4]);
+    try {
+      const run = (pin: string, transposeA = false): unknown => {
+        process.env[PIN] = pin;
+        return () => matmul(a, a, { transposeA, transposeB: !transposeA }).dispose();
+      };
+      expect(run('4x8')).toThrow("WEBGPU_NN_GEMM_TILES: expected TMxTN/WGXxWGY or TMxTN/WGXxWGY/BK (e.g. 4x8/8x1 or 4x4/16x16/16) but got '4x8'");
+      expect(run('4x6/8x1')).toThrow('WEBGPU_NN_GEMM_TILES=4x6/8x1: TN must be a positive multiple of 4');
+      expect(run('3x8/8x1', true)).toThrow('WEBGPU_NN_GEMM_TILES=3x8/8x1: matmul.tA reads A along m, so TM must be a multiple of 4 (got 3)');
+      expect(run('8x8/16x16/64')).toThrow(/the tiles need 65536 bytes of workgroup memory, over the device's \d+/);
+      expect(run('4x4/64x64')).toThrow(/a 64x64 workgroup exceeds the device's limits/);
+    } finally {
+      a.dispose();
+    }
+  });
+});
+
+describe('autotune', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'wgnn-tune-'));
+    process.env.WEBGPU_NN_CACHE = dir;
+    process.env.WEBGPU_NN_AUTOTUNE = 'on';
+    resetTuning();
+  });
+  afterAll(() => {
+    delete process.env.WEBGPU_NN_CACHE;
+    process.env.WEBGPU_NN_AUTOTUNE = 'off';
+    resetTuning();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('times each candidate of a seen shape class, keeps the fastest, caches it per adapter, and uses it', async () => {
+    const a = nn.tensor(new Float32Array(40 * 24).fill(1), [40, 24]), b = nn.tensor(new Float32Array(24 * 16).fill(1), [24, 16]);
+    matmul(a, b).dispose();
+    const key = shapeClass({ site: 'matmul', M: 40, N: 16, K: 24, flags: '00111' });
+    expect(untunedClasses()).toEqual([key]);
+    // A fake clock: the 3rd candidate is fastest. Calls are warm-ups (one per candidate), then rounds of them all.
+    const cands = candidates(true, { site: 'matmul', M: 40, N: 16, K: 24 });
+    let calls = 0;
+    const results = await autotune({ time: async (run) => { run(); const i = calls++ % cands.length; return i === 2 ? 1 : 10 + i; } });
+    expect(calls).toBe(4 * cands.length);
+    expect(results).toHaveLength(1);
+    expect(results[0]!.timings).toHaveLength(cands.length);
+    expect(results[0]!.best).toEqual(cands[2]);
+    expect(untunedClasses()).toEqual([]);
+    const file = JSON.parse(readFileSync(tuningFile(), 'utf8'));
+    expect(file.adapter).toBe((await nn.init()).info.description);
+    expect(file.choices[key]).toEqual(cands[2]);
+    // A new process (simulated by dropping the memory cache) reads the choice back.
+    resetTuning();
+    expect(chooseTiles({ site: 'matmul', M: 40, N: 16, K: 24, flags: '00111', replay: () => { throw new Error('not replayed'); } })).toEqual(cands[2]);
+    const c = matmul(a, b);
+    expect(Array.from(await c.data())).toEqual(new Array(40 * 16).fill(24));
+    for (const t of [a, b, c]) t.dispose();
+  });
+
+  it('real timings on a conv class pick one of the candidates and leak nothing', async () => {
+    resetTuning();
+    const before = nn.liveTensors();
+    const x = nn.tensor(new Float32Array(2 * 6 * 6 * 4), [2, 6, 6, 4]), w = nn.tensor(new Float32Array(3 * 3 * 4 * 8), [3, 3, 4, 8]);
+    conv2d(x, w, undefined, { padding: 'same' }).dispose();
+    const results = await autotune({ reps: 1 });
+    expect(results.map((r) => r.shapeClass.split('|')[0])).toEqual(['conv.forward']);
+    expect(results[0]!.timings.every((t) => t.ms > 0)).toBe(true);
+    x.dispose();
+    w.dispose();
+    expect(nn.liveTensors()).toBe(before);
+  });
+
+  it('candidates respect the site: transposed A gets only TM % 4 == 0; the hardware list leads with its default', () => {
+    for (const t of candidates(true, { site: 'conv.gradFilter', M: 3, N: 8, K: 100 })) expect(t.TM % 4).toBe(0);
+    expect(candidates(false, { site: 'matmul', M: 256, N: 256, K: 256 })[0]).toEqual(hardwareTiles(256));
+    expect(parseTiles('4x4/16x16/16')).toEqual({ TM: 4, TN: 4, WGX: 16, WGY: 16, BK: 16 });
+  });
+});
