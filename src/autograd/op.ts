@@ -4,6 +4,7 @@
 
 import { fmtShape, sameShape, type DType, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { scope } from '../tensor/scope.js';
 import { isGradEnabled, noGrad, TapeNode } from './tape.js';
 
 /** Shape and dtype of a tensor, real or symbolic (the nn module infers output shapes from these). */
@@ -129,7 +130,8 @@ export function defineOp<const I extends string, A = Record<string, never>, cons
   const run = (x: Inputs<I>, attrs: A): ForwardResult => {
     checkInputs(def, x);
     const out = def.shape(x, attrs);
-    const res = noGrad(() => def.forward(x, attrs, out));
+    // In a scope of its own, so what a forward allocated before it threw (a refused binding) is freed.
+    const res = scope(() => noGrad(() => def.forward(x, attrs, out)));
     const result: ForwardResult = (res as { isTensor?: boolean }).isTensor ? { y: res as Tensor } : (res as ForwardResult);
     const { y } = result;
     if (!sameShape(y.shape, out.shape) || y.dtype !== out.dtype) {
