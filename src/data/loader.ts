@@ -69,7 +69,9 @@ export interface Batch {
 export interface EpochStats {
   epoch: number;
   mode: LoaderMode;
+  /** Batches run in this pass (a resumed epoch skips its first `firstStep`). */
   batches: number;
+  firstStep?: number;
   samples: number;
   /** Time spent between asking for a batch and getting it. */
   waitMs: number;
@@ -377,7 +379,7 @@ export class EpochIterator implements AsyncIterableIterator<Batch> {
     if (this.#t0 < 0) return;
     const totalMs = now() - this.#t0, batches = this.#index - this.#first;
     this.#loader.history.push({
-      epoch: this.epoch, mode: this.#loader.mode, batches, samples: this.#samples, waitMs: this.#waitMs, totalMs,
+      epoch: this.epoch, mode: this.#loader.mode, batches, firstStep: this.#first, samples: this.#samples, waitMs: this.#waitMs, totalMs,
       inputWaitShare: totalMs > 0 ? this.#waitMs / totalMs : 0, msPerStep: batches ? totalMs / batches : 0, ready: this.#readyCount,
     });
   }

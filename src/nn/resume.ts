@@ -190,3 +190,39 @@ export class CheckpointClock {
     this.#since = performance.now();
   }
 }
+
+/**
+ * A stop asked for from outside (a SIGTERM handler): every fit() that writes checkpoints finishes its current step,
+ * writes a checkpoint there and throws TrainingInterrupted. Resolves once that checkpoint is on disk (or at once
+ * when no such fit is running).
+ */
+let stopAsked: (() => void) | null = null;
+let checkpointing = 0;
+export class TrainingInterrupted extends Error {
+  override name = 'TrainingInterrupted';
+}
+export function stopAtNextStep(): Promise<void> {
+  if (checkpointing === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    stopAsked = resolve;
+  });
+}
+/** fit() brackets its checkpointing loop with these; the last one to leave answers a stop it did not reach. */
+export const checkpointingFits = {
+  enter: (): void => void checkpointing++,
+  leave: (): void => {
+    if (--checkpointing === 0) stopRequest.done();
+  },
+};
+/** True when a stop was asked for; `done()` then tells the asker the checkpoint is written. */
+export const stopRequest = {
+  get asked(): boolean {
+    return stopAsked !== null;
+  },
+  done(): void {
+    const r = stopAsked;
+    stopAsked = null;
+    r?.();
+  },
+};
+

@@ -24,7 +24,9 @@ import { TrainingHealth } from './health.js';
 import { TensorBatches } from './tensor_batches.js';
 
 export { TensorBatches };
-import { CheckpointClock, restoreCheckpoint, resumePath, writeCheckpoint, type CheckpointOptions, type Restored } from './resume.js';
+import {
+  CheckpointClock, checkpointingFits, restoreCheckpoint, resumePath, stopRequest, TrainingInterrupted, writeCheckpoint, type CheckpointOptions, type Restored,
+} from './resume.js';
 
 export interface CompileOptions {
   optimizer?: Optimizer | string;
@@ -191,6 +193,16 @@ function checkpointClock(o: FitOptions): CheckpointClock | null {
 }
 
 async function fitAlone(model: Model, data: Data, o: FitOptions): Promise<History> {
+  if (!o.checkpoint && o.resume === undefined) return fitLoop(model, data, o);
+  checkpointingFits.enter();
+  try {
+    return await fitLoop(model, data, o);
+  } finally {
+    checkpointingFits.leave();
+  }
+}
+
+async function fitLoop(model: Model, data: Data, o: FitOptions): Promise<History> {
   const c = requireCompiled(model);
   const epochs = o.epochs ?? 1;
   const verbose = o.verbose ?? 1;
@@ -238,6 +250,14 @@ async function fitAlone(model: Model, data: Data, o: FitOptions): Promise<Histor
         await list.onBatchEnd(step, logs);
         step++;
         if (model.stopTraining) break;
+        if (clock && stopRequest.asked) {
+          // Asked to stop (SIGTERM): the checkpoint marks this very step, so the resumed run loses nothing.
+          await inFlight;
+          await health.check();
+          await saveAt(epoch, step, metrics);
+          stopRequest.done();
+          throw new TrainingInterrupted(`fit: stopped on request after epoch ${epoch + 1}, step ${step}; the checkpoint in ${clock.o.dir} resumes there`);
+        }
         if (clock?.stepDue() && step < (source.stepsPerEpoch ?? Infinity)) {
           await inFlight;
           // A step with a non-finite loss or gradient throws here, before it could be written over a good checkpoint.

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from 'commander';
 import { init } from '../../tensor/device.js';
 import { activeRun } from '../experiments/session.js';
 import { UsageError } from '../options.js';
+import { stopAtNextStep } from '../../nn/resume.js';
 
 let currentArgv: readonly string[] = process.argv.slice(2);
 /** main() records the arguments it parses (they differ from process.argv when the CLI runs in-process). */
@@ -38,18 +39,25 @@ export function asParser<T>(check: (raw: string) => T): (raw: string) => T {
   };
 }
 
-/** On SIGINT/SIGTERM the run in progress is written as stopped (stopped_by 'signal') before the process exits. */
+/**
+ * On SIGINT/SIGTERM the training in progress finishes its step and writes a checkpoint there, then the run is
+ * written as stopped (stopped_by 'signal') and the process exits.
+ */
 let signalsHandled = false;
 export function markStoppedOnSignal(): void {
   if (signalsHandled) return;
   signalsHandled = true;
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
+    process.once(sig, async () => {
+      // A second signal, or a minute without the checkpoint, ends the process at once.
+      process.once(sig, () => process.exit(sig === 'SIGINT' ? 130 : 143));
+      setTimeout(() => process.exit(sig === 'SIGINT' ? 130 : 143), 60_000).unref();
+      await stopAtNextStep();
       const w = activeRun;
       if (w) {
         w.result.status = 'stopped';
         w.result.stopped_by = 'signal';
-        w.result.note = `${sig} after ${w.result.epochs_run} epoch(s); the test set was not evaluated`;
+        w.result.note = `${sig} after ${w.result.epochs_run} epoch(s), checkpoint written at the step it came; the test set was not evaluated (--resume continues)`;
         if (w.parent) w.parent.status = 'stopped';
         try {
           w.writeTables();

@@ -104,7 +104,8 @@ const num = (v: number | undefined): number | null => (v === undefined || Number
 
 /** Appends an epoch and refreshes the summary fields (best epoch by `monitor`, max mode). */
 export function addEpoch(r: RunResult, epoch: number, logs: Logs, stats: EpochStats | undefined, wallSeconds: number, monitor: string): void {
-  const steps = stats?.batches ?? r.steps_per_epoch;
+  // A resumed epoch counts the steps run before the checkpoint too.
+  const steps = stats ? (stats.firstStep ?? 0) + stats.batches : r.steps_per_epoch;
   r.history.push({
     epoch: epoch + 1, loss: num(logs.loss), accuracy: num(logs.accuracy), val_loss: num(logs.val_loss), val_accuracy: num(logs.val_accuracy),
     learning_rate: num(logs.learning_rate), steps, partial: steps < r.steps_per_epoch, ms_per_step: stats?.msPerStep ?? 0,
