@@ -4,6 +4,7 @@
 
 import { fmtShape, sameShape, type DType, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { scope } from '../tensor/scope.js';
 import { isGradEnabled, noGrad, TapeNode } from './tape.js';
 
 /** Shape and dtype of a tensor, real or symbolic (the nn module infers output shapes from these). */
@@ -14,17 +15,17 @@ export interface Meta {
 
 export type Inputs<I extends string> = { [K in I]: Tensor };
 
-export interface ForwardResult {
+export interface ForwardResult<X extends string = string> {
   y: Tensor;
   /** Extra tensors the backward needs (e.g. max-pool argmax); the tape holds them until backward runs. */
-  saved?: Record<string, Tensor>;
+  saved?: { [K in X]: Tensor };
   /** Non-differentiable side outputs handed to the caller (e.g. batch statistics). */
   aux?: Record<string, Tensor>;
 }
 
-export interface BackwardContext<I extends string, A> {
+export interface BackwardContext<I extends string, A, S extends string = never> {
   /** Saved inputs (those listed in `save`), the saved output as `y`, and forward's extra `saved` tensors. */
-  saved: Record<string, Tensor>;
+  saved: { [K in S]: Tensor };
   /** Shapes of every input, saved or not. */
   shapes: { [K in I]: Shape };
   attrs: A;
@@ -43,16 +44,21 @@ export function memo<T>(make: () => T): () => T {
   return () => (made ??= { v: make() }).v;
 }
 
-export interface OpDef<I extends string, A> {
+/**
+ * One op: I names its inputs, A its attributes, S what it saves (inputs listed in `save`, 'y' for the output) and
+ * X the extra tensors its forward saves. All four are inferred from the declaration, so the backward rule's
+ * `saved` has exactly those keys.
+ */
+export interface OpDef<I extends string, A, S extends I | 'y' = never, X extends string = never> {
   name: string;
   inputs: readonly I[];
   /** Validates shapes/dtypes (throwing with the op's name) and returns the output's. */
   shape: (x: { [K in I]: Meta }, attrs: A) => Meta;
-  forward: (x: Inputs<I>, attrs: A, out: Meta) => Tensor | ForwardResult;
+  forward: (x: Inputs<I>, attrs: A, out: Meta) => Tensor | ForwardResult<X>;
   /** Inputs (and 'y' for the output) the backward reads. */
-  save?: readonly (I | 'y')[];
+  save?: readonly S[];
   /** One thunk per input (called only when that input needs a gradient), or 'none' for non-differentiable ops. */
-  backward: 'none' | ((ctx: BackwardContext<I, A>, dy: Tensor) => GradThunks<I>);
+  backward: 'none' | ((ctx: BackwardContext<I, A, S | X>, dy: Tensor) => GradThunks<I>);
 }
 
 /** A shape whose null dims are unknown (a Keras shape's batch axis, or a spatial axis left open). */
@@ -63,7 +69,14 @@ export interface SymbolicMeta {
   dtype: DType;
 }
 
-export interface Op<I extends string, A> extends OpDef<I, A> {
+/** A defined op as its users see it: what it saves and its rule's types stay inside the declaration. */
+export interface Op<I extends string, A> {
+  name: string;
+  inputs: readonly I[];
+  save?: readonly (I | 'y')[];
+  shape: (x: { [K in I]: Meta }, attrs: A) => Meta;
+  /** The gradient rule, or 'none' for non-differentiable ops (only the tape calls it). */
+  backward: 'none' | ((ctx: never, dy: Tensor) => unknown);
   apply(x: Inputs<I>, attrs: A): Tensor;
   applyWithAux(x: Inputs<I>, attrs: A): { y: Tensor; aux: Record<string, Tensor> };
   /** The shape rule on shapes that may have unknown (null) dims: the nn layers' output shapes come from here. */
@@ -73,7 +86,7 @@ export interface Op<I extends string, A> extends OpDef<I, A> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyOp = Op<any, any>;
 
-function checkInputs<I extends string, A>(def: OpDef<I, A>, x: Inputs<I>): void {
+function checkInputs<I extends string>(def: { name: string; inputs: readonly I[] }, x: Inputs<I>): void {
   let first: { name: string; t: Tensor } | undefined;
   for (const name of def.inputs) {
     const t = x[name];
@@ -92,7 +105,7 @@ function checkInputs<I extends string, A>(def: OpDef<I, A>, x: Inputs<I>): void 
 const PROBES = [100_003, 200_003] as const;
 const PROBE_RE = /\b(100003|200003)\b/g;
 
-function inferSymbolic<I extends string, A>(def: OpDef<I, A>, x: { [K in I]: SymbolicMeta }, attrs: A): SymbolicMeta {
+function inferSymbolic<I extends string, A>(def: Pick<OpDef<I, A>, 'inputs' | 'shape'>, x: { [K in I]: SymbolicMeta }, attrs: A): SymbolicMeta {
   const at = (probe: number): Meta => {
     const metas = {} as { [K in I]: Meta };
     for (const name of def.inputs) metas[name] = { shape: x[name].shape.map((d) => d ?? probe), dtype: x[name].dtype };
@@ -109,13 +122,16 @@ function inferSymbolic<I extends string, A>(def: OpDef<I, A>, x: { [K in I]: Sym
   }
 }
 
-export function defineOp<I extends string, A = Record<string, never>>(def: OpDef<I, A>): Op<I, A> {
+export function defineOp<const I extends string, A = Record<string, never>, const S extends I | 'y' = never, const X extends string = never>(
+  def: OpDef<I, A, S, X>,
+): Op<I, A> {
   const infer = (x: { [K in I]: SymbolicMeta }, attrs: A): SymbolicMeta => inferSymbolic(def, x, attrs);
 
   const run = (x: Inputs<I>, attrs: A): ForwardResult => {
     checkInputs(def, x);
     const out = def.shape(x, attrs);
-    const res = noGrad(() => def.forward(x, attrs, out));
+    // In a scope of its own, so what a forward allocated before it threw (a refused binding) is freed.
+    const res = scope(() => noGrad(() => def.forward(x, attrs, out)));
     const result: ForwardResult = (res as { isTensor?: boolean }).isTensor ? { y: res as Tensor } : (res as ForwardResult);
     const { y } = result;
     if (!sameShape(y.shape, out.shape) || y.dtype !== out.dtype) {
@@ -129,7 +145,7 @@ export function defineOp<I extends string, A = Record<string, never>>(def: OpDef
     }
     if (any && def.backward !== 'none' && isGradEnabled()) {
       y.requiresGrad = true;
-      y.node = new TapeNode(def as unknown as OpDef<string, unknown>, x, attrs, needs, y, result.saved ?? {});
+      y.node = new TapeNode(def as unknown as OpDef<string, unknown, string, string>, x, attrs, needs, y, result.saved ?? {});
     } else if (result.saved) {
       for (const t of Object.values(result.saved)) t.dispose();
     }

@@ -34,7 +34,7 @@ export class TapeNode implements GradNode {
   #released = false;
 
   constructor(
-    readonly def: OpDef<string, unknown>,
+    readonly def: OpDef<string, unknown, string, string>,
     inputs: Record<string, Tensor>,
     readonly attrs: unknown,
     readonly needs: Record<string, boolean>,

@@ -19,6 +19,7 @@ import { register as summary } from './commands/summary.js';
 import { register as train } from './commands/train.js';
 import { register as tune } from './commands/tune.js';
 import { setArgv } from './commands/common.js';
+import './experiments/mnist_transfer.js';   // registers the mnist-transfer experiment and its models
 import { UsageError } from './options.js';
 
 const COMMANDS: Array<(program: Command) => void> = [info, demo, train, evaluate, experiment, summary, classify, data, bench, profile, tune];

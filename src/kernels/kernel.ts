@@ -5,6 +5,7 @@
 import { gpu, onClose, reportError } from '../tensor/device.js';
 import { dispatch, type BufferBinding } from '../tensor/queue.js';
 import { fmtShape } from '../tensor/shape.js';
+import { Storage } from '../tensor/storage.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** How a binding is declared in WGSL. 'u8' tensors are bound as packed array<u32>. */
@@ -228,6 +229,7 @@ export class Kernel<I extends Bindings, O extends Bindings, U extends Uniforms> 
       if (!arg) throw new Error(`kernel ${this.name}: binding '${name}' was not given`);
       if ('isTensor' in arg) {
         arg.assertAlive(this.name, name);
+        if (arg.storage.stale) throw new Error(`kernel ${this.name}: tensor '${name}' ${fmtShape(arg.shape)}: ${Storage.staleMessage}`);
         if (ACCEPTS[type] !== arg.dtype) {
           throw new Error(`kernel ${this.name}: binding '${name}' expects ${ACCEPTS[type]} but got a ${arg.dtype} tensor ${fmtShape(arg.shape)}`);
         }

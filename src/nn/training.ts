@@ -10,7 +10,6 @@ import { flush, whenDone } from '../tensor/queue.js';
 import { formatProfile, profile, type StepProfile } from '../tensor/profiler.js';
 import { autotune, untunedClasses } from '../kernels/tuning.js';
 import { scope, unscoped } from '../tensor/scope.js';
-import { fmtShape } from '../tensor/shape.js';
 import { tensor, type Tensor } from '../tensor/tensor.js';
 import { dirname } from 'node:path';
 import { CallbackList, type Callback, type Logs } from './callbacks/callback.js';
@@ -22,6 +21,9 @@ import { clearGrads, getOptimizer, type Optimizer } from './optimizers/index.js'
 import type { Constraint } from './constraints.js';
 import { checkFitOptions, checkTargetShape, exclusiveTraining } from './fit_checks.js';
 import { TrainingHealth } from './health.js';
+import { TensorBatches } from './tensor_batches.js';
+
+export { TensorBatches };
 import { CheckpointClock, restoreCheckpoint, resumePath, writeCheckpoint, type CheckpointOptions, type Restored } from './resume.js';
 
 export interface CompileOptions {
@@ -62,60 +64,13 @@ export interface BatchSource {
   readonly stepsPerEpoch?: number;
 }
 
-/** In-memory tensors as a batch source: slices in order, or a seeded shuffle gathered on the GPU each epoch. */
-export class TensorBatches implements BatchSource {
-  readonly stepsPerEpoch: number;
-  readonly #n: number;
-  #nextEpoch = 0;
-  constructor(readonly x: Tensor, readonly y: Tensor, readonly batchSize: number, readonly shuffle = false, readonly seed = 42) {
-    this.#n = x.shape[0] ?? 0;
-    if ((y.shape[0] ?? 0) !== this.#n) throw new Error(`fit: x ${fmtShape(x.shape)} and y ${fmtShape(y.shape)} differ in their number of samples`);
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`fit: batchSize must be a positive integer, got ${batchSize}`);
-    if (this.#n === 0) throw new Error(`fit: x ${fmtShape(x.shape)} holds 0 samples; there is nothing to train on`);
-    this.stepsPerEpoch = Math.ceil(this.#n / batchSize);
-  }
-
-  /** The order of epoch e depends only on (seed, e). */
-  async *epoch(epoch = this.#nextEpoch, fromStep = 0): AsyncIterableIterator<XY> {
-    this.#nextEpoch = epoch + 1;
-    const order = Int32Array.from({ length: this.#n }, (_, i) => i);
-    if (this.shuffle) {
-      let s = (this.seed * 2654435761 + epoch * 40503 + 1) >>> 0;
-      for (let i = order.length - 1; i > 0; i--) {
-        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-        const j = s % (i + 1);
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
-    }
-    for (let start = fromStep * this.batchSize; start < this.#n; start += this.batchSize) {
-      const size = Math.min(this.batchSize, this.#n - start);
-      const batch = unscoped(() => {
-        if (!this.shuffle) {
-          const slice = (t: Tensor): Tensor => ops.slice(t, [start, ...t.shape.slice(1).map(() => 0)], [size, ...t.shape.slice(1)]);
-          return { x: slice(this.x), y: slice(this.y) };
-        }
-        const idx = tensor(order.subarray(start, start + size), [size], { dtype: 'i32', device: this.x.device });
-        const out = { x: ops.gather(this.x, idx), y: ops.gather(this.y, idx) };
-        idx.dispose();
-        return out;
-      });
-      try {
-        yield batch;
-      } finally {
-        batch.x.dispose();
-        batch.y.dispose();
-      }
-    }
-  }
-}
-
 export type Data = BatchSource | XY;
 
-function asSource(data: Data, batchSize: number, shuffle: boolean): BatchSource {
+function asSource(data: Data, batchSize: number, shuffle: boolean, what = 'fit'): BatchSource {
   if ('epoch' in data && typeof data.epoch === 'function') return data;
   const { x, y } = data as XY;
-  if (!x?.isTensor || !y?.isTensor) throw new Error('fit: data must be a DataLoader (or any BatchSource) or { x: Tensor, y: Tensor }');
-  return new TensorBatches(x, y, batchSize, shuffle);
+  if (!x?.isTensor || !y?.isTensor) throw new Error(`${what}: data must be a DataLoader (or any BatchSource) or { x: Tensor, y: Tensor }`);
+  return new TensorBatches(x, y, batchSize, shuffle, 42, what);
 }
 
 /** Running loss and accuracy sums on the GPU. */
@@ -333,7 +288,7 @@ export interface EvaluateOptions {
 /** Mean loss (and accuracy) over the data in inference mode: {loss, accuracy}. */
 export async function evaluate(model: Model, data: Data, o: EvaluateOptions = {}): Promise<Logs> {
   const c = requireCompiled(model);
-  const source = asSource(data, o.batchSize ?? 32, false);
+  const source = asSource(data, o.batchSize ?? 32, false, 'evaluate');
   let metrics: MetricAccumulator | null = null;
   // Labels are checked on the GPU as in fit; a non-finite loss is a result here, not an error.
   const health = newHealth(model, c, 'evaluate', null, source.stepsPerEpoch ?? null);
@@ -356,11 +311,20 @@ export async function evaluate(model: Model, data: Data, o: EvaluateOptions = {}
   }
 }
 
+/** In-memory inputs as batches (with placeholder targets, disposed with them); nothing is left when it throws. */
+function inputBatches(x: Tensor, batchSize: number): TensorBatches {
+  const y = unscoped(() => ops.zeros([x.shape[0] ?? 0], { device: x.device }));
+  try {
+    return new TensorBatches(x, y, batchSize, false, 42, 'predict');
+  } catch (err) {
+    y.dispose();
+    throw err;
+  }
+}
+
 /** Model outputs for every sample, in order, concatenated into one tensor owned by the caller. */
 export async function predict(model: Model, data: Tensor | BatchSource, o: { batchSize?: number } = {}): Promise<Tensor> {
-  const source: BatchSource = 'isTensor' in data
-    ? new TensorBatches(data, ops.zeros([data.shape[0] ?? 0], { device: data.device }), o.batchSize ?? 32)
-    : data;
+  const source: BatchSource = 'isTensor' in data ? inputBatches(data, o.batchSize ?? 32) : data;
   const outputs: Tensor[] = [];
   try {
     for await (const batch of source.epoch()) {

@@ -1,10 +1,16 @@
 // Refcounted storage: a pooled GPUBuffer on the 'webgpu' device, or a Float64Array on the 'cpu' reference device.
 // Views (reshape) share one Storage and add a reference; the buffer returns to the pool when the last one goes.
+// A buffer remembers its device's generation, so using it after close() or a loss is one clear error.
 
+import { onClose } from './device.js';
 import { acquireBuffer, releaseBuffer } from './pool.js';
 import { BYTES_PER_ELEMENT, type DType } from './shape.js';
 
 export type DeviceKind = 'webgpu' | 'cpu';
+
+/** Counts closed (or lost) devices: a buffer of an earlier generation belongs to a device that is gone. */
+let generation = 0;
+onClose(() => generation++);
 
 export class Storage {
   readonly device: DeviceKind;
@@ -15,6 +21,7 @@ export class Storage {
   #buffer: GPUBuffer | null;
   #data: Float64Array | null;
   #refs = 1;
+  readonly #generation = generation;
 
   private constructor(device: DeviceKind, elems: number, bytes: number, buffer: GPUBuffer | null, data: Float64Array | null) {
     this.device = device;
@@ -38,9 +45,15 @@ export class Storage {
     return this.#refs === 0;
   }
 
-  /** The GPU buffer; throws on the CPU device or after release. */
+  /** True for a GPU buffer of a device that was closed or lost since it was allocated. */
+  get stale(): boolean {
+    return this.#buffer !== null && this.#generation !== generation;
+  }
+
+  /** The GPU buffer; throws on the CPU device, after release, or when its device is gone. */
   get buffer(): GPUBuffer {
     if (!this.#buffer) throw new Error(this.#refs === 0 ? 'storage was used after it was released' : 'storage lives on the cpu device');
+    if (this.stale) throw new Error(`a tensor was used but ${Storage.staleMessage}`);
     return this.#buffer;
   }
 
@@ -60,6 +73,10 @@ export class Storage {
     this.#refs++;
     return this;
   }
+
+  /** What to say when a tensor of a closed or lost device is used. */
+  static readonly staleMessage = 'it belongs to a WebGPU device that was closed or lost; tensors do not survive close() or a device loss: ' +
+    'make it again after init() (weights: loadWeights)';
 
   release(): void {
     if (this.#refs === 0) return;

@@ -29,7 +29,7 @@ describe('backward', () => {
 
   it('visits a diamond in reverse topological order: every node once, after all its consumers', async () => {
     const log: string[] = [];
-    const tag = (label: string) => defineOp<'x'>({
+    const tag = (label: string) => defineOp({
       name: `tag_${label}`, inputs: ['x'],
       shape: ({ x }) => ({ shape: x.shape, dtype: 'f32' }),
       forward: ({ x }) => binary('mul', x, x),
@@ -37,7 +37,7 @@ describe('backward', () => {
       backward: ({ saved }, dy) => ({
         x: () => {
           log.push(label);
-          const two = binary('add', saved.x!, saved.x!);
+          const two = binary('add', saved.x, saved.x);
           const g = binary('mul', dy, two);
           two.dispose();
           return g;
@@ -156,7 +156,7 @@ describe('backward', () => {
 });
 
 describe('gradcheck', () => {
-  const square = (wrongFactor: number) => defineOp<'x'>({
+  const square = (wrongFactor: number) => defineOp({
     name: 'throwawaySquare', inputs: ['x'],
     shape: ({ x }) => ({ shape: x.shape, dtype: 'f32' }),
     forward: ({ x }) => binary('mul', x, x),
@@ -164,7 +164,7 @@ describe('gradcheck', () => {
     // The right gradient is 2 * x * dy.
     backward: ({ saved }, dy) => ({
       x: () => {
-        const g = binary('mul', dy, saved.x!);
+        const g = binary('mul', dy, saved.x);
         const out = nn.mul(g, wrongFactor);
         g.dispose();
         return out;
@@ -193,13 +193,13 @@ describe('gradcheck', () => {
 
   it('a gradient rule owns no memory: its intermediates and memo values die with it, also when it throws', () => {
     let made = 0;
-    const op = (fail: boolean) => defineOp<'x'>({
+    const op = (fail: boolean) => defineOp({
       name: fail ? 'failing' : 'memoised', inputs: ['x'],
       shape: ({ x }) => x,
       forward: ({ x }) => binary('mul', x, x),
       save: ['x'],
       backward: ({ saved }, dy) => {
-        const twice = memo(() => (made++, binary('add', saved.x!, saved.x!)));
+        const twice = memo(() => (made++, binary('add', saved.x, saved.x)));
         return { x: () => {
           const g = binary('mul', dy, twice());
           if (fail) throw new Error('rule failed on purpose');

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { topK } from '../../src/cli/commands/classify.js';
-import { caffePreprocess, extractResnetPackage } from '../../src/nn/models/resnet50_imagenet.js';
+import { tensor } from '../../src/tensor/tensor.js';
+import { caffePreprocess, caffePreprocessGpu, extractResnetPackage } from '../../src/nn/models/resnet50_imagenet.js';
 
 /** A one-file-per-entry ustar archive (names < 100 chars). */
 function tar(files: Record<string, string>): Uint8Array {
@@ -33,6 +34,17 @@ describe('ResNet50 ImageNet helpers', () => {
     const want = [30 - 103.939, 20 - 116.779, 10 - 123.68, 128 - 103.939, 0 - 116.779, 255 - 123.68];
     want.forEach((w, i) => expect(y[i]).toBeCloseTo(w, 4));
     expect(() => caffePreprocess([1, 2])).toThrow(/caffePreprocess: expected RGB pixels .* got 2 values/);
+  });
+
+  it('caffePreprocessGpu on 0..1 RGB batches equals caffePreprocess on 0..255 pixels', async () => {
+    const pixels = Array.from({ length: 2 * 2 * 3 * 3 }, (_, i) => (i * 37) % 256);
+    const x = tensor(Float32Array.from(pixels, (p) => p / 255), [2, 2, 3, 3]);
+    const y = caffePreprocessGpu(x);
+    const got = await y.data() as Float32Array;
+    caffePreprocess(pixels).forEach((w, i) => expect(got[i]).toBeCloseTo(w, 3));
+    x.dispose();
+    y.dispose();
+    expect(() => caffePreprocessGpu(tensor(new Float32Array(4), [1, 2, 2, 1]))).toThrow(/caffePreprocessGpu: expected an NHWC RGB batch \[N, H, W, 3\] but got \[1, 2, 2, 1\]/);
   });
 
   it('topK orders classes by probability, best first', () => {

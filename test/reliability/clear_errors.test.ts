@@ -1,6 +1,6 @@
 // Inputs that used to give a silent wrong result now give one clear error (or, for pow, TF's defined gradient):
 // a conv kernel larger than its valid-padded input, an unknown image-folder colour mode, pow's exponent gradient
-// where the base is not positive.
+// where the base is not positive; empty in-memory data names evaluate / predict.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,4 +56,20 @@ describe('clear errors for inputs that used to pass silently', () => {
       for (const t of [a, b, x]) t.dispose();
     });
   }
+});
+
+describe('empty in-memory data names the call', () => {
+  it('evaluate and predict say evaluate / predict (not fit:), and predict leaves nothing behind', async () => {
+    const { Sequential } = await import('../../src/nn/model.js');
+    const { Dense } = await import('../../src/nn/layers/core.js');
+    const model = new Sequential([Input([2]), new Dense(2, { activation: 'softmax' })]);
+    model.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
+    const x = nn.tensor(new Float32Array(0), [0, 2]), y = nn.tensor(new Int32Array(0), [0], { dtype: 'i32' });
+    await expect(model.evaluate({ x, y })).rejects.toThrow('evaluate: x [0, 2] holds 0 samples; there is nothing to evaluate');
+    const live = nn.liveTensors();
+    await expect(model.predict(x)).rejects.toThrow('predict: x [0, 2] holds 0 samples; there is nothing to predict');
+    expect(nn.liveTensors()).toBe(live);
+    await expect(model.fit({ x, y }, { verbose: 0 })).rejects.toThrow('fit: x [0, 2] holds 0 samples; there is nothing to train on');
+    for (const t of [x, y, model]) t.dispose();
+  });
 });

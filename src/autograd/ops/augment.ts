@@ -6,16 +6,16 @@ import {
 } from '../../kernels/augment.js';
 import { defineOp } from '../op.js';
 
-export const randomAffineOp = defineOp<'x', RandomAffineOptions>({
+export const randomAffineOp = defineOp({
   name: 'randomAffine', inputs: ['x'],
-  shape: ({ x }, o) => (checkRandomAffine(x.shape, x.dtype, o), { shape: x.shape, dtype: 'f32' }),
+  shape: ({ x }, o: RandomAffineOptions) => (checkRandomAffine(x.shape, x.dtype, o), { shape: x.shape, dtype: 'f32' }),
   forward: ({ x }, o) => randomAffineForward(x, o),
   backward: 'none',
 });
 
-export const affineTransformOp = defineOp<'x', AffineParams>({
+export const affineTransformOp = defineOp({
   name: 'affineTransform', inputs: ['x'],
-  shape: ({ x }) => (checkImages('affineTransform', x.shape, x.dtype), { shape: x.shape, dtype: 'f32' }),
+  shape: ({ x }, _attrs: AffineParams) => (checkImages('affineTransform', x.shape, x.dtype), { shape: x.shape, dtype: 'f32' }),
   forward: ({ x }, p) => affineTransformForward(x, p),
   backward: 'none',
 });

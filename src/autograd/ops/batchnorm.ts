@@ -32,9 +32,9 @@ function bnMeta(op: string, x: Meta, vectors: Record<string, Meta>, a: BatchNorm
 const share = (t: Tensor | undefined): Tensor => t!.view(t!.shape);
 
 /** Training mode: batch mean and biased variance over every axis but the last; aux = { mean, variance }. */
-export const batchNormOp = defineOp<'x' | 'gamma' | 'beta', BatchNormAttrs>({
+export const batchNormOp = defineOp({
   name: 'batchNorm', inputs: ['x', 'gamma', 'beta'],
-  shape: ({ x, gamma, beta }, a) => bnMeta('batchNorm', x, { gamma, beta }, a),
+  shape: ({ x, gamma, beta }, a: BatchNormAttrs) => bnMeta('batchNorm', x, { gamma, beta }, a),
   forward: ({ x, gamma, beta }, a) => {
     const { mean, variance } = batchNormStats(x);
     const y = batchNormApply(x, mean, variance, gamma, beta, epsilonOf('batchNorm', a));
@@ -43,7 +43,7 @@ export const batchNormOp = defineOp<'x' | 'gamma' | 'beta', BatchNormAttrs>({
   save: ['x', 'gamma'],
   backward: ({ saved, attrs }, dy) => {
     const eps = epsilonOf('batchNorm', attrs);
-    const { x, gamma, mean, variance } = saved as Record<string, Tensor>;
+    const { x, gamma, mean, variance } = saved;
     const sums = memo(() => batchNormGradSums(x, dy, mean, variance, gamma, eps, false));
     return {
       x: () => batchNormGradInput(x, dy, mean, variance, gamma, eps, sums()),
@@ -54,16 +54,16 @@ export const batchNormOp = defineOp<'x' | 'gamma' | 'beta', BatchNormAttrs>({
 });
 
 /** Inference mode: normalises with the given (moving) statistics; its gradient is the plain affine one. */
-export const batchNormInferenceOp = defineOp<'x' | 'gamma' | 'beta' | 'movingMean' | 'movingVariance', BatchNormAttrs>({
+export const batchNormInferenceOp = defineOp({
   name: 'batchNormInference', inputs: ['x', 'gamma', 'beta', 'movingMean', 'movingVariance'],
-  shape: ({ x, gamma, beta, movingMean, movingVariance }, a) =>
+  shape: ({ x, gamma, beta, movingMean, movingVariance }, a: BatchNormAttrs) =>
     bnMeta('batchNormInference', x, { gamma, beta, movingMean, movingVariance }, a),
   forward: ({ x, gamma, beta, movingMean, movingVariance }, a) =>
     batchNormApply(x, movingMean, movingVariance, gamma, beta, epsilonOf('batchNormInference', a)),
   save: ['x', 'gamma', 'movingMean', 'movingVariance'],
   backward: ({ saved, attrs, needs }, dy) => {
     const eps = epsilonOf('batchNormInference', attrs);
-    const { x, gamma, movingMean: mean, movingVariance: variance } = saved as Record<string, Tensor>;
+    const { x, gamma, movingMean: mean, movingVariance: variance } = saved;
     const withStats = needs.movingMean || needs.movingVariance;
     const sums = memo(() => batchNormGradSums(x, dy, mean, variance, gamma, eps, withStats));
     return {

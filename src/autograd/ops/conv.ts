@@ -7,6 +7,7 @@ import { conv2d, conv2dGradFilter, conv2dGradInput } from '../../kernels/conv2d.
 import { convRule, type ConvOptions } from '../../kernels/conv2d.geometry.js';
 import { depthwiseConv2d, depthwiseGradFilter, depthwiseGradInput } from '../../kernels/depthwise.js';
 import { reduce } from '../../kernels/reduce.js';
+import type { Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { defineOp, memo } from '../op.js';
 
@@ -21,18 +22,18 @@ interface ConvKernels {
  * the shape rule, the kernels and the gradients (dz = activation derivative from the saved output, computed once).
  */
 function convOps(name: string, depthwise: boolean, k: ConvKernels) {
-  const grads = (saved: Record<string, Tensor>, shapes: Record<string, readonly number[]>, dy: Tensor, o: ConvOptions) => {
-    const dz = memo(() => activationGrad(o.activation ?? 'linear', saved.y!, dy));
+  const grads = (saved: { x: Tensor; w: Tensor; y: Tensor }, shapes: { x: Shape; w: Shape }, dy: Tensor, o: ConvOptions) => {
+    const dz = memo(() => activationGrad(o.activation ?? 'linear', saved.y, dy));
     return {
-      x: () => k.gradInput(dz(), saved.w!, shapes.x!, o),
-      w: () => k.gradFilter(saved.x!, dz(), shapes.w!, o),
+      x: () => k.gradInput(dz(), saved.w, shapes.x, o),
+      w: () => k.gradFilter(saved.x, dz(), shapes.w, o),
       bias: () => reduce('sum', dz(), [0, 1, 2]),
     };
   };
-  const plain = defineOp<'x' | 'w', ConvOptions>({
+  const plain = defineOp({
     name,
     inputs: ['x', 'w'],
-    shape: ({ x, w }, o) => ({ shape: convRule(name, x, w, null, o, depthwise).shape, dtype: 'f32' }),
+    shape: ({ x, w }, o: ConvOptions) => ({ shape: convRule(name, x, w, null, o, depthwise).shape, dtype: 'f32' }),
     forward: ({ x, w }, o) => k.forward(x, w, undefined, o),
     save: ['x', 'w', 'y'],
     backward: ({ saved, shapes, attrs }, dy) => {
@@ -40,10 +41,10 @@ function convOps(name: string, depthwise: boolean, k: ConvKernels) {
       return { x, w };
     },
   });
-  const withBias = defineOp<'x' | 'w' | 'bias', ConvOptions>({
+  const withBias = defineOp({
     name: `${name}Bias`,
     inputs: ['x', 'w', 'bias'],
-    shape: ({ x, w, bias }, o) => ({ shape: convRule(name, x, w, bias, o, depthwise).shape, dtype: 'f32' }),
+    shape: ({ x, w, bias }, o: ConvOptions) => ({ shape: convRule(name, x, w, bias, o, depthwise).shape, dtype: 'f32' }),
     forward: ({ x, w, bias }, o) => k.forward(x, w, bias, o),
     save: ['x', 'w', 'y'],
     backward: ({ saved, shapes, attrs }, dy) => grads(saved, shapes, dy, attrs),

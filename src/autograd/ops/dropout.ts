@@ -11,9 +11,9 @@ export interface DropoutAttrs {
   seed: number;
 }
 
-export const dropoutOp = defineOp<'x', DropoutAttrs>({
+export const dropoutOp = defineOp({
   name: 'dropout', inputs: ['x'],
-  shape: ({ x }, { rate, seed }) => {
+  shape: ({ x }, { rate, seed }: DropoutAttrs) => {
     if (x.dtype !== 'f32') throw new Error(`dropout: expects an f32 tensor but got ${x.dtype}`);
     checkDropout(rate, seed, x.shape);
     return { shape: x.shape, dtype: 'f32' };

@@ -22,7 +22,7 @@ function unaryOp(name: UnaryOpName): Op<'x', Record<string, never>> {
     shape: ({ x }) => (f32Meta(name, { x }), { shape: x.shape, dtype: 'f32' }),
     forward: ({ x }) => unary(name, x),
     save: ['x'],
-    backward: unaryOps[name].grad === null ? 'none' : ({ saved }, dy) => ({ x: () => unaryGrad(name, saved.x!, dy) }),
+    backward: unaryOps[name].grad === null ? 'none' : ({ saved }, dy) => ({ x: () => unaryGrad(name, saved.x, dy) }),
   });
 }
 
@@ -59,15 +59,15 @@ export interface ScalarAttrs {
 }
 
 /** x (op) s for a JS number s. */
-export const scalarOp = defineOp<'x', ScalarAttrs>({
+export const scalarOp = defineOp({
   name: 'scalar',
   inputs: ['x'],
-  shape: ({ x }, { op }) => (f32Meta(op, { x }), { shape: x.shape, dtype: 'f32' }),
+  shape: ({ x }, { op }: ScalarAttrs) => (f32Meta(op, { x }), { shape: x.shape, dtype: 'f32' }),
   forward: ({ x }, { op, s, scalarFirst }) => binaryScalar(op, x, s, scalarFirst),
   save: ['x'],
   // A commutative op differentiates x (op) s whichever side s was written on, so maximum/minimum ties still send
   // the gradient to x.
   backward: ({ saved, attrs: { op, s, scalarFirst } }, dy) => ({
-    x: () => binaryScalarGrad(op, saved.x!, s, (scalarFirst ?? false) && !COMMUTATIVE.has(op), dy),
+    x: () => binaryScalarGrad(op, saved.x, s, (scalarFirst ?? false) && !COMMUTATIVE.has(op), dy),
   }),
 });

@@ -9,9 +9,9 @@ export interface ZeroPadAttrs {
   padding: ZeroPadding;
 }
 
-export const zeroPad2dOp = defineOp<'x', ZeroPadAttrs>({
+export const zeroPad2dOp = defineOp({
   name: 'zeroPad2d', inputs: ['x'],
-  shape: ({ x }, { padding }) => {
+  shape: ({ x }, { padding }: ZeroPadAttrs) => {
     if (x.dtype !== 'f32') throw new Error(`zeroPad2d: expects an f32 tensor but got ${x.dtype}`);
     return { shape: zeroPadShape(x.shape, resolvePads(padding)), dtype: 'f32' };
   },
@@ -23,9 +23,9 @@ export interface ResizeAttrs extends ResizeOptions {
   size: readonly [number, number];
 }
 
-export const resizeBilinearOp = defineOp<'x', ResizeAttrs>({
+export const resizeBilinearOp = defineOp({
   name: 'resizeBilinear', inputs: ['x'],
-  shape: ({ x }, { size }) => {
+  shape: ({ x }, { size }: ResizeAttrs) => {
     if (x.dtype === 'i32') throw new Error(`resizeBilinear: input 'x' must be f32 or u8 but got i32`);
     return { shape: resizeShape(x.shape, size), dtype: 'f32' };
   },

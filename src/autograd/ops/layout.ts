@@ -17,9 +17,9 @@ export interface TransposeAttrs {
   perm?: readonly number[];
 }
 
-export const transposeOp = defineOp<'x', TransposeAttrs>({
+export const transposeOp = defineOp({
   name: 'transpose', inputs: ['x'],
-  shape: ({ x }, { perm }) => ({ shape: resolvePerm(x.shape, perm).map((a) => x.shape[a]!), dtype: x.dtype }),
+  shape: ({ x }, { perm }: TransposeAttrs) => ({ shape: resolvePerm(x.shape, perm).map((a) => x.shape[a]!), dtype: x.dtype }),
   forward: ({ x }, { perm }) => transpose(x, perm),
   backward: ({ shapes, attrs }, dy) => ({
     x: () => {
@@ -37,9 +37,9 @@ export interface SliceAttrs {
   size: readonly number[];
 }
 
-export const sliceOp = defineOp<'x', SliceAttrs>({
+export const sliceOp = defineOp({
   name: 'slice', inputs: ['x'],
-  shape: ({ x }, { begin, size }) => ({ shape: resolveSlice(x.shape, begin, size), dtype: x.dtype }),
+  shape: ({ x }, { begin, size }: SliceAttrs) => ({ shape: resolveSlice(x.shape, begin, size), dtype: x.dtype }),
   forward: ({ x }, { begin, size }) => slice(x, begin, size),
   backward: ({ shapes, attrs }, dy) => ({
     x: () => pad(dy, shapes.x.map((d, i) => [attrs.begin[i]!, d - attrs.begin[i]! - dy.shape[i]!] as const)),
@@ -52,9 +52,9 @@ export interface PadAttrs {
   value: number;
 }
 
-export const padOp = defineOp<'x', PadAttrs>({
+export const padOp = defineOp({
   name: 'pad', inputs: ['x'],
-  shape: ({ x }, { paddings }) => ({ shape: resolvePad(x.shape, paddings), dtype: x.dtype }),
+  shape: ({ x }, { paddings }: PadAttrs) => ({ shape: resolvePad(x.shape, paddings), dtype: x.dtype }),
   forward: ({ x }, { paddings, value }) => pad(x, paddings, value),
   backward: ({ shapes, attrs }, dy) => ({ x: () => slice(dy, attrs.paddings.map((p) => p[0]), shapes.x) }),
 });
@@ -73,9 +73,9 @@ export function concatOp(n: number): Op<string, AxisAttrs> {
   let op = concatOps.get(n);
   if (op) return op;
   const names = Array.from({ length: n }, (_, i) => `x${i}`);
-  op = defineOp<string, AxisAttrs>({
+  op = defineOp({
     name: 'concat', inputs: names,
-    shape: (xs, { axis }) => {
+    shape: (xs, { axis }: AxisAttrs) => {
       const metas = names.map((k) => xs[k]!);
       const first = metas[0]!;
       const ax = normalizeAxes(axis, first.shape.length, 'concat', first.shape)[0]!;
@@ -106,9 +106,9 @@ export interface GatherAttrs {
   axis: number;
 }
 
-export const gatherOp = defineOp<'x' | 'indices', GatherAttrs>({
+export const gatherOp = defineOp({
   name: 'gather', inputs: ['x', 'indices'],
-  shape: ({ x, indices }, { axis }) => {
+  shape: ({ x, indices }, { axis }: GatherAttrs) => {
     if (indices.dtype !== 'i32') {
       throw new Error(`gather: input 'indices' must be i32 but got ${indices.dtype} ${fmtShape(indices.shape)} (x ${fmtShape(x.shape)})`);
     }
@@ -118,7 +118,7 @@ export const gatherOp = defineOp<'x' | 'indices', GatherAttrs>({
   forward: ({ x, indices }, { axis }) => gather(x, indices, normalizeAxes(axis, x.rank, 'gather')[0]!),
   save: ['indices'],
   backward: ({ saved, shapes, attrs }, dy) => ({
-    x: () => gatherGrad(dy, saved.indices!, shapes.x, normalizeAxes(attrs.axis, shapes.x.length, 'gather')[0]!),
+    x: () => gatherGrad(dy, saved.indices, shapes.x, normalizeAxes(attrs.axis, shapes.x.length, 'gather')[0]!),
   }),
 });
 
@@ -126,9 +126,9 @@ export interface OneHotAttrs {
   depth: number;
 }
 
-export const oneHotOp = defineOp<'indices', OneHotAttrs>({
+export const oneHotOp = defineOp({
   name: 'oneHot', inputs: ['indices'],
-  shape: ({ indices }, { depth }) => {
+  shape: ({ indices }, { depth }: OneHotAttrs) => {
     if (indices.dtype !== 'i32') throw new Error(`oneHot: input 'indices' must be i32 but got ${indices.dtype} ${fmtShape(indices.shape)}`);
     if (!Number.isInteger(depth) || depth < 1) throw new Error(`oneHot: depth ${depth} must be a positive integer (indices ${fmtShape(indices.shape)})`);
     return { shape: [...indices.shape, depth], dtype: 'f32' };
@@ -137,7 +137,7 @@ export const oneHotOp = defineOp<'indices', OneHotAttrs>({
   backward: 'none',
 });
 
-export const whereOp = defineOp<'cond' | 'a' | 'b'>({
+export const whereOp = defineOp({
   name: 'where', inputs: ['cond', 'a', 'b'],
   shape: ({ cond, a, b }) => {
     f32Input('where', 'cond', cond);
@@ -151,7 +151,7 @@ export const whereOp = defineOp<'cond' | 'a' | 'b'>({
   // itself gets a zero gradient (it is piecewise constant).
   backward: ({ saved, shapes }, dy) => {
     const zero = memo(() => fill([1], 0, 'f32', dy.device));
-    const routed = (toA: boolean) => () => (toA ? where(saved.cond!, dy, zero()) : where(saved.cond!, zero(), dy));
+    const routed = (toA: boolean) => () => (toA ? where(saved.cond, dy, zero()) : where(saved.cond, zero(), dy));
     return { a: routed(true), b: routed(false), cond: () => fill(shapes.cond as Shape, 0, 'f32', dy.device) };
   },
 });

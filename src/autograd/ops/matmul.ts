@@ -72,10 +72,10 @@ function asBatch3d(t: Tensor, batch: number[]): Tensor {
   return out;
 }
 
-export const matmulOp = defineOp<'a' | 'b', MatmulAttrs>({
+export const matmulOp = defineOp({
   name: 'matmul',
   inputs: ['a', 'b'],
-  shape: ({ a, b }, o) => {
+  shape: ({ a, b }, o: MatmulAttrs) => {
     checkF32('matmul', { a, b });
     const batch = broadcastBatch(a.shape, b.shape);
     if (!batch) return { shape: matmulOutShape(matmulDims('matmul', a.shape, b.shape, o)), dtype: 'f32' };
@@ -93,7 +93,7 @@ export const matmulOp = defineOp<'a' | 'b', MatmulAttrs>({
   },
   save: ['a', 'b'],
   backward: ({ saved, attrs }, dy) => {
-    const a = saved.a!, b = saved.b!;
+    const a = saved.a, b = saved.b;
     const batch = broadcastBatch(a.shape, b.shape);
     if (!batch) return matmulGrads(a, b, dy, attrs);
     // Gradients in the broadcast batch; the tape sums them back to each input's shape.
@@ -132,19 +132,19 @@ function denseForward(x: Tensor, w: Tensor, bias: Tensor | undefined, act: Activ
 }
 
 /** dz = f'(y) * dy on [rows, out] views (once), then dx = dz @ w^T, dw = x^T @ dz, db = column sums of dz. */
-function denseGrads(saved: Record<string, Tensor>, xShape: Shape, dy: Tensor, act: Activation) {
-  const dz = memo(() => flat([saved.y!, dy], (y2, dy2) => activationGrad(act, y2, dy2)));
+function denseGrads(saved: { x: Tensor; w: Tensor; y: Tensor }, xShape: Shape, dy: Tensor, act: Activation) {
+  const dz = memo(() => flat([saved.y, dy], (y2, dy2) => activationGrad(act, y2, dy2)));
   return {
-    x: () => matmul(dz(), saved.w!, { transposeB: true }).view(xShape),
-    w: () => flat([saved.x!], (x2) => matmul(x2, dz(), { transposeA: true })),
+    x: () => matmul(dz(), saved.w, { transposeB: true }).view(xShape),
+    w: () => flat([saved.x], (x2) => matmul(x2, dz(), { transposeA: true })),
     bias: () => reduce('sum', dz(), [0]),
   };
 }
 
-export const denseOp = defineOp<'x' | 'w', DenseAttrs>({
+export const denseOp = defineOp({
   name: 'dense',
   inputs: ['x', 'w'],
-  shape: ({ x, w }, o) => denseShape(x, w, null, o),
+  shape: ({ x, w }, o: DenseAttrs) => denseShape(x, w, null, o),
   forward: ({ x, w }, o, out) => denseForward(x, w, undefined, o.activation ?? 'linear', out.shape),
   save: ['x', 'w', 'y'],
   backward: ({ saved, shapes, attrs }, dy) => {
@@ -153,10 +153,10 @@ export const denseOp = defineOp<'x' | 'w', DenseAttrs>({
   },
 });
 
-export const denseBiasOp = defineOp<'x' | 'w' | 'bias', DenseAttrs>({
+export const denseBiasOp = defineOp({
   name: 'denseBias',
   inputs: ['x', 'w', 'bias'],
-  shape: ({ x, w, bias }, o) => denseShape(x, w, bias, o),
+  shape: ({ x, w, bias }, o: DenseAttrs) => denseShape(x, w, bias, o),
   forward: ({ x, w, bias }, o, out) => denseForward(x, w, bias, o.activation ?? 'linear', out.shape),
   save: ['x', 'w', 'y'],
   backward: ({ saved, shapes, attrs }, dy) => denseGrads(saved, shapes.x, dy, attrs.activation ?? 'linear'),

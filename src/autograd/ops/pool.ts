@@ -12,9 +12,9 @@ function poolMeta(op: string, x: Meta, o: Pool2dOptions): Meta {
   return { shape: [g.N, g.OH, g.OW, g.C], dtype: 'f32' };
 }
 
-export const maxPool2dOp = defineOp<'x', Pool2dOptions>({
+export const maxPool2dOp = defineOp({
   name: 'maxPool2d', inputs: ['x'],
-  shape: ({ x }, o) => poolMeta('maxPool2d', x, o),
+  shape: ({ x }, o: Pool2dOptions) => poolMeta('maxPool2d', x, o),
   forward: ({ x }, o) => {
     const { y, argmax } = maxPool2dForward(x, o, x.requiresGrad);
     return argmax ? { y, saved: { argmax } } : y;
@@ -27,9 +27,9 @@ export const maxPool2dOp = defineOp<'x', Pool2dOptions>({
   }),
 });
 
-export const avgPool2dOp = defineOp<'x', Pool2dOptions>({
+export const avgPool2dOp = defineOp({
   name: 'avgPool2d', inputs: ['x'],
-  shape: ({ x }, o) => poolMeta('avgPool2d', x, o),
+  shape: ({ x }, o: Pool2dOptions) => poolMeta('avgPool2d', x, o),
   forward: ({ x }, o) => avgPool2dForward(x, o),
   backward: ({ shapes, attrs }, dy) => ({ x: () => avgPool2dBackward(dy, shapes.x, attrs) }),
 });

@@ -25,16 +25,16 @@ function expandGrad(dy: Tensor, shape: Shape, attrs: ReduceAttrs, op: string): T
   return broadcastTo(dy.view(kept), shape);
 }
 
-export const sumOp = defineOp<'x', ReduceAttrs>({
+export const sumOp = defineOp({
   name: 'sum', inputs: ['x'],
-  shape: ({ x }, a) => reduceMeta('sum', x, a),
+  shape: ({ x }, a: ReduceAttrs) => reduceMeta('sum', x, a),
   forward: ({ x }, a) => reduce('sum', x, a.axes, a.keepDims),
   backward: ({ shapes, attrs }, dy) => ({ x: () => expandGrad(dy, shapes.x, attrs, 'sum') }),
 });
 
-export const meanOp = defineOp<'x', ReduceAttrs>({
+export const meanOp = defineOp({
   name: 'mean', inputs: ['x'],
-  shape: ({ x }, a) => reduceMeta('mean', x, a),
+  shape: ({ x }, a: ReduceAttrs) => reduceMeta('mean', x, a),
   forward: ({ x }, a) => reduce('mean', x, a.axes, a.keepDims),
   backward: ({ shapes, attrs }, dy) => ({
     x: () => {
@@ -45,16 +45,16 @@ export const meanOp = defineOp<'x', ReduceAttrs>({
 });
 
 function extremumOp(name: 'max' | 'min') {
-  return defineOp<'x', ReduceAttrs>({
+  return defineOp({
     name, inputs: ['x'],
-    shape: ({ x }, a) => reduceMeta(name, x, a),
+    shape: ({ x }, a: ReduceAttrs) => reduceMeta(name, x, a),
     forward: ({ x }, a) => reduce(name, x, a.axes, a.keepDims),
     save: ['x', 'y'],
     backward: ({ saved, shapes, attrs }, dy) => ({
       x: () => {
         // mask of the elements equal to the result, divided by how many tie, times dy.
-        const yb = expandGrad(saved.y!, shapes.x, attrs, name);
-        const m = binary('equal', saved.x!, yb);
+        const yb = expandGrad(saved.y, shapes.x, attrs, name);
+        const m = binary('equal', saved.x, yb);
         const axes = normalizeAxes(attrs.axes, shapes.x.length, name);
         const count = reduce('sum', m, axes, true);
         const share = binary('div', m, count);
@@ -73,9 +73,9 @@ export interface ArgAttrs {
 }
 
 function argOp(name: 'argmax' | 'argmin') {
-  return defineOp<'x', ArgAttrs>({
+  return defineOp({
     name, inputs: ['x'],
-    shape: ({ x }, { axis, keepDims = false }) => {
+    shape: ({ x }, { axis, keepDims = false }: ArgAttrs) => {
       if (x.dtype !== 'f32') throw new Error(`${name}: input 'x' must be f32 but got ${x.dtype} ${fmtShape(x.shape)}; cast it first`);
       return { shape: reducedShape(x.shape, normalizeAxes(axis, x.shape.length, name, x.shape), keepDims), dtype: 'i32' };
     },

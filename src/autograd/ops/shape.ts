@@ -23,9 +23,9 @@ export function resolveReshape(from: Shape, to: readonly number[], op = 'reshape
   return shape;
 }
 
-export const reshapeOp = defineOp<'x', ReshapeAttrs>({
+export const reshapeOp = defineOp({
   name: 'reshape', inputs: ['x'],
-  shape: ({ x }, { shape }) => ({ shape: resolveReshape(x.shape, shape), dtype: x.dtype }),
+  shape: ({ x }, { shape }: ReshapeAttrs) => ({ shape: resolveReshape(x.shape, shape), dtype: x.dtype }),
   forward: ({ x }, _a, out) => x.view(out.shape),
   backward: ({ shapes }, dy) => ({ x: () => dy.view(shapes.x) }),
 });
@@ -34,9 +34,9 @@ export interface BroadcastAttrs {
   shape: readonly number[];
 }
 
-export const broadcastToOp = defineOp<'x', BroadcastAttrs>({
+export const broadcastToOp = defineOp({
   name: 'broadcastTo', inputs: ['x'],
-  shape: ({ x }, { shape }) => {
+  shape: ({ x }, { shape }: BroadcastAttrs) => {
     const out = broadcastShapes(x.shape, shape, 'broadcastTo');
     if (!sameShape(out, shape)) throw new Error(`broadcastTo: ${fmtShape(x.shape)} cannot be broadcast to ${fmtShape(shape)}`);
     return { shape: out, dtype: x.dtype };
@@ -50,9 +50,9 @@ export interface ExpandDimsAttrs {
   axis: number;
 }
 
-export const expandDimsOp = defineOp<'x', ExpandDimsAttrs>({
+export const expandDimsOp = defineOp({
   name: 'expandDims', inputs: ['x'],
-  shape: ({ x }, { axis }) => {
+  shape: ({ x }, { axis }: ExpandDimsAttrs) => {
     const r = x.shape.length;
     if (!Number.isInteger(axis) || axis < -r - 1 || axis > r) throw new Error(`expandDims: axis ${axis} is out of range [${-r - 1}, ${r}] for x ${fmtShape(x.shape)}`);
     const shape = [...x.shape];
@@ -68,9 +68,9 @@ export interface SqueezeAttrs {
   axis?: number | readonly number[];
 }
 
-export const squeezeOp = defineOp<'x', SqueezeAttrs>({
+export const squeezeOp = defineOp({
   name: 'squeeze', inputs: ['x'],
-  shape: ({ x }, { axis }) => {
+  shape: ({ x }, { axis }: SqueezeAttrs) => {
     const drop = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes(axis, x.shape.length, 'squeeze', x.shape);
     for (const a of drop) {
       if (x.shape[a] !== 1) throw new Error(`squeeze: axis ${a} of x ${fmtShape(x.shape)} has size ${x.shape[a]}, not 1`);

@@ -42,13 +42,13 @@ function onLastAxis(perm: number[] | null, xs: readonly Tensor[], f: (...ts: Ten
 
 function makeSoftmaxOp(log: boolean) {
   const name = log ? 'logSoftmax' : 'softmax';
-  return defineOp<'x', SoftmaxAttrs>({
+  return defineOp({
     name, inputs: ['x'],
-    shape: ({ x }, { axis }) => softmaxMeta(name, x, axis),
+    shape: ({ x }, { axis }: SoftmaxAttrs) => softmaxMeta(name, x, axis),
     forward: ({ x }, { axis }) => onLastAxis(swapToLast(x.rank, axis), [x], (t) => softmaxRows(t, log)),
     save: ['y'],
     backward: ({ saved, attrs }, dy) => ({
-      x: () => onLastAxis(swapToLast(dy.rank, attrs.axis), [saved.y!, dy], (y, d) => softmaxRowsGrad(y!, d!, log)),
+      x: () => onLastAxis(swapToLast(dy.rank, attrs.axis), [saved.y, dy], (y, d) => softmaxRowsGrad(y!, d!, log)),
     }),
   });
 }
@@ -62,9 +62,9 @@ export interface CrossEntropyAttrs {
 }
 
 /** labels i32 [...] or [..., 1], pred f32 [..., C]; per-row losses [...]. */
-export const sparseCategoricalCrossentropyOp = defineOp<'labels' | 'pred', CrossEntropyAttrs>({
+export const sparseCategoricalCrossentropyOp = defineOp({
   name: 'sparseCategoricalCrossentropy', inputs: ['labels', 'pred'],
-  shape: ({ labels, pred }) => {
+  shape: ({ labels, pred }, _attrs: CrossEntropyAttrs) => {
     const op = 'sparseCategoricalCrossentropy';
     const both = `labels ${fmtShape(labels.shape)}, pred ${fmtShape(pred.shape)}`;
     if (labels.dtype !== 'i32') throw new Error(`${op}: input 'labels' must be i32 class indices but got ${labels.dtype} (${both})`);
@@ -81,7 +81,7 @@ export const sparseCategoricalCrossentropyOp = defineOp<'labels' | 'pred', Cross
   forward: ({ labels, pred }, { fromLogits }) => crossEntropy(labels, pred, { sparse: true, logits: fromLogits }),
   save: ['labels', 'pred'],
   backward: ({ saved, attrs }, dy) => ({
-    pred: () => crossEntropyGrad(saved.labels!, saved.pred!, dy, { sparse: true, logits: attrs.fromLogits }),
+    pred: () => crossEntropyGrad(saved.labels, saved.pred, dy, { sparse: true, logits: attrs.fromLogits }),
   }),
 });
 
@@ -107,13 +107,13 @@ function sameShapeMeta(target: Meta, pred: Meta): Shape {
 }
 
 /** target f32 [..., C] (one-hot or probabilities), pred f32 [..., C]; per-row losses [...]. */
-export const categoricalCrossentropyOp = defineOp<'target' | 'pred', CrossEntropyAttrs>({
+export const categoricalCrossentropyOp = defineOp({
   name: 'categoricalCrossentropy', inputs: ['target', 'pred'],
-  shape: ({ target, pred }) => ({ shape: sameShapeMeta(target, pred), dtype: 'f32' }),
+  shape: ({ target, pred }, _attrs: CrossEntropyAttrs) => ({ shape: sameShapeMeta(target, pred), dtype: 'f32' }),
   forward: ({ target, pred }, { fromLogits }) => crossEntropy(target, pred, { sparse: false, logits: fromLogits }),
   save: ['target', 'pred'],
   backward: ({ saved, attrs }, dy) => ({
-    pred: () => crossEntropyGrad(saved.target!, saved.pred!, dy, { sparse: false, logits: attrs.fromLogits }),
-    target: () => targetGrad(saved.pred!, dy, attrs.fromLogits),
+    pred: () => crossEntropyGrad(saved.target, saved.pred, dy, { sparse: false, logits: attrs.fromLogits }),
+    target: () => targetGrad(saved.pred, dy, attrs.fromLogits),
   }),
 });

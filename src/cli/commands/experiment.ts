@@ -63,7 +63,7 @@ export function register(program: Command): void {
       const cap = (a?: number, b?: number): number | undefined => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
       const sub = o.subset, quarter = sub === undefined ? undefined : Math.ceil(sub / 4);
       const limits = {
-        epochs: cap(q?.epochs, o.epochs), trainSamples: cap(q?.trainSamples, sub), valSamples: cap(q?.valSamples, quarter), testSamples: cap(q?.testSamples, quarter),
+        quick: !!o.quick, epochs: cap(q?.epochs, o.epochs), trainSamples: cap(q?.trainSamples, sub), valSamples: cap(q?.valSamples, quarter), testSamples: cap(q?.testSamples, quarter),
       };
       const dir = o.out ?? defaultRunDir(name);
       const adapter = await openDevice();

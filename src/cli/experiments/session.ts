@@ -20,13 +20,15 @@ import { readCheckpointState, RESUME_FILE } from '../../nn/resume.js';
 import { lrTimeBasedDecay } from '../../nn/schedules.js';
 import type { BatchSource, XY } from '../../nn/training.js';
 import { imageShape, notebookSplit, type LoadedDataset } from '../registry/datasets.js';
-import { buildModel, inputPipeline, resolveInputShape } from '../registry/models.js';
+import { buildModel, inputPipeline, resolveInputShape, type ImageShape } from '../registry/models.js';
 import { CHECKPOINT_FILE, RunWriter, type ExperimentWriter } from '../results/run-dir.js';
 import { addEpoch, newResult, type RunResult } from '../results/record.js';
-import { cpuAugment, gpuAugment, makeOptimizer, type RunSpec } from './spec.js';
+import { cpuAugment, gpuAugment, makeOptimizer, type FeedSource, type RunInputs, type RunSpec } from './spec.js';
 
 /** Caps on the data a run uses (--quick, --subset). */
 export interface DataLimits {
+  /** Set by --quick (RunSpec.keepFullData ignores the sample caps otherwise). */
+  quick?: boolean;
   epochs?: number;
   trainSamples?: number;
   valSamples?: number;
@@ -59,7 +61,7 @@ export let activeRun: RunWriter | null = null;
 /** The loader's epochs, ended early once the deadline has passed; remembers how the last epoch ended. */
 class DeadlineSource implements BatchSource {
   cutShort = false;
-  constructor(readonly loader: DataLoader, readonly deadline: () => number | null) {}
+  constructor(readonly loader: FeedSource, readonly deadline: () => number | null) {}
   get stepsPerEpoch(): number {
     return this.loader.stepsPerEpoch;
   }
@@ -84,7 +86,7 @@ class Recorder extends Callback {
   #epochStart = 0;
   /** Validation time of the last epoch: the deadline is brought forward by it so validation fits too. */
   valMs = 0;
-  constructor(readonly writer: RunWriter, readonly loader: DataLoader, readonly source: DeadlineSource,
+  constructor(readonly writer: RunWriter, readonly loader: FeedSource, readonly source: DeadlineSource,
     readonly started: number, readonly deadline: number | null, readonly earlyStopping: EarlyStopping | null) {
     super();
   }
@@ -148,29 +150,25 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
   const startDate = new Date();
   const { train, test } = ctx.data;
   const split = notebookSplit(train, spec.valSplit, spec.seed);
-  const lim = ctx.limits ?? {};
+  const lim = spec.keepFullData && !ctx.limits?.quick ? { epochs: ctx.limits?.epochs } : ctx.limits ?? {};
   const trainIdx = take(split.train, lim.trainSamples, spec.seed), valIdx = take(split.val, lim.valSamples, spec.seed);
   const testIdx = take(Int32Array.from({ length: test.shape[0]! }, (_, i) => i), lim.testSamples, spec.seed);
   const testSet = testIdx.length < test.shape[0]! ? subset(test, testIdx, test.name) : test;
   const epochs = Math.min(spec.epochs, lim.epochs ?? Infinity);
 
   const modelShape = resolveInputShape(spec.model, spec.inputShape);
-  const trainInput = inputPipeline(spec.model, modelShape, imageShape(train), gpuAugment(spec));
-  const evalInput = inputPipeline(spec.model, modelShape, imageShape(train));
-  const trainLoader = new DataLoader(train, {
-    batchSize: spec.batchSize, mode: spec.loaderMode, indices: trainIdx, seed: spec.seed, sampleShape: trainInput.sampleShape,
-    transform: trainInput.transform, cpuTransform: cpuAugment(spec),
-  });
-  const evalLoader = (set: ImageSet, indices?: Int32Array): DataLoader =>
-    new DataLoader(set, { batchSize: 500, indices, shuffle: false, sampleShape: evalInput.sampleShape, transform: evalInput.transform });
-  const valLoader = evalLoader(train, valIdx), testLoader = evalLoader(testSet);
+  const log = (line: string): void => { if (ctx.verbose > 0) console.log(line); };
+  const inputs: RunInputs = spec.inputs
+    ? await spec.inputs({ train, test, trainIdx, valIdx, testIdx, log })
+    : imageInputs(spec, modelShape, train, testSet, trainIdx, valIdx);
+  const { train: trainLoader, val: valLoader, test: testLoader } = inputs;
 
   resetNames();
   setSeed(spec.seed);
   const model: Model = buildModel(spec.model, modelShape);
   const checkpoint = join(ctx.dir, CHECKPOINT_FILE);
   try {
-    spec.prepare?.(model);
+    await spec.prepare?.(model, { earlierRuns: ctx.earlierRuns ?? new Map(), log });
     if (spec.initFrom) {
       const from = ctx.earlierRuns?.get(spec.initFrom);
       if (!from) throw new Error(`run ${spec.id}: initFrom '${spec.initFrom}' names no earlier run of ${ctx.experiment}`);
@@ -188,6 +186,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
       started = performance.now() - saved.wall_seconds * 1000;
       if (ctx.verbose > 0) console.log(`resuming ${spec.id} from ${join(ctx.dir, RESUME_FILE)} after ${saved.epochs_run} epoch(s)`);
     }
+    if (inputs.measurements) result.measurements = inputs.measurements;   // the inputs may update it as epochs go
     const writer = new RunWriter(ctx.dir, result, ctx.notebook, ctx.parent);
     ctx.parent?.runs.push(writer);
     activeRun = writer;
@@ -226,5 +225,19 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
     return result;
   } finally {
     model.dispose();
+    inputs.dispose?.();
   }
+}
+
+/** DataLoaders over the images, fitted to the model's input (resize, grayscale -> RGB, augmentation) on the GPU. */
+function imageInputs(spec: RunSpec, modelShape: ImageShape, train: ImageSet, testSet: ImageSet, trainIdx: Int32Array, valIdx: Int32Array): RunInputs {
+  const trainInput = inputPipeline(spec.model, modelShape, imageShape(train), gpuAugment(spec));
+  const evalInput = inputPipeline(spec.model, modelShape, imageShape(train));
+  const trainLoader = new DataLoader(train, {
+    batchSize: spec.batchSize, mode: spec.loaderMode, indices: trainIdx, seed: spec.seed, sampleShape: trainInput.sampleShape,
+    transform: trainInput.transform, cpuTransform: cpuAugment(spec),
+  });
+  const evalLoader = (set: ImageSet, indices?: Int32Array): DataLoader =>
+    new DataLoader(set, { batchSize: 500, indices, shuffle: false, sampleShape: evalInput.sampleShape, transform: evalInput.transform });
+  return { train: trainLoader, val: evalLoader(train, valIdx), test: evalLoader(testSet) };
 }

@@ -2,7 +2,9 @@
 // `train` command builds one from its options; the experiment table (table.ts) lists the notebook's.
 import { randomAffine } from '../../autograd/api.js';
 import { augmentSeed, cpuRandomAffine, type CpuTransform } from '../../data/augment.cpu.js';
-import type { LoaderMode } from '../../data/loader.js';
+import type { ImageSet } from '../../data/dataset.js';
+import type { EpochStats, LoaderMode } from '../../data/loader.js';
+import type { BatchSource } from '../../nn/training.js';
 import type { Model } from '../../nn/model.js';
 import { Adadelta, Adam, RMSprop, SGD, type Optimizer } from '../../nn/optimizers/index.js';
 import { CosineDecay, CyclicalLearningRate, ExponentialDecay, type LearningRate } from '../../nn/schedules.js';
@@ -51,10 +53,39 @@ export interface RunSpec {
   seed: number;
   /** The results table's "schedule or optimiser" column. */
   label: string;
-  /** Optional: adjusts the model after it is built and before compile (e.g. freezes a transfer base). */
-  prepare?: (model: Model) => void;
+  /**
+   * Optional: adjusts the model after it is built and before compile (e.g. freezes a transfer base, or loads
+   * pretrained weights and an earlier run's checkpoint: `earlierRuns` maps run ids to their directories).
+   */
+  prepare?: (model: Model, ctx: { earlierRuns: ReadonlyMap<string, string>; log: (line: string) => void }) => void | Promise<void>;
+  /** --subset does not shrink this run (it is cheap: e.g. a head trained on cached features); --quick still does. */
+  keepFullData?: boolean;
+  /** Optional: batch sources to use instead of DataLoaders over the images (e.g. cached features of a frozen base). */
+  inputs?: (ctx: RunInputsContext) => Promise<RunInputs>;
   /** Optional: the id of an earlier run in the same experiment whose best checkpoint this run starts from. */
   initFrom?: string;
+}
+
+export interface RunInputsContext {
+  train: ImageSet;
+  test: ImageSet;
+  /** Indices of the run's training and validation samples (into `train`) and test samples (into `test`). */
+  trainIdx: Int32Array;
+  valIdx: Int32Array;
+  testIdx: Int32Array;
+  log: (line: string) => void;
+}
+
+/** A training source with a known epoch length; `lastEpoch` feeds ms/step into the results when it has it. */
+export type FeedSource = BatchSource & { readonly stepsPerEpoch: number; readonly lastEpoch?: EpochStats };
+
+export interface RunInputs {
+  train: FeedSource;
+  val: BatchSource;
+  test: BatchSource;
+  /** Figures recorded in results.json (`measurements`) and listed in results.md. */
+  measurements?: Record<string, number | string>;
+  dispose?: () => void;
 }
 
 /** tfa CyclicalLearningRate as the notebook sets it, scaled so `maximal` is the given rate: 1/100 of it at the bottom. */

@@ -1,8 +1,8 @@
 // The notebook's experiments as data: one entry per `webgpu-nn experiment NAME`, each a list of runs with the
 // notebook's settings (batch size 64 everywhere, the 80/20 split with seed 42, best checkpoint by val_accuracy)
 // and what `--quick` shrinks them to. Another experiment is one registerExperiment() call in its own module,
-// imported once from src/cli/index.ts (mnist-transfer: a frozen run with RunSpec.prepare, then a fine-tuning run
-// with initFrom pointing at it; its base model joins the registry with registerModel()).
+// imported once from src/cli/index.ts (mnist_transfer.ts: a frozen run on cached features through RunSpec.inputs,
+// then a fine-tuning run whose async prepare loads ImageNet and that run's head; its models join with registerModel()).
 import { CIFAR10_JPEG } from '../registry/datasets.js';
 import type { AugmentSpec, EarlyStoppingSpec, RunSpec } from './spec.js';
 

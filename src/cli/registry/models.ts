@@ -20,6 +20,8 @@ export interface ModelEntry {
   /** Whether --input-shape may change the input (the fully convolutional bases). */
   resizable?: boolean;
   build(inputShape: ImageShape): Model;
+  /** The model's own input preprocessing (Keras's preprocess_input), run on the GPU after resizing and grayscale -> RGB. */
+  preprocess?: (x: Tensor) => Tensor;
   /** The Keras application alone (include_top=False, pooling='max'), for the bases the notebook tops with its head. */
   base?(inputShape: ImageShape): Model;
 }
@@ -102,12 +104,14 @@ export function inputPipeline(model: string, modelShape: ImageShape, dataShape: 
   }
   if (e.flat && (dh !== h || dw !== w)) throw new UsageError(`model '${model}' takes ${h}x${w} images flattened, the dataset has ${dh}x${dw}`);
   const resize = dh !== h || dw !== w, toRgb = dc !== c;
-  if (!resize && !toRgb && !augment) return { sampleShape: e.flat ? 'flat' : 'image' };
+  const pre = e.preprocess;
+  if (!resize && !toRgb && !augment && !pre) return { sampleShape: e.flat ? 'flat' : 'image' };
   const transform = (x: Tensor, step: number): Tensor => {
     let y = x;
     if (resize) y = resizeBilinear(y, [h, w]);
     if (augment) y = augment(y, step);
     if (toRgb) y = grayscaleToRgb(y);
+    if (pre) y = pre(y);
     if (e.flat) y = reshape(y, [y.shape[0]!, h * w * c]);
     return y;
   };

@@ -66,6 +66,8 @@ export interface RunResult {
   date: string;
   seed: number;
   early_stopping: { monitor: string; min_delta: number; patience: number } | null;
+  /** Figures a run's inputs measured (mnist-transfer: the base's ms/image, the feature cache's speed-up). */
+  measurements?: Record<string, number | string>;
   history: EpochRow[];
 }
 

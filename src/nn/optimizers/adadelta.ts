@@ -36,14 +36,12 @@ const ADADELTA: UpdateRule = {
 };
 
 /** Adadelta; Keras defaults lr 0.001, rho 0.95, epsilon 1e-7. */
-export class Adadelta extends Optimizer {
-  readonly rho: number;
-  readonly epsilon: number;
+export class Adadelta extends Optimizer<AdadeltaOptions> {
+  readonly rho = this.hyper('rho', 0.95, { min: 0, max: 1 });
+  readonly epsilon = this.hyper('epsilon', 1e-7, { min: 0 });
 
   constructor(o: AdadeltaOptions = {}) {
-    super('Adadelta', o.learningRate ?? 0.001);
-    this.rho = this.hyper('rho', o.rho, 0.95, { min: 0, max: 1 });
-    this.epsilon = this.hyper('epsilon', o.epsilon, 1e-7, { min: 0 });
+    super('Adadelta', o, 0.001);
   }
 
   protected rule(): UpdateRule {

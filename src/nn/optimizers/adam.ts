@@ -46,18 +46,14 @@ const ADAM = adamRule(false);
 const AMSGRAD = adamRule(true);
 
 /** Adam; Keras defaults lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7, amsgrad false. */
-export class Adam extends Optimizer {
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-  readonly amsgrad: boolean;
+export class Adam extends Optimizer<AdamOptions> {
+  readonly beta1 = this.hyper('beta1', 0.9, { min: 0, max: 1, maxExclusive: true });
+  readonly beta2 = this.hyper('beta2', 0.999, { min: 0, max: 1, maxExclusive: true });
+  readonly epsilon = this.hyper('epsilon', 1e-7, { min: 0 });
+  readonly amsgrad = this.options.amsgrad ?? false;
 
   constructor(o: AdamOptions = {}) {
-    super('Adam', o.learningRate ?? 0.001);
-    this.beta1 = this.hyper('beta1', o.beta1, 0.9, { min: 0, max: 1, maxExclusive: true });
-    this.beta2 = this.hyper('beta2', o.beta2, 0.999, { min: 0, max: 1, maxExclusive: true });
-    this.epsilon = this.hyper('epsilon', o.epsilon, 1e-7, { min: 0 });
-    this.amsgrad = o.amsgrad ?? false;
+    super('Adam', o, 0.001);
   }
 
   protected rule(): UpdateRule {

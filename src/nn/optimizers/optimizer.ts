@@ -30,9 +30,16 @@ export function clearGrads(params: readonly Tensor[]): void {
   }
 }
 
-export abstract class Optimizer {
+/** What every optimiser's options share. */
+export interface OptimizerOptions {
+  learningRate?: LearningRate;
+}
+
+export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
   /** Keras class name, also the prefix of weight names ('Adam/iter'). */
   readonly name: string;
+  /** The options as given; subclasses' hyperparameter fields read them through hyper(). */
+  protected readonly options: O;
   /** Updates applied so far (Keras `iterations`); a schedule sees this value during the next update. */
   iterations = 0;
   #lr: LearningRate;
@@ -40,8 +47,10 @@ export abstract class Optimizer {
   #iterTensor: Tensor | null = null;
   #disposed = false;
 
-  constructor(name: string, learningRate: LearningRate) {
+  constructor(name: string, options: O, defaultLearningRate: number) {
     this.name = name;
+    this.options = options;
+    const learningRate = options.learningRate ?? defaultLearningRate;
     // A number (or anything that is not a schedule) must be a usable rate.
     if (typeof learningRate !== 'function' && !(learningRate instanceof LearningRateSchedule)) {
       checkNumber(name, 'learningRate', learningRate, { min: 0 });
@@ -49,12 +58,15 @@ export abstract class Optimizer {
     this.#lr = learningRate;
   }
 
-  /** The update rule for the current configuration. */
-  /** A numeric hyperparameter: the given value or Keras's default, checked against `range` (errors name the optimiser). */
-  protected hyper(name: string, given: number | undefined, fallback: number, range: Range): number {
-    return checkNumber(this.name, name, given ?? fallback, range);
+  /**
+   * A numeric hyperparameter for a field initialiser: the option of that name or Keras's default, checked against
+   * `range` (errors name the optimiser).
+   */
+  protected hyper(name: keyof O & string, fallback: number, range: Range): number {
+    return checkNumber(this.name, name, (this.options[name] as number | undefined) ?? fallback, range);
   }
 
+  /** The update rule for the current configuration. */
   protected abstract rule(): UpdateRule;
   /** The rule's coefficients for the update about to be applied (`lr` already evaluated at `iterations`). */
   protected abstract coefficients(lr: number): Record<string, number>;

@@ -52,18 +52,14 @@ function rmspropRule(momentum: boolean, centered: boolean): UpdateRule {
 const RULES = new Map<string, UpdateRule>();
 
 /** RMSprop; Keras defaults lr 0.001, rho 0.9, momentum 0, epsilon 1e-7, centered false. */
-export class RMSprop extends Optimizer {
-  readonly rho: number;
-  readonly momentum: number;
-  readonly epsilon: number;
-  readonly centered: boolean;
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  readonly rho = this.hyper('rho', 0.9, { min: 0, max: 1 });
+  readonly momentum = this.hyper('momentum', 0, { min: 0, max: 1 });
+  readonly epsilon = this.hyper('epsilon', 1e-7, { min: 0 });
+  readonly centered = this.options.centered ?? false;
 
   constructor(o: RMSpropOptions = {}) {
-    super('RMSprop', o.learningRate ?? 0.001);
-    this.rho = this.hyper('rho', o.rho, 0.9, { min: 0, max: 1 });
-    this.momentum = this.hyper('momentum', o.momentum, 0, { min: 0, max: 1 });
-    this.epsilon = this.hyper('epsilon', o.epsilon, 1e-7, { min: 0 });
-    this.centered = o.centered ?? false;
+    super('RMSprop', o, 0.001);
   }
 
   protected rule(): UpdateRule {

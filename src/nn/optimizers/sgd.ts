@@ -41,14 +41,12 @@ const MOMENTUM = momentumRule(false);
 const NESTEROV = momentumRule(true);
 
 /** Gradient descent with optional (Nesterov) momentum; Keras defaults lr 0.01, momentum 0, nesterov false. */
-export class SGD extends Optimizer {
-  readonly momentum: number;
-  readonly nesterov: boolean;
+export class SGD extends Optimizer<SGDOptions> {
+  readonly momentum = this.hyper('momentum', 0, { min: 0, max: 1 });
+  readonly nesterov = this.options.nesterov ?? false;
 
   constructor(o: SGDOptions = {}) {
-    super('SGD', o.learningRate ?? 0.01);
-    this.momentum = this.hyper('momentum', o.momentum, 0, { min: 0, max: 1 });
-    this.nesterov = o.nesterov ?? false;
+    super('SGD', o, 0.01);
   }
 
   protected rule(): UpdateRule {

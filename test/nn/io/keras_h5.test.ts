@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tensor, writeInto } from '../../../src/index.js';
 import { readKerasH5 } from '../../../src/nn/io/keras_h5.js';
+import { loadModel } from '../../../src/nn/io/model_file.js';
 import { kerasLayers, kerasLayerWeights } from '../../../src/nn/io/keras_order.js';
 import { resetNames, type Layer } from '../../../src/nn/layer.js';
 import { BatchNormalization, Concatenate, Conv2D, Dense, GlobalAveragePooling2D, MaxPooling2D, SeparableConv2D } from '../../../src/nn/layers/index.js';
@@ -162,5 +163,7 @@ describe('Keras .h5 weights', () => {
     writeFileSync(join(dir, 'text.h5'), 'not hdf5');
     await expect(dst.loadWeights(join(dir, 'text.h5'))).rejects.toThrow(/text\.h5 is not a readable HDF5 file \(Not an HDF5 file\)/);
     expect(await predictions(dst, [6, 6, 3])).toEqual(await predictions(branchy(90), [6, 6, 3]));   // nothing was written
+    await expect(dst.save(join(dir, 'model.h5'))).rejects.toThrow(/model\.save: .*model\.h5: whole models are not kept in Keras \.h5 files here; use a \.safetensors path/);
+    await expect(loadModel(join(dir, 'shape.h5'))).rejects.toThrow(/loadModel: .*shape\.h5: whole models are not kept/);
   });
 });
