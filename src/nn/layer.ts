@@ -170,7 +170,15 @@ export abstract class Layer {
 
   protected ensureBuilt(shape: LayerShape | LayerShape[]): void {
     if (this.built) return;
-    this.build(shape);
+    const before = this.ownWeights.length;
+    try {
+      this.build(shape);
+    } catch (err) {
+      // A weight that cannot be allocated (over the device's buffer limit) is reported by layer; those made before it go.
+      for (const w of this.ownWeights.splice(before)) w.value.dispose();
+      if (err instanceof Error && err.message.startsWith('buffer pool:')) err.message = `${this.name}: building its weights: ${err.message}`;
+      throw err;
+    }
     this.built = true;
   }
 

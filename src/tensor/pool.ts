@@ -32,6 +32,8 @@ export function bucketBytes(bytes: number): number {
   return Math.ceil(b / quarter) * quarter;
 }
 
+const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+
 export function acquireBuffer(bytes: number, label?: string): GPUBuffer {
   const size = bucketBytes(bytes);
   const bucket = free.get(size);
@@ -42,7 +44,8 @@ export function acquireBuffer(bytes: number, label?: string): GPUBuffer {
   } else {
     const { device, limits } = gpu();
     if (size > limits.maxBufferSize) {
-      throw new Error(`buffer pool: ${bytes} bytes${label ? ` for ${label}` : ''} exceed the device's maxBufferSize of ${limits.maxBufferSize}`);
+      throw new Error(`buffer pool: ${bytes} bytes (${gib(bytes)})${label ? ` for ${label}` : ''} exceed the device's maxBufferSize of ` +
+        `${limits.maxBufferSize} (${gib(limits.maxBufferSize)}); nothing was allocated`);
     }
     // NOTE: WebGPU reports an out-of-memory allocation asynchronously (the buffer comes back invalid), so the
     // failure surfaces at the next readback or sync; the pool then gives its free buffers back to the driver.

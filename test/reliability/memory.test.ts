@@ -1,6 +1,7 @@
 // Memory faults leave nothing behind: an op refused by the binding-size check (a tensor over the device's
 // maxStorageBufferBindingSize) frees the output it had allocated (before: 192 MB leaked per failed call), and
-// in-memory data over that limit is batched by row copies (before: every batch failed the binding check).
+// in-memory data over that limit is batched by row copies (before: every batch failed the binding check); a tensor
+// of a closed device and a buffer over maxBufferSize are refused by name and size.
 import { describe, expect, it } from 'vitest';
 import * as nn from '../../src/index.js';
 import { gpu } from '../../src/tensor/device.js';
@@ -57,5 +58,18 @@ describe('a tensor of a closed device', () => {
     await expect(old.data()).rejects.toThrow('a tensor was used but it belongs to a WebGPU device that was closed or lost');
     old.dispose();
     expect(await nn.add(nn.tensor([1, 2]), 1).toArray()).toEqual([2, 3]);
+  });
+});
+
+describe('allocations that cannot fit', () => {
+  it('are refused before they are attempted, naming both sizes (and the layer whose weights they are)', async () => {
+    const { Dense } = await import('../../src/nn/layers/core.js');
+    const { Input, Sequential } = await import('../../src/nn/model.js');
+    const max = gpu().limits.maxBufferSize;
+    const before = nn.poolStats();
+    expect(() => nn.Tensor.empty([2 ** 31], 'f32')).toThrow(
+      `buffer pool: 8589934592 bytes (8.00 GiB) exceed the device's maxBufferSize of ${max} (${(max / 2 ** 30).toFixed(2)} GiB); nothing was allocated`);
+    expect(() => new Sequential([Input([4096]), new Dense(2 ** 19, { name: 'huge' })])).toThrow(/^huge: building its weights: buffer pool: 8589934592 bytes/);
+    expect(nn.poolStats().liveBytes).toBe(before.liveBytes);
   });
 });
