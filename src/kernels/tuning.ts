@@ -61,9 +61,9 @@ export function defaultTiles(M: number, N: number, transposeA = false, K = Infin
 }
 
 /** Parses WEBGPU_NN_GEMM_TILES: TMxTN/WGXxWGY for register tiles, TMxTN/WGXxWGY/BK for workgroup-memory tiles. */
-export function parseTiles(text: string): GemmTiles {
+export function parseTiles(text: string, source = 'WEBGPU_NN_GEMM_TILES'): GemmTiles {
   const m = /^(\d+)x(\d+)\/(\d+)x(\d+)(?:\/(\d+))?$/.exec(text.trim());
-  if (!m) throw new Error(`WEBGPU_NN_GEMM_TILES: expected TMxTN/WGXxWGY or TMxTN/WGXxWGY/BK (e.g. 4x8/8x1 or 4x4/16x16/16) but got '${text}'`);
+  if (!m) throw new Error(`${source}: expected TMxTN/WGXxWGY or TMxTN/WGXxWGY/BK (e.g. 4x8/8x1 or 4x4/16x16/16) but got '${text}'`);
   const [TM, TN, WGX, WGY] = [m[1], m[2], m[3], m[4]].map(Number) as [number, number, number, number];
   return m[5] ? { TM, TN, WGX, WGY, BK: Number(m[5]) } : { TM, TN, WGX, WGY };
 }
@@ -163,13 +163,18 @@ export function untunedClasses(): string[] {
   return [...seen.keys()].filter((k) => !(k in choices));
 }
 
-/** Candidate tiles per adapter kind; invalid ones for a site are skipped. */
+/**
+ * Candidate tiles per adapter kind, or the comma-separated list in WEBGPU_NN_TUNE_CANDIDATES (same syntax as the
+ * pin); invalid ones for a site are skipped.
+ */
 export function candidates(software: boolean, call: Pick<GemmCall, 'M' | 'N' | 'K' | 'site'>): GemmTiles[] {
-  const list: GemmTiles[] = software
+  const custom = process.env.WEBGPU_NN_TUNE_CANDIDATES;
+  const list: GemmTiles[] = custom ? custom.split(',').map((c) => parseTiles(c, 'WEBGPU_NN_TUNE_CANDIDATES')) : software
     ? [
         softwareTiles(call.M, call.N, alongM(call.site), call.K),
         { TM: 4, TN: 8, WGX: 8, WGY: 1 }, { TM: 4, TN: 4, WGX: 8, WGY: 1 }, { TM: 8, TN: 4, WGX: 8, WGY: 1 },
-        { TM: 8, TN: 8, WGX: 4, WGY: 8 }, { TM: 4, TN: 8, WGX: 4, WGY: 2 }, { TM: 4, TN: 4, WGX: 8, WGY: 4, BK: 16 },
+        { TM: 8, TN: 8, WGX: 4, WGY: 8 }, { TM: 8, TN: 8, WGX: 4, WGY: 2 }, { TM: 8, TN: 8, WGX: 2, WGY: 4 },
+        { TM: 4, TN: 8, WGX: 4, WGY: 2 }, { TM: 4, TN: 8, WGX: 8, WGY: 4 }, { TM: 4, TN: 4, WGX: 8, WGY: 4, BK: 16 },
       ]
     : [
         hardwareTiles(call.M, alongM(call.site)),
