@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { EXPERIMENTS } from '../../src/cli/experiments/table.js';
+import { runLimits } from '../../src/cli/experiments/session.js';
 import type { RunResult } from '../../src/cli/results/record.js';
 import { gpuError } from '../setup.js';
 
@@ -24,6 +25,15 @@ describe.skipIf(gpuError !== null)('webgpu-nn experiment mnist-transfer (slow)',
     for (const r of runs) expect(r.earlyStopping).toEqual({ monitor: 'val_loss', minDelta: 5e-4, patience: 5 });
     expect(runs[0]!.keepFullData).toBe(true);
     expect(runs[1]!.inputShape).toEqual([32, 32, 3]);
+  });
+
+  it('--subset shrinks only the fine-tune run unless --subset-all (or --quick) is given', () => {
+    const caps = { epochs: 3, trainSamples: 800, valSamples: 200, testSamples: 200 };
+    const [frozen, fine] = EXPERIMENTS['mnist-transfer']!.runs;
+    expect(runLimits(frozen!, caps)).toEqual({ epochs: 3 });
+    expect(runLimits(fine!, caps)).toEqual(caps);
+    expect(runLimits(frozen!, { ...caps, all: true })).toEqual({ ...caps, all: true });
+    expect(runLimits(frozen!, { ...caps, quick: true })).toEqual({ ...caps, quick: true });
   });
 
   it('--quick: both runs finish, the frozen one with the base ms/image and the feature-cache speed-up', async () => {

@@ -17,6 +17,7 @@ interface ExperimentCliOptions {
   out?: string;
   timeLimit?: number;
   subset?: number;
+  subsetAll?: boolean;
   epochs?: number;
   dataset?: string;
   resume?: string;
@@ -24,7 +25,7 @@ interface ExperimentCliOptions {
 
 /** DIR/experiment.json: the options an experiment was started with, which `--resume DIR` reads back. */
 const SETTINGS_FILE = 'experiment.json';
-const SAVED_OPTIONS = ['quick', 'subset', 'epochs', 'dataset', 'timeLimit'] as const;
+const SAVED_OPTIONS = ['quick', 'subset', 'subsetAll', 'epochs', 'dataset', 'timeLimit'] as const;
 
 function resumedOptions(name: string, dir: string, o: ExperimentCliOptions, cmd: Command): ExperimentCliOptions {
   if (o.out && o.out !== dir) throw new UsageError(`--resume ${dir} and --out ${o.out} name different directories; give one`);
@@ -51,6 +52,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'run directory (default runs/<name>-<time>)')
     .option('--time-limit <duration>', 'stop training after this long (90s, 30m, 2h), shared by the runs of a sweep', parseDuration)
     .option('--subset <n>', 'use only n training images (and n/4 validation and test images)', intArg())
+    .option('--subset-all', 'with --subset: shrink every run, also those that keep the full data (mnist-transfer\'s frozen run)')
     .option('--epochs <n>', 'at most n epochs per run', intArg())
     .option('--dataset <path>', 'another copy of the experiment\'s dataset', asParser(checkDataset))
     .option('--resume <dir>', 'continue the experiment in DIR (as --out DIR, which must exist): finished runs kept, the cut run resumed')
@@ -63,7 +65,7 @@ export function register(program: Command): void {
       const cap = (a?: number, b?: number): number | undefined => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
       const sub = o.subset, quarter = sub === undefined ? undefined : Math.ceil(sub / 4);
       const limits = {
-        quick: !!o.quick, epochs: cap(q?.epochs, o.epochs), trainSamples: cap(q?.trainSamples, sub), valSamples: cap(q?.valSamples, quarter), testSamples: cap(q?.testSamples, quarter),
+        quick: !!o.quick, all: !!o.subsetAll, epochs: cap(q?.epochs, o.epochs), trainSamples: cap(q?.trainSamples, sub), valSamples: cap(q?.valSamples, quarter), testSamples: cap(q?.testSamples, quarter),
       };
       const dir = o.out ?? defaultRunDir(name);
       const adapter = await openDevice();

@@ -29,6 +29,8 @@ import { cpuAugment, gpuAugment, makeOptimizer, type FeedSource, type RunInputs,
 export interface DataLimits {
   /** Set by --quick (RunSpec.keepFullData ignores the sample caps otherwise). */
   quick?: boolean;
+  /** Set by --subset-all: the sample caps apply to keepFullData runs too. */
+  all?: boolean;
   epochs?: number;
   trainSamples?: number;
   valSamples?: number;
@@ -144,13 +146,18 @@ async function savedResult(dir: string, fresh: RunResult): Promise<RunResult | n
   return saved;
 }
 
+/** The caps a run takes: all of them, or only the epoch cap for a keepFullData run (unless --quick or --subset-all). */
+export function runLimits(spec: Pick<RunSpec, 'keepFullData'>, limits: DataLimits | undefined): DataLimits {
+  return spec.keepFullData && !limits?.quick && !limits?.all ? { epochs: limits?.epochs } : limits ?? {};
+}
+
 /** Runs one spec to its end and returns its final result (also on disk in ctx.dir); resumes from ctx.dir's checkpoint. */
 export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult> {
   let started = performance.now();
   const startDate = new Date();
   const { train, test } = ctx.data;
   const split = notebookSplit(train, spec.valSplit, spec.seed);
-  const lim = spec.keepFullData && !ctx.limits?.quick ? { epochs: ctx.limits?.epochs } : ctx.limits ?? {};
+  const lim = runLimits(spec, ctx.limits);
   const trainIdx = take(split.train, lim.trainSamples, spec.seed), valIdx = take(split.val, lim.valSamples, spec.seed);
   const testIdx = take(Int32Array.from({ length: test.shape[0]! }, (_, i) => i), lim.testSamples, spec.seed);
   const testSet = testIdx.length < test.shape[0]! ? subset(test, testIdx, test.name) : test;
