@@ -75,6 +75,8 @@ describe('CLI resume after SIGKILL', () => {
     await killWhen(/run 3\/6[\s\S]*Epoch 2\/2/, 'experiment', 'mlp-sweep', '--subset', '64', '--epochs', '2', '--out', dir);
     const kept = ids.slice(0, 2).map((id) => readFileSync(join(dir, id, 'results.json'), 'utf8'));
     expect(result(join(dir, ids[2]!)).epochs_run).toBe(1);
+    const bad = run('experiment', 'mlp-sweep', '--resume', dir, '--subset', '8', '--subset-all');
+    expect([bad.status, bad.stderr.trim()]).toEqual([2, `webgpu-nn: --resume takes the experiment's options from ${join(dir, 'experiment.json')}; drop --subset, --subset-all`]);
     const resumed = run('experiment', 'mlp-sweep', '--resume', dir);
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(ids.slice(0, 2).map((id) => readFileSync(join(dir, id, 'results.json'), 'utf8'))).toEqual(kept);

@@ -35,7 +35,7 @@ function resumedOptions(name: string, dir: string, o: ExperimentCliOptions, cmd:
   const saved = JSON.parse(readFileSync(path, 'utf8')) as { name: string; options: ExperimentCliOptions };
   if (saved.name !== name) throw new UsageError(`--resume ${dir}: it holds experiment ${saved.name}, not ${name}`);
   const given = SAVED_OPTIONS.filter((k) => k !== 'timeLimit' && cmd.getOptionValueSource(k) === 'cli');
-  if (given.length) throw new UsageError(`--resume takes the experiment's options from ${path}; drop ${given.map((k) => `--${k}`).join(', ')}`);
+  if (given.length) throw new UsageError(`--resume takes the experiment's options from ${path}; drop ${given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
   return { ...saved.options, timeLimit: o.timeLimit ?? saved.options.timeLimit, out: dir };
 }
 
