@@ -1,8 +1,8 @@
 // Crash-safe, resumable training. A child process training with checkpoints is SIGKILLed at a random step and
 // resumed; its final weights, history, CSV log and best checkpoint must equal an uninterrupted run's, bit for bit
 // (lavapipe runs the same dispatches identically). In-process: a checkpoint write that fails part-way (as on a
-// full disk) leaves no half-written file and the previous checkpoint loadable; clear resume errors; epoch e's
-// shuffle depends only on (seed, e).
+// full disk) leaves no half-written file and the previous checkpoint loadable; a device lost mid-epoch leaves the
+// last checkpoint valid; clear resume errors; epoch e's shuffle depends only on (seed, e).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { Input, Sequential } from '../../src/nn/model.js';
 import { Adam, SGD } from '../../src/nn/optimizers/index.js';
 import { readSafetensors } from '../../src/nn/safetensors.js';
 import { RESUME_FILE, writeCheckpoint } from '../../src/nn/resume.js';
-import { CallbackList } from '../../src/nn/callbacks/index.js';
+import { CallbackList, LambdaCallback } from '../../src/nn/callbacks/index.js';
 import { TensorBatches } from '../../src/nn/training.js';
 import { uniformData } from '../helpers.js';
 
@@ -129,6 +129,34 @@ describe('resume in-process', () => {
       } })).rejects.toThrow('ENOSPC');
     expect(files(dir)).toEqual([RESUME_FILE]);
     expect(readFileSync(join(dir, RESUME_FILE)).equals(before)).toBe(true);
+    const h = await compiled().fit(xy, { epochs: 2, batchSize: 16, verbose: 0, resume: dir });
+    expect(h.epoch).toEqual([0, 1]);
+  });
+
+  it('a device lost mid-epoch surfaces as one clear error; the last checkpoint stays valid and resumes on a new device', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wgnn-lost-'));
+    const host = blobs(64, 4);
+    const xs = await host.x.data(), ys = await host.y.data();
+    host.x.dispose();
+    host.y.dispose();
+    const a = mlp();
+    a.compile({ optimizer: new Adam(), loss: 'sparse_categorical_crossentropy' });
+    const lose = new LambdaCallback({ onBatchEnd: (b) => (b === 2 && nn.isOpen() ? nn.gpu().device.destroy() : undefined) });
+    let epochs = 0;
+    const count = new LambdaCallback({ onEpochEnd: () => void epochs++ });
+    const old = { x: nn.tensor(xs, [64, 4]), y: nn.tensor(ys, [64], { dtype: 'i32' }) };
+    await a.fit(old, { epochs: 1, batchSize: 16, verbose: 0, checkpoint: dir });
+    const before = readFileSync(join(dir, RESUME_FILE));
+    const err = await a.fit(old,
+      { epochs: 3, initialEpoch: 1, batchSize: 16, verbose: 0, checkpoint: dir, callbacks: [count, lose] }).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/device was lost/);
+    expect(epochs).toBe(0);
+    expect(readFileSync(join(dir, RESUME_FILE)).equals(before)).toBe(true);
+    expect(files(dir)).toEqual([RESUME_FILE]);
+    // Tensors of the lost device are only released (harmless); the model is rebuilt on the new one.
+    for (const t of [old.x, old.y, a]) t.dispose();
+    await nn.init();
+    const xy = data(64, 4);
     const h = await compiled().fit(xy, { epochs: 2, batchSize: 16, verbose: 0, resume: dir });
     expect(h.epoch).toEqual([0, 1]);
   });
