@@ -142,6 +142,8 @@ let caffeKernel: { w: Tensor; bias: Tensor } | null = null;
  */
 export function caffePreprocessGpu(x: Tensor): Tensor {
   if (x.rank !== 4 || x.shape[3] !== 3) throw new Error(`caffePreprocessGpu: expected an NHWC RGB batch [N, H, W, 3] but got [${x.shape.join(', ')}]`);
+  // NOTE: made again after a device is closed or lost: tensors do not outlive their device.
+  if (caffeKernel?.w.storage.stale) caffeKernel = null;
   caffeKernel ??= unscoped(() => ({
     w: tensor(Float32Array.from({ length: 9 }, (_, i) => (Math.floor(i / 3) === 2 - (i % 3) ? 255 : 0)), [1, 1, 3, 3]),
     bias: tensor(Float32Array.from(CAFFE_BGR_MEAN, (m) => -m), [3]),
