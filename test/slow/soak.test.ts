@@ -1,6 +1,7 @@
 // Slow soak: a small CNN (conv, batch norm, dropout, pooling, dense) trains for 2,000 steps through fit with
 // in-memory data, a validation set and checkpoints every 250 steps. After warm-up, GPU memory (live and pooled
-// bytes) must stay exactly flat from epoch to epoch and the host's RSS within a small bound.
+// bytes) must stay exactly flat from epoch to epoch and the host's RSS (median of the last 40 epochs against the
+// 40 after warm-up) within 64 MiB.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +42,9 @@ describe('slow: soak', () => {
     expect(h.epoch).toHaveLength(200);
     const warm = 10;
     expect(new Set(gpu.slice(warm))).toEqual(new Set([gpu[warm]]));
-    expect(Math.max(...rss.slice(warm)) - rss[warm]!).toBeLessThan(64 * 2 ** 20);
+    // Medians, so a garbage-collection peak (the suite shares one process) is not taken for growth.
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+    expect(median(rss.slice(-40)) - median(rss.slice(warm, warm + 40))).toBeLessThan(64 * 2 ** 20);
     for (const t of [x, y, model]) t.dispose();
     // The optimiser's slots went with the model: nothing else outlives the run.
     expect(nn.liveTensors()).toBe(tensorsBefore);
