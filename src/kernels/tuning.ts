@@ -197,9 +197,16 @@ export interface TuneOptions {
   reps?: number;
   /** Times one run to completion in ms; the default flushes, runs and waits for the GPU. */
   time?: (run: () => void) => Promise<number>;
+  /**
+   * Stop starting new shape classes after this many ms (wall clock, checked between classes). The biggest classes
+   * (by M x N x K) go first; the rest stay seen and untuned for the next call.
+   */
+  budgetMs?: number;
+  /** The clock the budget is measured on (tests). */
+  now?: () => number;
 }
 
-/** Times every candidate for each untuned shape class seen so far, caches the winners on disk, and returns them. */
+/** Times every candidate for each untuned shape class seen so far (within the budget), caches the winners, returns them. */
 export async function autotune(o: TuneOptions = {}): Promise<TuneResult[]> {
   if (disabled()) return [];
   const { sync } = await import('../tensor/queue.js');
@@ -213,7 +220,11 @@ export async function autotune(o: TuneOptions = {}): Promise<TuneResult[]> {
   const reps = o.reps ?? 3;
   const c = loadCache();
   const results: TuneResult[] = [];
-  for (const key of untunedClasses()) {
+  const now = o.now ?? (() => performance.now());
+  const start = now();
+  const work = (k: string): number => { const c = seen.get(k)!; return c.M * c.N * c.K; };
+  for (const key of untunedClasses().sort((a, b) => work(b) - work(a))) {
+    if (o.budgetMs !== undefined && now() - start >= o.budgetMs) break;
     const call = seen.get(key)!;
     const timings: TuneResult['timings'] = [];
     const replay = call.replay();

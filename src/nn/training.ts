@@ -167,17 +167,21 @@ export interface FitOptions {
   /** Continues from a checkpoint (its directory or file); checkpoints then go on being written there. */
   resume?: string;
   /**
-   * Times GEMM tile candidates for the shape classes the first step and the first epoch's validation used, right
-   * after each (cached on disk per adapter; kernels/tuning.ts). Off by default; the CLI's train and experiment set it.
+   * Times GEMM tile candidates for the shape classes seen so far, biggest first, for up to 30 s after the first step
+   * and after each epoch (cached on disk per adapter; kernels/tuning.ts). Off by default; the CLI's train and
+   * experiment set it.
    */
   autotune?: boolean;
 }
 
-/** Autotunes the GEMM shape classes seen and not yet tuned (a no-op once they all are). */
+/** Autotune time per call (after the first step, after each epoch): a big model's classes are tuned over a few epochs. */
+const TUNE_BUDGET_MS = 30_000;
+
+/** Autotunes the GEMM shape classes seen and not yet tuned, biggest first (a no-op once they all are). */
 async function tuneSeen(verbose: number): Promise<void> {
   if (!untunedClasses().length) return;
   const t0 = performance.now();
-  const tuned = await autotune();
+  const tuned = await autotune({ budgetMs: TUNE_BUDGET_MS });
   if (verbose && tuned.length) console.log(`autotune: ${tuned.length} GEMM shape class(es) tuned in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 

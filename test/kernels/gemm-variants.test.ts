@@ -123,6 +123,21 @@ describe('autotune', () => {
     expect(nn.liveTensors()).toBe(before);
   });
 
+  it('a budget tunes the biggest classes first and leaves the rest for the next call', async () => {
+    resetTuning();
+    const shapes = [[8, 8, 8], [32, 32, 32], [16, 16, 16]] as const;
+    const ts = shapes.map(([M, K]) => nn.tensor(new Float32Array(M * K), [M, K]));
+    for (const t of ts) matmul(t, t).dispose();
+    let clock = 0;
+    const time = async (run: () => void): Promise<number> => { run(); clock += 1; return 1; };
+    const first = await autotune({ time, reps: 1, budgetMs: 1, now: () => clock });
+    expect(first.map((r) => r.shapeClass.split('|')[2])).toEqual(['M32']);
+    expect(untunedClasses()).toHaveLength(2);
+    const rest = await autotune({ time, reps: 1, now: () => clock });
+    expect(rest.map((r) => r.shapeClass.split('|')[2])).toEqual(['M16', 'M8']);
+    for (const t of ts) t.dispose();
+  });
+
   it('candidates respect the site: transposed A gets only TM % 4 == 0; the hardware list leads with its default', () => {
     for (const t of candidates(true, { site: 'conv.gradFilter', M: 3, N: 8, K: 100 })) expect(t.TM % 4).toBe(0);
     expect(candidates(false, { site: 'matmul', M: 256, N: 256, K: 256 })[0]).toEqual(hardwareTiles(256));
