@@ -190,6 +190,8 @@ export interface TuneResult {
   /** Median ms of each candidate, in candidate order. */
   timings: Array<{ tiles: GemmTiles; ms: number }>;
   best: GemmTiles;
+  /** What the call runs with untuned (the adapter's default for its real sizes, not the class's buckets). */
+  fallback: GemmTiles;
 }
 
 export interface TuneOptions {
@@ -245,7 +247,7 @@ export async function autotune(o: TuneOptions = {}): Promise<TuneResult[]> {
     if (!timings.length) continue;
     const best = timings.reduce((a, b) => (b.ms < a.ms ? b : a)).tiles;
     c.choices[key] = best;
-    results.push({ shapeClass: key, timings, best });
+    results.push({ shapeClass: key, timings, best, fallback: defaultTiles(call.M, call.N, alongM(call.site), call.K) });
   }
   if (results.length) saveCache(c);
   return results;

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { conv2d } from '../../src/kernels/conv2d.js';
 import { matmul } from '../../src/kernels/matmul.js';
 import {
-  autotune, candidates, chooseTiles, hardwareTiles, parseTiles, resetTuning, shapeClass, tuningFile, untunedClasses,
+  autotune, candidates, chooseTiles, hardwareTiles, parseTiles, resetTuning, shapeClass, softwareTiles, tuningFile, untunedClasses,
 } from '../../src/kernels/tuning.js';
 import * as nn from '../../src/index.js';
 import { checkConv, checkMatmul, shapes } from './gemm-checks.js';
@@ -98,6 +98,7 @@ describe('autotune', () => {
     expect(results).toHaveLength(1);
     expect(results[0]!.timings).toHaveLength(cands.length);
     expect(results[0]!.best).toEqual(cands[2]);
+    expect(results[0]!.fallback).toEqual(softwareTiles(40, 16, false, 24));
     expect(untunedClasses()).toEqual([]);
     const file = JSON.parse(readFileSync(tuningFile(), 'utf8'));
     expect(file.adapter).toBe((await nn.init()).info.description);

@@ -3,7 +3,7 @@
 // this adapter and driver, and prints each class's default and best time. Later runs on this adapter use them.
 import { Argument, type Command } from 'commander';
 import { tilesTag } from '../../kernels/gemm.js';
-import { autotune, defaultTiles, tuningFile, untunedClasses } from '../../kernels/tuning.js';
+import { autotune, tuningFile, untunedClasses } from '../../kernels/tuning.js';
 import { MODEL_NAMES } from '../registry/models.js';
 import { intArg } from '../options.js';
 import { openDevice } from './common.js';
@@ -23,12 +23,11 @@ export function register(program: Command): void {
       console.log('| shape class | default | ms | best | ms | speed-up |');
       console.log('| --- | --- | --- | --- | --- | --- |');
       for (const r of results) {
-        const [site, , m, n, k] = r.shapeClass.split('|');
-        const dims = [m, n, k].map((d) => Number(d!.slice(1)));
-        const def = defaultTiles(dims[0]!, dims[1]!, site === 'matmul.tA' || site === 'conv.gradFilter', dims[2]!);
-        const defMs = r.timings.find((t) => JSON.stringify(t.tiles) === JSON.stringify(def))?.ms ?? r.timings[0]!.ms;
+        // The default is timed unless WEBGPU_NN_TUNE_CANDIDATES left it out.
+        const defMs = r.timings.find((t) => JSON.stringify(t.tiles) === JSON.stringify(r.fallback))?.ms;
         const best = r.timings.find((t) => t.tiles === r.best)!;
-        console.log(`| ${r.shapeClass} | ${tilesTag(def)} | ${defMs.toFixed(2)} | ${tilesTag(r.best)} | ${best.ms.toFixed(2)} | ${(defMs / best.ms).toFixed(2)}x |`);
+        const gain = defMs === undefined ? '-' : `${(defMs / best.ms).toFixed(2)}x`;
+        console.log(`| ${r.shapeClass} | ${tilesTag(r.fallback)} | ${defMs?.toFixed(2) ?? '-'} | ${tilesTag(r.best)} | ${best.ms.toFixed(2)} | ${gain} |`);
       }
       console.log(results.length ? `cached in ${tuningFile()}` : 'nothing new to tune (delete the cache file to re-tune)');
       dispose();
