@@ -55,6 +55,7 @@ describe('step profiler', () => {
     const shares = [...text.matchAll(/^\| \S+ \| ([\d.]+)% \|/gm)].map((r) => Number(r[1]));
     expect(shares.length).toBeGreaterThan(5);
     expect([...shares].sort((p, q) => q - p)).toEqual(shares);
-    expect(shares.reduce((s, v) => s + v, 0)).toBeCloseTo(100, 0);
+    // Each share is printed to 0.1%, so their sum may miss 100 by up to 0.05 per row.
+    expect(Math.abs(shares.reduce((s, v) => s + v, 0) - 100)).toBeLessThanOrEqual(0.05 * shares.length + 1e-9);
   });
 });
