@@ -208,9 +208,24 @@ export interface TuneOptions {
   now?: () => number;
 }
 
+let tuningMs = 0;
+/** Wall time spent in autotune() since the process started: training subtracts it from its ms/step. */
+export function tuningWallMs(): number {
+  return tuningMs;
+}
+
 /** Times every candidate for each untuned shape class seen so far (within the budget), caches the winners, returns them. */
 export async function autotune(o: TuneOptions = {}): Promise<TuneResult[]> {
   if (disabled()) return [];
+  const t0 = performance.now();
+  try {
+    return await tuneClasses(o);
+  } finally {
+    tuningMs += performance.now() - t0;
+  }
+}
+
+async function tuneClasses(o: TuneOptions): Promise<TuneResult[]> {
   const { sync } = await import('../tensor/queue.js');
   const time = o.time ?? (async (run: () => void): Promise<number> => {
     await sync();

@@ -9,7 +9,7 @@ import { main } from '../../src/cli/index.js';
 import { EXPERIMENTS } from '../../src/cli/experiments/table.js';
 import { CIFAR10_JPEG } from '../../src/cli/registry/datasets.js';
 import { RunWriter } from '../../src/cli/results/run-dir.js';
-import { addEpoch, newResult, type RunResult } from '../../src/cli/results/record.js';
+import { addEpoch, newResult, withoutPause, type RunResult } from '../../src/cli/results/record.js';
 import { gpuError } from '../setup.js';
 
 const root = mkdtempSync(join(tmpdir(), 'webgpu-nn-cli-'));
@@ -144,5 +144,18 @@ describe('results while a run is going', () => {
       .toEqual(['running', 2, 1, 0.9, null, null, false]);
     expect(back.early_stopping).toEqual({ monitor: 'val_loss', min_delta: 5e-4, patience: 15 });
     expect(readFileSync(join(dir, 'results.md'), 'utf8')).toMatch(/status: running[\s\S]*test set not yet evaluated[\s\S]*\| not yet \| not yet \|/);
+  });
+
+  it('autotuning inside an epoch is left out of its ms/step and input-wait share, and reported on its own', () => {
+    const raw = { epoch: 0, mode: 'double-buffered' as const, batches: 100, samples: 6400, waitMs: 50, totalMs: 41_000, inputWaitShare: 50 / 41_000, msPerStep: 410, ready: 99 };
+    const s = withoutPause(raw, 40_000);
+    expect([s.totalMs, s.msPerStep, s.inputWaitShare]).toEqual([1000, 10, 0.05]);
+    const dir = join(root, 'tuned');
+    const r = newResult(EXPERIMENTS['mnist-cnn']!.runs[0]!, { experiment: 'mnist-cnn', command: 'c', adapter: 'test', checkpoint: 'best.safetensors', stepsPerEpoch: 100, samples: { train: 6400, val: 100, test: 100 } }, new Date());
+    r.autotune_seconds = 40;
+    addEpoch(r, 0, { loss: 0.5, val_accuracy: 0.9 }, s, 45, 'val_accuracy');
+    new RunWriter(dir, r).writeTables();
+    expect(read(dir).ms_per_step).toBe(10);
+    expect(readFileSync(join(dir, 'results.md'), 'utf8')).toContain('autotuning GEMM tiles took 40.0 s, left out of ms/step');
   });
 });

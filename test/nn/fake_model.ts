@@ -49,6 +49,8 @@ export interface ScriptedFit {
   /** Logs at each epoch's end; training runs at most this many epochs. */
   epochs: Logs[];
   steps?: number;
+  /** Batches each epoch really runs (fewer than `steps`: an epoch cut short by a time limit). */
+  stepsRun?: number;
   /** Logs for batch b of epoch e (default: none). */
   batchLogs?: (epoch: number, batch: number) => Logs;
   verbose?: 0 | 1 | 2;
@@ -64,7 +66,7 @@ export async function scriptedFit(model: FakeModel, callbacks: Callback[], s: Sc
   let epochsRun = 0;
   for (let epoch = 0; epoch < s.epochs.length && !model.stopTraining; epoch++) {
     await list.onEpochBegin(epoch);
-    for (let b = 0; b < steps && !model.stopTraining; b++) {
+    for (let b = 0; b < (s.stepsRun ?? steps) && !model.stopTraining; b++) {
       await list.onBatchBegin(b);
       await list.onBatchEnd(b, s.batchLogs?.(epoch, b) ?? {});
     }

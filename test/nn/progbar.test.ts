@@ -37,6 +37,15 @@ describe('progress bar', () => {
     model.dispose();
   });
 
+  it('an epoch cut short (time limit) shows the steps it ran and their ms/step, not the target', async () => {
+    const out = new Capture(false);
+    const model = new FakeModel();
+    const bar = new ProgbarLogger({ stream: out, now: ticking(0.1) });
+    await scriptedFit(model, [], { verbose: 2, steps: 10, stepsRun: 4, progbar: bar, epochs: [{ loss: 0.5 }] });
+    expect(out.text).toBe(' 4/10 - 0s - loss: 0.5000 - 100ms/epoch - 25ms/step\n');
+    model.dispose();
+  });
+
   it('Keras: redraws in place on a TTY with ETA, then ends the line with the total time and ms/step', () => {
     const out = new Capture(true);
     const clock = ticking(0.5);

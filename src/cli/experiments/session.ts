@@ -10,6 +10,7 @@ import { subset, type ImageSet } from '../../data/dataset.js';
 import { DataLoader } from '../../data/loader.js';
 import { permutation } from '../../data/split.js';
 import { setSeed } from '../../kernels/random.js';
+import { tuningWallMs } from '../../kernels/tuning.js';
 import { Callback, type CallbackState, type Logs, type RestoredCallbackState } from '../../nn/callbacks/callback.js';
 import { EarlyStopping } from '../../nn/callbacks/early_stopping.js';
 import { LearningRateScheduler } from '../../nn/callbacks/lr_callbacks.js';
@@ -22,7 +23,7 @@ import type { BatchSource, XY } from '../../nn/training.js';
 import { imageShape, notebookSplit, type LoadedDataset } from '../registry/datasets.js';
 import { buildModel, inputPipeline, resolveInputShape, type ImageShape } from '../registry/models.js';
 import { CHECKPOINT_FILE, RunWriter, type ExperimentWriter } from '../results/run-dir.js';
-import { addEpoch, newResult, type RunResult } from '../results/record.js';
+import { addEpoch, newResult, withoutPause, type RunResult } from '../results/record.js';
 import { cpuAugment, gpuAugment, makeOptimizer, type FeedSource, type RunInputs, type RunSpec } from './spec.js';
 
 /** Caps on the data a run uses (--quick, --subset). */
@@ -63,22 +64,29 @@ export let activeRun: RunWriter | null = null;
 /** The loader's epochs, ended early once the deadline has passed; remembers how the last epoch ended. */
 class DeadlineSource implements BatchSource {
   cutShort = false;
+  /** Autotune wall time inside the last epoch's steps (fit tunes after its first step). */
+  tuneMs = 0;
   constructor(readonly loader: FeedSource, readonly deadline: () => number | null) {}
   get stepsPerEpoch(): number {
     return this.loader.stepsPerEpoch;
   }
   async *epoch(epoch?: number, fromStep = 0): AsyncIterableIterator<XY> {
     this.cutShort = false;
+    const tune0 = tuningWallMs();
     const it = this.loader.epoch(epoch, fromStep);
     let steps = fromStep;
-    for await (const batch of it) {
-      yield batch;
-      steps++;
-      const d = this.deadline();
-      if (d !== null && performance.now() >= d && steps < this.loader.stepsPerEpoch) {
-        this.cutShort = true;
-        break;
+    try {
+      for await (const batch of it) {
+        yield batch;
+        steps++;
+        const d = this.deadline();
+        if (d !== null && performance.now() >= d && steps < this.loader.stepsPerEpoch) {
+          this.cutShort = true;
+          break;
+        }
       }
+    } finally {
+      this.tuneMs = tuningWallMs() - tune0;
     }
   }
 }
@@ -86,6 +94,7 @@ class DeadlineSource implements BatchSource {
 /** Records each epoch into the results and rewrites the run directory; stops training at the deadline. */
 class Recorder extends Callback {
   #epochStart = 0;
+  #tuneStart = 0;
   /** Validation time of the last epoch: the deadline is brought forward by it so validation fits too. */
   valMs = 0;
   constructor(readonly writer: RunWriter, readonly loader: FeedSource, readonly source: DeadlineSource,
@@ -94,6 +103,7 @@ class Recorder extends Callback {
   }
   override onEpochBegin(): void {
     this.#epochStart = performance.now();
+    this.#tuneStart = tuningWallMs();
   }
   override get stateKind(): string {
     return 'Recorder';
@@ -107,8 +117,12 @@ class Recorder extends Callback {
     Object.assign(this.writer.result, values.result, { status: 'running', stopped_by: null, note: null, epochs, command });
   }
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
-    const r = this.writer.result, stats = this.loader.lastEpoch;
-    this.valMs = Math.max(0, performance.now() - this.#epochStart - (stats?.totalMs ?? 0));
+    const r = this.writer.result, raw = this.loader.lastEpoch;
+    // Autotuning is a one-off: it is kept out of ms/step, the input-wait share and the validation time.
+    const tuneInSteps = this.source.tuneMs, tuneAfter = tuningWallMs() - this.#tuneStart - tuneInSteps;
+    const stats = raw && tuneInSteps > 0 ? withoutPause(raw, tuneInSteps) : raw;
+    this.valMs = Math.max(0, performance.now() - this.#epochStart - (raw?.totalMs ?? 0) - tuneAfter);
+    r.autotune_seconds = (r.autotune_seconds ?? 0) + (tuneInSteps + tuneAfter) / 1000;
     // The rate of the epoch's last step (LearningRateScheduler logs it; schedules and constants are read here).
     addEpoch(r, epoch, { learning_rate: this.requireModel.optimizer.learningRate, ...logs }, stats, (performance.now() - this.started) / 1000, 'val_accuracy');
     if (this.source.cutShort) r.note = `epoch ${epoch + 1} ended after ${stats?.batches} of ${r.steps_per_epoch} steps (time limit)`;

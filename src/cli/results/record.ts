@@ -68,6 +68,8 @@ export interface RunResult {
   early_stopping: { monitor: string; min_delta: number; patience: number } | null;
   /** Figures a run's inputs measured (mnist-transfer: the base's ms/image, the feature cache's speed-up). */
   measurements?: Record<string, number | string>;
+  /** Wall seconds spent autotuning GEMM tiles (kept out of ms_per_step and input_wait_share). */
+  autotune_seconds?: number;
   history: EpochRow[];
 }
 
@@ -101,6 +103,12 @@ export function newResult(spec: RunSpec, c: RecordContext, start: Date): RunResu
 }
 
 const num = (v: number | undefined): number | null => (v === undefined || Number.isNaN(v) ? null : v);
+
+/** An epoch's loader figures without `pauseMs` of work that was not training (autotuning). */
+export function withoutPause(s: EpochStats, pauseMs: number): EpochStats {
+  const totalMs = Math.max(s.waitMs, s.totalMs - pauseMs);
+  return { ...s, totalMs, inputWaitShare: totalMs > 0 ? s.waitMs / totalMs : 0, msPerStep: s.batches ? totalMs / s.batches : 0 };
+}
 
 /** Appends an epoch and refreshes the summary fields (best epoch by `monitor`, max mode). */
 export function addEpoch(r: RunResult, epoch: number, logs: Logs, stats: EpochStats | undefined, wallSeconds: number, monitor: string): void {

@@ -21,6 +21,7 @@ export class RunWriter {
     if (r.ms_per_step !== null) {
       notes.push(`input: ${r.loader_mode} loader, ${r.ms_per_step.toFixed(1)} ms/step, ${(100 * (r.input_wait_share ?? 0)).toFixed(1)}% of each step waiting for input (median over epochs)`);
     }
+    if (r.autotune_seconds) notes.push(`autotuning GEMM tiles took ${r.autotune_seconds.toFixed(1)} s, left out of ms/step`);
     for (const [k, v] of Object.entries(r.measurements ?? {})) notes.push(`${k.replace(/_/g, ' ')}: ${typeof v === 'number' ? +v.toPrecision(4) : v}`);
     if (!r.test_evaluated) notes.push('test set not yet evaluated (it is, with the best checkpoint, when the run ends)');
     const md = resultsMarkdown({ title: `${r.experiment}${r.run !== r.experiment ? ` / ${r.run}` : ''}`, status: r.status, command: r.command, adapter: r.adapter, date: r.date, notebook: this.notebook, notes },

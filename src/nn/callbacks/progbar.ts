@@ -119,7 +119,7 @@ export class Progbar {
       const total = this.target ?? current;
       const count = `${String(current).padStart(String(total).length)}/${total}`;
       const elapsed = now - this.#start;
-      const times = ` -${formatTimePerUnit(elapsed, 'epoch')} -${formatTimePerUnit(elapsed / Math.max(1, total), this.unitName)}`;
+      const times = ` -${formatTimePerUnit(elapsed, 'epoch')} -${formatTimePerUnit(elapsed / Math.max(1, current), this.unitName)}`;
       this.#stream.write(`${count} - ${pyFixed(elapsed, 0)}s${this.#metrics()}${times}\n`);
     }
     this.#lastUpdate = now;
@@ -165,7 +165,8 @@ export class ProgbarLogger extends Callback {
   override onEpochEnd(_epoch: number, logs: Logs): void {
     if (!this.#bar) return;
     if (this.#bar.target === null) this.#bar.target = this.#seen;
-    this.#bar.update(this.#bar.target, logs, true);
+    // An epoch cut short (a time limit) shows the steps it ran, not the target.
+    this.#bar.update(this.#seen, logs, true);
     this.#bar = null;
   }
 }
