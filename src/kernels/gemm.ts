@@ -39,11 +39,17 @@ export interface GemmTiles {
   WGY: number;
   /** Set: stage BK-deep slices of A and B in workgroup memory (gemm.shared.ts); unset: registers only. */
   BK?: number;
+  /**
+   * Set to the adapter's (fixed) subgroup size: each lane loads 1 / SG of the block's A and subgroupBroadcast hands
+   * it to the others (register loop, WGY = 1 only). Where every storage load is scalarised per lane (lavapipe: a
+   * bounds-checked scalar load per lane and component, uniform address or not), this cuts A's loads SG-fold.
+   */
+  SG?: number;
 }
 
 /** The tiles' part of a kernel name, e.g. 4x8_wg8x1 or 4x4_wg16x16_wm16. */
 export function tilesTag(t: GemmTiles): string {
-  return `${t.TM}x${t.TN}_wg${t.WGX}x${t.WGY}${t.BK ? `_wm${t.BK}` : ''}`;
+  return `${t.TM}x${t.TN}_wg${t.WGX}x${t.WGY}${t.BK ? `_wm${t.BK}` : ''}${t.SG ? `_sg${t.SG}` : ''}`;
 }
 
 export interface GemmSpec<I extends Bindings, U extends Uniforms> {
@@ -134,32 +140,84 @@ export function gemmKernel<I extends Bindings, U extends Uniforms>(s: GemmSpec<I
     workgroup: [WGX, WGY, 1],
     helpers: `${decls}\n${activationWgsl(s.act)}\n${s.loaders}`,
     body: lines.map((x) => `  ${x}`).join('\n'),
+    subgroups: !!s.tiles.SG,
   });
 }
 
-/** The register-blocked main loop: each invocation streams its own rows of A and columns of B. */
+/** How the register loop reads A: states per row (or row quad), the reads per k quad, and element (r, k + j). */
+interface APart {
+  setup: string[];
+  step: string[];
+  reads: string[];
+  el: (r: number, j: number) => string;
+}
+
+function aPart(s: GemmSpec<Bindings, Uniforms>): APart {
+  const { TM, SG } = s.tiles;
+  const byK = s.aAlong === 'k';
+  if (!SG) {
+    const states = byK ? range(TM) : range(TM / 4);
+    return {
+      setup: states.map((i) => `let sa${i} = mmRowA(batch, row0 + ${byK ? i : 4 * i}u);`),
+      step: states.map((i) => `  let ta${i} = mmStepA(sa${i}, ko);`),
+      reads: byK ? states.map((r) => `    let a${r} = mmReadA4(ta${r}, ki);`)
+        : states.flatMap((g) => range(4).map((j) => `    let a${g}_${j} = mmReadA4(ta${g}, ki + ${j}u);`)),
+      el: byK ? (r, j) => `a${r}.${C[j]}` : (r, j) => `a${r >> 2}_${j}.${C[r & 3]}`,
+    };
+  }
+  if (s.tiles.WGY !== 1 || s.tiles.WGX % SG !== 0 || TM % SG !== 0 || (!byK && TM % 4 !== 0)) {
+    throw new Error(`gemm ${s.name}: subgroup tiles need WGY = 1 and WGX and TM multiples of SG = ${SG} (got ${tilesTag(s.tiles)})`);
+  }
+  // Each lane loads TM / SG vec4s of the block's A per k quad; subgroupBroadcast (row0 is workgroup-uniform, so
+  // every lane of a subgroup shares the block) gives every lane all of them.
+  const slots = range(TM / SG);
+  const step = slots.map((i) => `  let ta${i} = mmStepA(sa${i}, ko);`);
+  if (byK) {
+    // Along k: lane l loads rows l, l + SG, ... (4 consecutive k each).
+    return {
+      setup: slots.map((i) => `let sa${i} = mmRowA(batch, row0 + sgLane + ${i * SG}u);`),
+      step,
+      reads: [...slots.map((i) => `    let m${i} = mmReadA4(ta${i}, ki);`),
+        ...range(TM).map((r) => `    let a${r} = subgroupBroadcast(m${Math.floor(r / SG)}, ${r % SG}u);`)],
+      el: (r, j) => `a${r}.${C[j]}`,
+    };
+  }
+  // Along m: the block's TM / 4 row quads x 4 k make TM (quad, j) pairs; pair p = lane + SG i is quad p % Q at
+  // k + p / Q, one vec4 of 4 rows.
+  const Q = TM / 4;
+  return {
+    setup: slots.flatMap((i) => [`let pa${i} = sgLane + ${i * SG}u;`, `let sa${i} = mmRowA(batch, row0 + (pa${i} % ${Q}u) * 4u);`]),
+    step,
+    reads: [...slots.map((i) => `    let m${i} = mmReadA4(ta${i}, ki + pa${i} / ${Q}u);`),
+      ...slots.flatMap((i) => range(SG).map((l) => `    let v${i}_${l} = subgroupBroadcast(m${i}, ${l}u);`))],
+    el: (r, j) => {
+      const p = (r >> 2) + Q * j;
+      return `v${Math.floor(p / SG)}_${p % SG}.${C[r & 3]}`;
+    },
+  };
+}
+
+/** The register-blocked main loop: each invocation streams its own rows of A (or, with SG, a share) and columns of B. */
 function registerMainLoop(s: GemmSpec<Bindings, Uniforms>): string[] {
   const { TM, TN } = s.tiles;
   const G = TN / 4;
   const lines: string[] = [];
   const L = (x: string): void => void lines.push(x);
-  const aStates = s.aAlong === 'k' ? range(TM) : range(TM / 4);
+  const a = aPart(s);
   const bStates = s.bAlong === 'n' ? range(G) : range(TN);
-  for (const i of aStates) L(`let sa${i} = mmRowA(batch, row0 + ${s.aAlong === 'k' ? i : 4 * i}u);`);
+  lines.push(...a.setup);
   for (const i of bStates) L(`let sb${i} = mmColB(batch, col0 + ${s.bAlong === 'n' ? 4 * i : i}u);`);
   for (const r of range(TM)) for (const g of range(G)) L(`var c${r}_${g} = vec4<f32>(0.0);`);
   L(`for (var ko = koBegin; ko < koEnd; ko++) {`);
-  for (const i of aStates) L(`  let ta${i} = mmStepA(sa${i}, ko);`);
+  lines.push(...a.step);
   for (const i of bStates) L(`  let tb${i} = mmStepB(sb${i}, ko);`);
   L(`  for (var ki = 0u; ki < u.mmKI; ki += 4u) {`);
-  if (s.aAlong === 'k') for (const r of aStates) L(`    let a${r} = mmReadA4(ta${r}, ki);`);
-  else for (const g of aStates) for (const j of range(4)) L(`    let a${g}_${j} = mmReadA4(ta${g}, ki + ${j}u);`);
+  lines.push(...a.reads);
   if (s.bAlong === 'n') for (const g of bStates) for (const j of range(4)) L(`    let b${g}_${j} = mmReadB4(tb${g}, ki + ${j}u);`);
   else for (const c of bStates) L(`    let b${c} = mmReadB4(tb${c}, ki);`);
-  const aEl = (r: number, j: number): string => (s.aAlong === 'k' ? `a${r}.${C[j]}` : `a${r >> 2}_${j}.${C[r & 3]}`);
   const bVec = (j: number, g: number): string =>
     s.bAlong === 'n' ? `b${g}_${j}` : `vec4<f32>(${range(4).map((i) => `b${4 * g + i}.${C[j]}`).join(', ')})`;
-  for (const j of range(4)) for (const r of range(TM)) for (const g of range(G)) L(`    c${r}_${g} += ${aEl(r, j)} * ${bVec(j, g)};`);
+  for (const j of range(4)) for (const r of range(TM)) for (const g of range(G)) L(`    c${r}_${g} += ${a.el(r, j)} * ${bVec(j, g)};`);
   L(`  }`);
   L(`}`);
   return lines;

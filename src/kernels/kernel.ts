@@ -27,6 +27,8 @@ export interface KernelSpec<I extends Bindings, O extends Bindings, U extends Un
   helpers?: string;
   /** The body of `main`. In scope: gid, lid, wid, nwg (vec3<u32>), lidx (u32), and `u` when there are uniforms. */
   body: string;
+  /** Enables WGSL subgroups (the device must have the feature) and puts sgLane (subgroup_invocation_id) in scope. */
+  subgroups?: boolean;
 }
 
 type UniformValue<T extends UniformType> = T extends 'vec4u' | 'vec4f' | 'shape' ? readonly number[] : number;
@@ -135,6 +137,7 @@ export class Kernel<I extends Bindings, O extends Bindings, U extends Uniforms> 
   #generate(): string {
     const s = this.#spec;
     const lines: string[] = [`// kernel: ${s.name}`];
+    if (s.subgroups) lines.push('enable subgroups;');
     let binding = 0;
     for (const [name, type] of Object.entries(s.inputs)) {
       lines.push(`@group(0) @binding(${binding++}) var<storage, read> ${name}: array<${WGSL_ARRAY[type]}>;`);
@@ -154,7 +157,7 @@ export class Kernel<I extends Bindings, O extends Bindings, U extends Uniforms> 
       `@compute @workgroup_size(${x}, ${y}, ${z})`,
       'fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,',
       '        @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,',
-      '        @builtin(local_invocation_index) lidx: u32) {',
+      `        @builtin(local_invocation_index) lidx: u32${s.subgroups ? ', @builtin(subgroup_invocation_id) sgLane: u32' : ''}) {`,
       s.body.replace(/^\n+|\s+$/g, ''),
       '}',
     );

@@ -36,13 +36,18 @@ const pow2 = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 const alongM = (site: GemmSite): boolean => site === 'matmul.tA' || site === 'conv.gradFilter';
 
 /**
- * Tiles measured fastest on lavapipe (bench/matmul.ts, bench/conv.ts). A workgroup is at least 8 invocations (the
- * SIMD width) with WGY = 1 when there are 8 column threads, so A's loads stay uniform; narrow outputs stack rows
- * instead (WGY > 1) rather than leave lanes idle. Short reductions (K <= 32, e.g. a 3x3 conv over 1 channel) use
- * fat 8x8 blocks and 32-invocation workgroups, because there the per-workgroup cost dominates.
+ * Tiles measured fastest on lavapipe (bench/matmul.ts, bench/conv.ts, `webgpu-nn profile`). lavapipe scalarises
+ * every storage load (a bounds-checked load per lane and component, even at a uniform address), so loads, not FMAs,
+ * bound its GEMMs. With a fixed subgroup size S the default is S x 8 blocks in S-lane workgroups whose A is loaded
+ * once per subgroup and broadcast (gemm.ts's SG): 2-3x the register tiles below on matmul and the 3x3 convs.
+ * Without subgroups: a workgroup is at least 8 invocations (the SIMD width) with WGY = 1 when there are 8 column
+ * threads; narrow outputs stack rows instead (WGY > 1) rather than leave lanes idle. Short reductions (K <= 32,
+ * e.g. a 3x3 conv over 1 channel) use fat 8x8 blocks and 32-invocation workgroups, because there the
+ * per-workgroup cost dominates.
  */
-export function softwareTiles(M: number, N: number, transposeA = false, K = Infinity): GemmTiles {
+export function softwareTiles(M: number, N: number, transposeA = false, K = Infinity, subgroup: number | null = null): GemmTiles {
   const short = K <= 32;
+  if (subgroup && subgroup % 4 === 0 && !short) return { TM: subgroup, TN: N > 4 ? 8 : 4, WGX: subgroup, WGY: 1, SG: subgroup };
   const TN = N >= 64 || (short && N > 4) ? 8 : 4;
   const TM = M < 4 && !transposeA ? Math.max(1, M) : short ? 8 : 4;
   const WGX = Math.min(8, pow2(Math.ceil(N / TN)));
@@ -57,15 +62,30 @@ export function hardwareTiles(M: number, transposeA = false): GemmTiles {
 
 /** The adapter's default for a shape. */
 export function defaultTiles(M: number, N: number, transposeA = false, K = Infinity): GemmTiles {
-  return gpu().info.isSoftware ? softwareTiles(M, N, transposeA, K) : hardwareTiles(M, transposeA);
+  return gpu().info.isSoftware ? softwareTiles(M, N, transposeA, K, fixedSubgroupSize()) : hardwareTiles(M, transposeA);
 }
 
-/** Parses WEBGPU_NN_GEMM_TILES: TMxTN/WGXxWGY for register tiles, TMxTN/WGXxWGY/BK for workgroup-memory tiles. */
+/**
+ * Parses WEBGPU_NN_GEMM_TILES: TMxTN/WGXxWGY for register tiles, TMxTN/WGXxWGY/BK for workgroup-memory tiles,
+ * TMxTN/WGXxWGY/sgS for register tiles whose A rows are shared by subgroup broadcast.
+ */
 export function parseTiles(text: string, source = 'WEBGPU_NN_GEMM_TILES'): GemmTiles {
-  const m = /^(\d+)x(\d+)\/(\d+)x(\d+)(?:\/(\d+))?$/.exec(text.trim());
-  if (!m) throw new Error(`${source}: expected TMxTN/WGXxWGY or TMxTN/WGXxWGY/BK (e.g. 4x8/8x1 or 4x4/16x16/16) but got '${text}'`);
+  const m = /^(\d+)x(\d+)\/(\d+)x(\d+)(?:\/(\d+)|\/sg(\d+))?$/.exec(text.trim());
+  if (!m) {
+    throw new Error(`${source}: expected TMxTN/WGXxWGY, TMxTN/WGXxWGY/BK or TMxTN/WGXxWGY/sgS (e.g. 4x8/8x1, 4x4/16x16/16 or 32x4/8x1/sg8) but got '${text}'`);
+  }
   const [TM, TN, WGX, WGY] = [m[1], m[2], m[3], m[4]].map(Number) as [number, number, number, number];
-  return m[5] ? { TM, TN, WGX, WGY, BK: Number(m[5]) } : { TM, TN, WGX, WGY };
+  if (m[5]) return { TM, TN, WGX, WGY, BK: Number(m[5]) };
+  if (m[6]) return { TM, TN, WGX, WGY, SG: Number(m[6]) };
+  return { TM, TN, WGX, WGY };
+}
+
+/** The device's subgroup size when it is fixed and the subgroups feature is enabled, else null. */
+export function fixedSubgroupSize(): number | null {
+  const { device, info } = gpu();
+  if (!device.features.has('subgroups')) return null;
+  const { subgroupMinSize: lo, subgroupMaxSize: hi } = info;
+  return lo && lo === hi ? lo : null;
 }
 
 /** Why these tiles cannot run at a site on this device, or null. */
@@ -76,6 +96,14 @@ export function tilesProblem(t: GemmTiles, site: GemmSite): string | null {
   const threads = t.WGX * t.WGY;
   if (threads > limits.maxComputeInvocationsPerWorkgroup || t.WGX > limits.maxComputeWorkgroupSizeX || t.WGY > limits.maxComputeWorkgroupSizeY) {
     return `a ${t.WGX}x${t.WGY} workgroup exceeds the device's limits (${limits.maxComputeInvocationsPerWorkgroup} invocations)`;
+  }
+  if (t.SG !== undefined) {
+    if (t.BK !== undefined) return 'subgroup tiles (sg) and workgroup-memory tiles (BK) do not combine';
+    const size = fixedSubgroupSize();
+    if (size !== t.SG) {
+      return size === null ? `sg${t.SG} needs the subgroups feature with a fixed subgroup size, which this device lacks` : `sg${t.SG} does not match the device's subgroup size ${size}`;
+    }
+    if (t.WGY !== 1 || t.WGX % t.SG !== 0 || t.TM % t.SG !== 0) return `sg${t.SG} needs WGY = 1 and WGX and TM multiples of ${t.SG} (got ${t.TM}x${t.TN}/${t.WGX}x${t.WGY})`;
   }
   if (t.BK !== undefined) {
     if (t.BK < 4 || t.BK % 4 !== 0) return `BK must be a positive multiple of 4 (got ${t.BK})`;
@@ -98,10 +126,17 @@ const seen = new Map<string, GemmCall>();
 
 const disabled = (): boolean => process.env.WEBGPU_NN_AUTOTUNE === 'off';
 
-/** The cache file of this adapter: $WEBGPU_NN_CACHE (or ~/.cache/webgpu-nn)/tuning/<hash of adapter + driver>.json. */
+// Bumped when the candidate lists or the kernels they name change, so choices timed against older variants (which
+// may lose to the new defaults) are tuned again instead of reused. 2: subgroup-broadcast tiles.
+const CANDIDATES_VERSION = 2;
+
+/**
+ * The cache file of this adapter: $WEBGPU_NN_CACHE (or ~/.cache/webgpu-nn)/tuning/<hash of adapter + driver +
+ * candidates version>.json.
+ */
 export function tuningFile(): string {
   const root = process.env.WEBGPU_NN_CACHE ?? join(homedir(), '.cache', 'webgpu-nn');
-  const hash = createHash('sha256').update(gpu().info.description).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(`${gpu().info.description}|candidates ${CANDIDATES_VERSION}`).digest('hex').slice(0, 16);
   return join(root, 'tuning', `${hash}.json`);
 }
 
@@ -169,9 +204,15 @@ export function untunedClasses(): string[] {
  */
 export function candidates(software: boolean, call: Pick<GemmCall, 'M' | 'N' | 'K' | 'site'>): GemmTiles[] {
   const custom = process.env.WEBGPU_NN_TUNE_CANDIDATES;
+  const S = software ? fixedSubgroupSize() : null;
+  const subgroupTiles: GemmTiles[] = S && S % 4 === 0
+    ? [[S, 8, S], [S, 4, S], [2 * S, 8, S], [2 * S, 4, S], [S, 8, 2 * S]].map(([TM, TN, WGX]) => ({ TM: TM!, TN: TN!, WGX: WGX!, WGY: 1, SG: S }))
+    : [];
   const list: GemmTiles[] = custom ? custom.split(',').map((c) => parseTiles(c, 'WEBGPU_NN_TUNE_CANDIDATES')) : software
     ? [
+        softwareTiles(call.M, call.N, alongM(call.site), call.K, S),
         softwareTiles(call.M, call.N, alongM(call.site), call.K),
+        ...subgroupTiles,
         { TM: 4, TN: 8, WGX: 8, WGY: 1 }, { TM: 4, TN: 4, WGX: 8, WGY: 1 }, { TM: 8, TN: 4, WGX: 8, WGY: 1 },
         { TM: 8, TN: 8, WGX: 4, WGY: 8 }, { TM: 8, TN: 8, WGX: 4, WGY: 2 }, { TM: 8, TN: 8, WGX: 2, WGY: 4 },
         { TM: 4, TN: 8, WGX: 4, WGY: 2 }, { TM: 4, TN: 8, WGX: 8, WGY: 4 }, { TM: 4, TN: 4, WGX: 8, WGY: 4, BK: 16 },

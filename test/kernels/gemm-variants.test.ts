@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { conv2d } from '../../src/kernels/conv2d.js';
 import { matmul } from '../../src/kernels/matmul.js';
 import {
-  autotune, candidates, chooseTiles, hardwareTiles, parseTiles, resetTuning, shapeClass, softwareTiles, tuningFile, untunedClasses,
+  autotune, candidates, chooseTiles, fixedSubgroupSize, hardwareTiles, parseTiles, resetTuning, shapeClass, softwareTiles, tuningFile, untunedClasses,
 } from '../../src/kernels/tuning.js';
 import * as nn from '../../src/index.js';
 import { checkConv, checkMatmul, shapes } from './gemm-checks.js';
@@ -59,11 +59,54 @@ describe('workgroup-memory GEMM tiles, pinned', () => {
         process.env[PIN] = pin;
         return () => matmul(a, a, { transposeA, transposeB: !transposeA }).dispose();
       };
-      expect(run('4x8')).toThrow("WEBGPU_NN_GEMM_TILES: expected TMxTN/WGXxWGY or TMxTN/WGXxWGY/BK (e.g. 4x8/8x1 or 4x4/16x16/16) but got '4x8'");
+      expect(run('4x8')).toThrow("WEBGPU_NN_GEMM_TILES: expected TMxTN/WGXxWGY, TMxTN/WGXxWGY/BK or TMxTN/WGXxWGY/sgS (e.g. 4x8/8x1, 4x4/16x16/16 or 32x4/8x1/sg8) but got '4x8'");
       expect(run('4x6/8x1')).toThrow('WEBGPU_NN_GEMM_TILES=4x6/8x1: TN must be a positive multiple of 4');
       expect(run('3x8/8x1', true)).toThrow('WEBGPU_NN_GEMM_TILES=3x8/8x1: matmul.tA reads A along m, so TM must be a multiple of 4 (got 3)');
       expect(run('8x8/16x16/64')).toThrow(/the tiles need 65536 bytes of workgroup memory, over the device's \d+/);
       expect(run('4x4/64x64')).toThrow(/a 64x64 workgroup exceeds the device's limits/);
+    } finally {
+      a.dispose();
+    }
+  });
+});
+
+// lavapipe's subgroup size is fixed (8 on 256-bit SIMD); the pins below are built from what the device reports.
+describe('subgroup-broadcast GEMM tiles, pinned', () => {
+  const pins = (S: number): Record<string, string> => ({
+    [`${S}x8/${S}x1/sg${S}: one A load per lane`]: `${S}x8/${S}x1/sg${S}`,
+    [`${2 * S}x4/${2 * S}x1/sg${S}: two subgroups per workgroup, two A loads per lane`]: `${2 * S}x4/${2 * S}x1/sg${S}`,
+  });
+
+  it('matmul in all four transpose forms (A read along k and along m), bias + relu, batched, and the three convolutions', async (ctx) => {
+    await nn.init();
+    const S = fixedSubgroupSize();
+    if (!S) return ctx.skip();
+    for (const pin of Object.values(pins(S))) {
+      process.env[PIN] = pin;
+      for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+        await checkMatmul(shapes(37, 45, 70, tA, tB));
+      }
+      await checkMatmul({ a: [33, 20], b: [20, 24], o: { biasN: 24, activation: 'relu' } });
+      await checkMatmul({ a: [3, 9, 13], b: [13, 10] });
+      await checkConv({ x: [2, 9, 8, 8], w: [3, 3, 8, 8], o: { padding: 'same' } }, true);
+      await checkConv({ x: [2, 9, 9, 4], w: [3, 3, 4, 12], o: { padding: 'same', strides: 2 } });
+      await checkConv({ x: [2, 7, 9, 3], w: [3, 3, 3, 5], o: { padding: 'valid' } });
+    }
+  });
+
+  it('the pin is refused where it cannot run: a size the device does not have, combined with BK, WGY > 1', async () => {
+    await nn.init();
+    const S = fixedSubgroupSize();
+    const a = nn.tensor(new Float32Array(12), [3, 4]);
+    try {
+      const run = (pin: string): unknown => {
+        process.env[PIN] = pin;
+        return () => matmul(a, a, { transposeB: true }).dispose();
+      };
+      expect(parseTiles('32x4/8x1/sg8')).toEqual({ TM: 32, TN: 4, WGX: 8, WGY: 1, SG: 8 });
+      const other = (S ?? 8) * 2;
+      expect(run(`${other}x4/${other}x1/sg${other}`)).toThrow(S ? `sg${other} does not match the device's subgroup size ${S}` : 'needs the subgroups feature');
+      if (S) expect(run(`${S}x4/${S}x2/sg${S}`)).toThrow(`sg${S} needs WGY = 1 and WGX and TM multiples of ${S}`);
     } finally {
       a.dispose();
     }
