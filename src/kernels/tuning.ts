@@ -47,7 +47,10 @@ const alongM = (site: GemmSite): boolean => site === 'matmul.tA' || site === 'co
  */
 export function softwareTiles(M: number, N: number, transposeA = false, K = Infinity, subgroup: number | null = null): GemmTiles {
   const short = K <= 32;
-  if (subgroup && subgroup % 4 === 0 && !short) return { TM: subgroup, TN: N > 4 ? 8 : 4, WGX: subgroup, WGY: 1, SG: subgroup };
+  // The subgroup's lanes all walk columns, so the output needs 4 columns per lane (a C = 1 conv's gradInput has one).
+  if (subgroup && subgroup % 4 === 0 && !short && N >= 4 * subgroup) {
+    return { TM: subgroup, TN: N >= 8 * subgroup ? 8 : 4, WGX: subgroup, WGY: 1, SG: subgroup };
+  }
   const TN = N >= 64 || (short && N > 4) ? 8 : 4;
   const TM = M < 4 && !transposeA ? Math.max(1, M) : short ? 8 : 4;
   const WGX = Math.min(8, pow2(Math.ceil(N / TN)));

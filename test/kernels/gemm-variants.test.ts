@@ -187,4 +187,14 @@ describe('autotune', () => {
     expect(candidates(false, { site: 'matmul', M: 256, N: 256, K: 256 })[0]).toEqual(hardwareTiles(256));
     expect(parseTiles('4x4/16x16/16')).toEqual({ TM: 4, TN: 4, WGX: 16, WGY: 16, BK: 16 });
   });
+
+  it('the software default broadcasts A over a subgroup only where every lane gets columns and K is not short', () => {
+    expect(softwareTiles(1024, 1024, false, 1024, 8)).toEqual({ TM: 8, TN: 8, WGX: 8, WGY: 1, SG: 8 });
+    expect(softwareTiles(64, 32, true, 4096, 8)).toEqual({ TM: 8, TN: 4, WGX: 8, WGY: 1, SG: 8 });
+    // A C = 1 conv's gradInput (one output column), a 3x3 conv over one channel (K = 9), no subgroups: register tiles.
+    expect(softwareTiles(50176, 1, false, 288, 8).SG).toBeUndefined();
+    expect(softwareTiles(50176, 32, false, 9, 8).SG).toBeUndefined();
+    expect(softwareTiles(1024, 1024, false, 1024, null)).toEqual(softwareTiles(1024, 1024, false, 1024));
+    expect(softwareTiles(1024, 1024, false, 1024).SG).toBeUndefined();
+  });
 });
