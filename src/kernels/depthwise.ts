@@ -1,8 +1,9 @@
 // Depthwise conv2d (NHWC, filters [KH, KW, C, M], output channel c*M + m as in TensorFlow): forward with fused bias +
 // activation, the family functions for both gradients (kernels in depthwise.grad.ts), and the naive reference.
 // Not GEMM-shaped (the reduction is only KH*KW long), so it is a blocked direct kernel: each invocation computes TW
-// output pixels along a row x 4 output channels (vec4 loads of w, and of x when M = 1 and C % 4 == 0).
-// Thread mapping: channel blocks fastest, then pixel blocks, rows, images. Separable conv = this + a 1x1 conv2d.
+// output pixels along a row (TH rows of them with unit strides) x 4 output channels (vec4 loads of w, and of x when
+// M = 1 and C % 4 == 0). Thread mapping: channel blocks fastest, then pixel blocks, rows (or row blocks), images.
+// Separable conv = this + a 1x1 conv2d.
 
 import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -19,6 +20,11 @@ export type { ConvOptions };
 interface Variant {
   /** Compile-time KW when SW = DW = 1: each kh loads one row segment that all kw taps reuse; 0 otherwise. */
   segKW: number;
+  /**
+   * Compile-time KH when also SH = DH = 1: each invocation computes TH rows, and every input row segment it loads
+   * serves all the output rows and taps that read it (the filter sits in registers); 0 otherwise.
+   */
+  rowsKH: number;
   /** Output pixels per invocation along a row. */
   tw: number;
   /** M = 1 and C % 4 == 0: x is read as vec4. */
@@ -49,16 +55,65 @@ ${range(KW).map((kw) => `    let wv${kw} = ${read4('w', v.ocVec, `(kh * ${KW}u +
 ${range(v.tw).map((p) => `    acc${p} += xs${p + kw} * wv${kw};`).join('\n')}`).join('\n')}`;
 };
 
+/** Output rows per invocation of the row-block form. */
+const TH = 4;
+
+// Unit strides and dilations: the TH + KH - 1 input rows of a TH x TW block are loaded once each (TW + KW - 1 pixels)
+// and the KH x KW filter once, so a block costs (TH + KH - 1)(TW + KW - 1) + KH KW loads instead of TH KH (TW + 2KW - 1).
+// lavapipe turns each load into per-lane scalar loads, so this, not the FMAs, sets the speed.
+const rowBlock = (v: Variant): string => {
+  const KH = v.rowsKH, KW = v.segKW, SEG = v.tw + KW - 1;
+  const lines: string[] = [];
+  for (const kh of range(KH)) for (const kw of range(KW)) lines.push(`  let wv${kh}_${kw} = ${read4('w', v.ocVec, `${kh * KW + kw}u * OC`, 'oc0', 'ocs')};`);
+  lines.push(`  let iwBase = i32(ow0) - i32(u.padL);`);
+  for (const j of range(TH + KH - 1)) {
+    lines.push(`  {`, `    let ih = i32(oh0) + ${j} - i32(u.padT);`, `    let rowIn = ih >= 0 && ih < i32(u.H);`);
+    lines.push(`    let xRow = (n * u.H + u32(max(ih, 0))) * u.W * u.C;`);
+    for (const q of range(SEG)) {
+      lines.push(`    var xs${q} = vec4<f32>(0.0);`);
+      lines.push(`    if (rowIn && iwBase + ${q} >= 0 && iwBase + ${q} < i32(u.W)) { xs${q} = ${read4('x', v.xVec, `xRow + u32(iwBase + ${q}) * u.C`, 'oc0', 'cs')}; }`);
+    }
+    for (const r of range(TH)) {
+      const kh = j - r;
+      if (kh < 0 || kh >= KH) continue;
+      for (const kw of range(KW)) for (const p of range(v.tw)) lines.push(`    acc${r}_${p} += xs${p + kw} * wv${kh}_${kw};`);
+    }
+    lines.push(`  }`);
+  }
+  return lines.join('\n');
+};
+
+// Thread mapping of the row-block form: channel blocks fastest, then pixel blocks, row blocks (OHB), images.
+const rowsBody = (v: Variant): string => `
+${flatThread('t')}
+  let ocb = t % u.OCB;
+  let r = t / u.OCB;
+  let ow0 = (r % u.OWB) * ${v.tw}u;
+  let oh0 = ((r / u.OWB) % u.OHB) * ${TH}u;
+  let n = r / (u.OWB * u.OHB);
+  let OC = u.C * u.M;
+  let oc0 = ocb * 4u;
+  let ocs = min(vec4<u32>(oc0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(OC - 1u));
+  let cs = ocs / u.M;
+${range(TH).flatMap((r) => range(v.tw).map((p) => `  var acc${r}_${p} = vec4<f32>(0.0);`)).join('\n')}
+${rowBlock(v)}
+  ${v.bias ? `let b = vec4<f32>(bias[ocs.x], bias[ocs.y], bias[ocs.z], bias[ocs.w]);` : 'let b = vec4<f32>(0.0);'}
+${range(TH).flatMap((r) => range(v.tw).map((p) => `  if (oh0 + ${r}u < u.OH && ow0 + ${p}u < u.OW) {
+    let o = ((n * u.OH + oh0 + ${r}u) * u.OW + ow0 + ${p}u) * OC + oc0;
+    let v = activate(acc${r}_${p} + b);
+    ${v.ocVec ? 'y[o / 4u] = v;' : 'for (var i = 0u; i < 4u; i++) { if (oc0 + i < OC) { y[o + i] = v[i]; } }'}
+  }`)).join('\n')}`;
+
 const forwardKernel = variants((v: Variant) =>
   kernel({
-    name: `depthwiseForward_tw${v.tw}${v.segKW ? `_seg${v.segKW}` : ''}${v.xVec ? '_vecX' : ''}${v.ocVec ? '' : '_scalarOC'}` +
+    name: `depthwiseForward_tw${v.tw}${v.rowsKH ? `_rows${TH}x${v.rowsKH}` : ''}${v.segKW ? `_seg${v.segKW}` : ''}${v.xVec ? '_vecX' : ''}${v.ocVec ? '' : '_scalarOC'}` +
       `${v.bias ? '_bias' : ''}_${v.act}`,
     inputs: { x: v.xVec ? 'vec4f' : 'f32', w: v.ocVec ? 'vec4f' : 'f32', ...(v.bias ? { bias: 'f32' as const } : {}) },
     outputs: { y: v.ocVec ? 'vec4f' : 'f32' },
-    uniforms: { total: 'u32', OCB: 'u32', OWB: 'u32', ...DEPTHWISE_UNIFORMS },
+    uniforms: { total: 'u32', OCB: 'u32', OWB: 'u32', OHB: 'u32', ...DEPTHWISE_UNIFORMS },
     workgroup: WG,
     helpers: activationWgsl(v.act),
-    body: `
+    body: v.rowsKH ? rowsBody(v) : `
 ${flatThread('t')}
   let ocb = t % u.OCB;
   let r = t / u.OCB;
@@ -95,13 +150,16 @@ export function depthwiseConv2d(x: Tensor, w: Tensor, bias: Tensor | undefined, 
     depthwiseForwardCpu(x.storage.data, w.storage.data, bias?.storage.data ?? null, y.storage.data, g, act);
     return y;
   }
-  // Segment reuse unrolls KW: kept to common filter widths so the variant count stays small.
+  // Segment reuse unrolls KW (and the row blocks KH too): kept to common filter sizes so the variant count stays small.
   const seg = g.SW === 1 && g.DW === 1 && g.KW <= 7;
-  const OCB = Math.ceil(OC / 4), OWB = Math.ceil(g.OW / TW);
-  const total = g.N * g.OH * OWB * OCB;
+  const rows = seg && g.SH === 1 && g.DH === 1 && g.KH <= 7;
+  const OCB = Math.ceil(OC / 4), OWB = Math.ceil(g.OW / TW), OHB = Math.ceil(g.OH / (rows ? TH : 1));
+  const total = g.N * (rows ? OHB : g.OH) * OWB * OCB;
   if (total === 0) return y;
-  const k = forwardKernel({ segKW: seg ? g.KW : 0, tw: TW, xVec: g.M === 1 && g.C % 4 === 0, ocVec: OC % 4 === 0, bias: !!bias, act });
-  k.run({ x, w, y, bias }, { total, OCB, OWB, ...depthwiseUniforms(g) }, grid1d(total));
+  const k = forwardKernel({
+    segKW: seg ? g.KW : 0, rowsKH: rows ? g.KH : 0, tw: TW, xVec: g.M === 1 && g.C % 4 === 0, ocVec: OC % 4 === 0, bias: !!bias, act,
+  });
+  k.run({ x, w, y, bias }, { total, OCB, OWB, OHB, ...depthwiseUniforms(g) }, grid1d(total));
   return y;
 }
 

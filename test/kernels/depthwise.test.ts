@@ -1,6 +1,6 @@
 // Depthwise conv2d kernels (forward, gradInput, gradFilter) vs the Float64 CPU twin and the naive GPU kernel:
 // depth multipliers 1 and 2, strides 1/2, both paddings, dilation, channel counts not divisible by 4, the
-// segment-reuse (unit stride) and general paths, a large case, leaks and bad inputs.
+// row-block (unit strides), segment-reuse (unit stride along W) and general paths, a large case, leaks and bad inputs.
 import { describe, expect, it } from 'vitest';
 import { depthwiseConv2d, depthwiseGradFilter, depthwiseGradInput, depthwiseNaive, type ConvOptions } from '../../src/kernels/depthwise.js';
 import * as nn from '../../src/index.js';
