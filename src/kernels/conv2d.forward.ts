@@ -2,7 +2,6 @@
 // A is the im2col matrix, never materialised: its loader reads x directly. With C % 4 == 0 the reduction is
 // two-level, ko = filter tap (kh, kw) and ki = channel, so each ko costs one bounds check per row and every ki step
 // is one vec4 load of 4 channels; otherwise (C = 1, 3: first layers) it is flat and decoded per element.
-// Rows are workgroup-uniform (WGY = 1), so all of A's index arithmetic runs once per workgroup on lavapipe.
 
 import { Tensor } from '../tensor/tensor.js';
 import type { Activation } from './activation.js';

@@ -83,26 +83,45 @@ const rowBlock = (v: Variant): string => {
   return lines.join('\n');
 };
 
-// Thread mapping of the row-block form: channel blocks fastest, then pixel blocks, row blocks (OHB), images.
-const rowsBody = (v: Variant): string => `
+// Thread mapping: channel blocks fastest, then pixel blocks, rows (row blocks of TH in the row-block form), images.
+const prologue = (v: Variant, rowBlocks: boolean): string => `
 ${flatThread('t')}
   let ocb = t % u.OCB;
   let r = t / u.OCB;
   let ow0 = (r % u.OWB) * ${v.tw}u;
-  let oh0 = ((r / u.OWB) % u.OHB) * ${TH}u;
-  let n = r / (u.OWB * u.OHB);
+  ${rowBlocks ? `let oh0 = ((r / u.OWB) % u.OHB) * ${TH}u;` : 'let oh = (r / u.OWB) % u.OH;'}
+  let n = r / (u.OWB * ${rowBlocks ? 'u.OHB' : 'u.OH'});
   let OC = u.C * u.M;
   let oc0 = ocb * 4u;
   let ocs = min(vec4<u32>(oc0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(OC - 1u));
-  let cs = ocs / u.M;
+  let cs = ocs / u.M;`;
+
+/** + bias, activation, and the guarded store of output (row expression, pixel p) from accumulator `acc`. */
+const store = (v: Variant, row: string, rowOk: string, p: number, acc: string): string => `  if (${rowOk}ow0 + ${p}u < u.OW) {
+    let o = ((n * u.OH + ${row}) * u.OW + ow0 + ${p}u) * OC + oc0;
+    let v = activate(${acc} + b);
+    ${v.ocVec ? 'y[o / 4u] = v;' : 'for (var i = 0u; i < 4u; i++) { if (oc0 + i < OC) { y[o + i] = v[i]; } }'}
+  }`;
+
+const biasLine = (v: Variant): string =>
+  `  ${v.bias ? 'let b = vec4<f32>(bias[ocs.x], bias[ocs.y], bias[ocs.z], bias[ocs.w]);' : 'let b = vec4<f32>(0.0);'}`;
+
+const rowsBody = (v: Variant): string => `${prologue(v, true)}
 ${range(TH).flatMap((r) => range(v.tw).map((p) => `  var acc${r}_${p} = vec4<f32>(0.0);`)).join('\n')}
 ${rowBlock(v)}
-  ${v.bias ? `let b = vec4<f32>(bias[ocs.x], bias[ocs.y], bias[ocs.z], bias[ocs.w]);` : 'let b = vec4<f32>(0.0);'}
-${range(TH).flatMap((r) => range(v.tw).map((p) => `  if (oh0 + ${r}u < u.OH && ow0 + ${p}u < u.OW) {
-    let o = ((n * u.OH + oh0 + ${r}u) * u.OW + ow0 + ${p}u) * OC + oc0;
-    let v = activate(acc${r}_${p} + b);
-    ${v.ocVec ? 'y[o / 4u] = v;' : 'for (var i = 0u; i < 4u; i++) { if (oc0 + i < OC) { y[o + i] = v[i]; } }'}
-  }`)).join('\n')}`;
+${biasLine(v)}
+${range(TH).flatMap((r) => range(v.tw).map((p) => store(v, `oh0 + ${r}u`, `oh0 + ${r}u < u.OH && `, p, `acc${r}_${p}`))).join('\n')}`;
+
+const rowBody = (v: Variant): string => `${prologue(v, false)}
+${range(v.tw).map((p) => `  var acc${p} = vec4<f32>(0.0);`).join('\n')}
+  for (var kh = 0u; kh < u.KH; kh++) {
+    let ih = i32(oh * u.SH + kh * u.DH) - i32(u.padT);
+    if (ih < 0 || ih >= i32(u.H)) { continue; }
+    let xRow = (n * u.H + u32(ih)) * u.W * u.C;
+${v.segKW ? segmentTaps(v) : strideTaps(v)}
+  }
+${biasLine(v)}
+${range(v.tw).map((p) => store(v, 'oh', '', p, `acc${p}`)).join('\n')}`;
 
 const forwardKernel = variants((v: Variant) =>
   kernel({
@@ -113,30 +132,7 @@ const forwardKernel = variants((v: Variant) =>
     uniforms: { total: 'u32', OCB: 'u32', OWB: 'u32', OHB: 'u32', ...DEPTHWISE_UNIFORMS },
     workgroup: WG,
     helpers: activationWgsl(v.act),
-    body: v.rowsKH ? rowsBody(v) : `
-${flatThread('t')}
-  let ocb = t % u.OCB;
-  let r = t / u.OCB;
-  let ow0 = (r % u.OWB) * ${v.tw}u;
-  let oh = (r / u.OWB) % u.OH;
-  let n = r / (u.OWB * u.OH);
-  let OC = u.C * u.M;
-  let oc0 = ocb * 4u;
-  let ocs = min(vec4<u32>(oc0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(OC - 1u));
-  let cs = ocs / u.M;
-${range(v.tw).map((p) => `  var acc${p} = vec4<f32>(0.0);`).join('\n')}
-  for (var kh = 0u; kh < u.KH; kh++) {
-    let ih = i32(oh * u.SH + kh * u.DH) - i32(u.padT);
-    if (ih < 0 || ih >= i32(u.H)) { continue; }
-    let xRow = (n * u.H + u32(ih)) * u.W * u.C;
-${v.segKW ? segmentTaps(v) : strideTaps(v)}
-  }
-  ${v.bias ? `let b = vec4<f32>(bias[ocs.x], bias[ocs.y], bias[ocs.z], bias[ocs.w]);` : 'let b = vec4<f32>(0.0);'}
-${range(v.tw).map((p) => `  if (ow0 + ${p}u < u.OW) {
-    let o = ((n * u.OH + oh) * u.OW + ow0 + ${p}u) * OC + oc0;
-    let v = activate(acc${p} + b);
-    ${v.ocVec ? 'y[o / 4u] = v;' : 'for (var i = 0u; i < 4u; i++) { if (oc0 + i < OC) { y[o + i] = v[i]; } }'}
-  }`).join('\n')}`,
+    body: v.rowsKH ? rowsBody(v) : rowBody(v),
   }));
 
 /** y = activation(depthwiseConv2d(x, w) + bias) -> [N, OH, OW, C*M]. */
@@ -152,7 +148,8 @@ export function depthwiseConv2d(x: Tensor, w: Tensor, bias: Tensor | undefined, 
   }
   // Segment reuse unrolls KW (and the row blocks KH too): kept to common filter sizes so the variant count stays small.
   const seg = g.SW === 1 && g.DW === 1 && g.KW <= 7;
-  const rows = seg && g.SH === 1 && g.DH === 1 && g.KH <= 7;
+  // Up to 5 x 5: each invocation holds the whole filter in registers (measured on 3 x 3).
+  const rows = seg && g.SH === 1 && g.DH === 1 && g.KH <= 5 && g.KW <= 5;
   const OCB = Math.ceil(OC / 4), OWB = Math.ceil(g.OW / TW), OHB = Math.ceil(g.OH / (rows ? TH : 1));
   const total = g.N * (rows ? OHB : g.OH) * OWB * OCB;
   if (total === 0) return y;

@@ -4,9 +4,9 @@
 // blocks (here) and, with tiles.BK set, workgroup-memory tiles (gemm.shared.ts); tuning.ts picks per adapter.
 //
 // Thread mapping: gid.x walks column blocks, workgroup y (one row block per workgroup when WGY = 1) walks rows, z
-// is the batch (or split-K slice). With WGY = 1 every A address is workgroup-uniform: on lavapipe, which runs the
-// invocations of a workgroup as SIMD lanes, a uniform load is one scalar load while a divergent one is a gather, and
-// the conv loaders' integer divisions run once per workgroup instead of once per lane.
+// is the batch (or split-K slice). lavapipe runs a workgroup's invocations as SIMD lanes and turns every storage
+// load into bounds-checked scalar loads per lane, uniform address or not, so loads bound its GEMMs; with tiles.SG
+// (WGY = 1) each lane loads a 1/SG share of the block's A and subgroupBroadcast hands it to the others.
 //
 // The reduction index k is two-level, k = (ko, ki) with ko in [0, KO) and ki in [0, KI) stepped by 4 (uniforms
 // mmM, mmN, mmKO, mmKI): conv loaders
@@ -22,7 +22,7 @@
 //                          fn mmReadB4(t, ki) -> vec4<f32> = B[(ko, ki), col..col+3]
 //   B read along k ('k'):  mmColB(batch, col) for each column; mmReadB4(t, ki) = B[(ko, ki..ki+3), col]
 // Loaders must return 0 for ki >= KI and must not read out of range for rows >= M or cols >= N (clamp: those
-// outputs are discarded).
+// outputs are discarded). Rows (and, along m with SG, ki) may differ between the lanes of a workgroup.
 
 import { activationWgsl, type Activation } from './activation.js';
 import { sharedMainLoop } from './gemm.shared.js';
@@ -165,7 +165,7 @@ function aPart(s: GemmSpec<Bindings, Uniforms>): APart {
       el: byK ? (r, j) => `a${r}.${C[j]}` : (r, j) => `a${r >> 2}_${j}.${C[r & 3]}`,
     };
   }
-  if (s.tiles.WGY !== 1 || s.tiles.WGX % SG !== 0 || TM % SG !== 0 || (!byK && TM % 4 !== 0)) {
+  if (s.tiles.WGY !== 1 || s.tiles.WGX % SG !== 0 || TM % SG !== 0) {
     throw new Error(`gemm ${s.name}: subgroup tiles need WGY = 1 and WGX and TM multiples of SG = ${SG} (got ${tilesTag(s.tiles)})`);
   }
   // Each lane loads TM / SG vec4s of the block's A per k quad; subgroupBroadcast (row0 is workgroup-uniform, so

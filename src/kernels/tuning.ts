@@ -47,8 +47,9 @@ const alongM = (site: GemmSite): boolean => site === 'matmul.tA' || site === 'co
  */
 export function softwareTiles(M: number, N: number, transposeA = false, K = Infinity, subgroup: number | null = null): GemmTiles {
   const short = K <= 32;
-  // The subgroup's lanes all walk columns, so the output needs 4 columns per lane (a C = 1 conv's gradInput has one).
-  if (subgroup && subgroup % 4 === 0 && !short && N >= 4 * subgroup) {
+  // The subgroup's lanes all walk columns, so the output needs 4 columns per lane (a C = 1 conv's gradInput has one),
+  // and S rows (a batch-1 Dense would compute 8 rows for 1).
+  if (subgroup && subgroup % 4 === 0 && !short && N >= 4 * subgroup && M >= subgroup) {
     return { TM: subgroup, TN: N >= 8 * subgroup ? 8 : 4, WGX: subgroup, WGY: 1, SG: subgroup };
   }
   const TN = N >= 64 || (short && N > 4) ? 8 : 4;
@@ -102,6 +103,8 @@ export function tilesProblem(t: GemmTiles, site: GemmSite): string | null {
   }
   if (t.SG !== undefined) {
     if (t.BK !== undefined) return 'subgroup tiles (sg) and workgroup-memory tiles (BK) do not combine';
+    // The broadcast needs full subgroups; WebGPU does not promise them on hardware GPUs, and only CPU adapters were measured.
+    if (!gpu().info.isSoftware) return `sg${t.SG} tiles are for CPU adapters (software SIMD lanes); this adapter is a hardware GPU`;
     const size = fixedSubgroupSize();
     if (size !== t.SG) {
       return size === null ? `sg${t.SG} needs the subgroups feature with a fixed subgroup size, which this device lacks` : `sg${t.SG} does not match the device's subgroup size ${size}`;

@@ -63,6 +63,15 @@ describe('depthwise kernels vs CPU twin', () => {
   it('fused bias + activation', async () => {
     await check({ x: [2, 6, 7, 4], w: [3, 3, 4, 1], o: { padding: 'same', activation: 'relu' } }, true);
     await check({ x: [2, 6, 7, 3], w: [3, 3, 3, 2], o: { padding: 'valid', strides: 2, activation: 'tanh' } }, true);
+    await check({ x: [2, 6, 7, 3], w: [3, 3, 3, 2], o: { padding: 'same', activation: 'tanh' } }, true); // row blocks, M = 2, OC % 4 != 0
+  });
+
+  it('row blocks at their limits: 5x5 and 5x1 / 1x5 filters, scalar x with OC % 4 == 0, an even filter taller than a block', async () => {
+    await check({ x: [2, 10, 11, 4], w: [5, 5, 4, 1], o: { padding: 'same' } });
+    await check({ x: [1, 9, 7, 4], w: [5, 1, 4, 1], o: { padding: 'same' } });
+    await check({ x: [1, 7, 9, 4], w: [1, 5, 4, 1], o: { padding: 'valid' } });
+    await check({ x: [1, 9, 8, 2], w: [3, 3, 2, 2], o: { padding: 'same' } });
+    await check({ x: [1, 13, 6, 5], w: [6, 2, 5, 3], o: { padding: 'valid' } }); // 6 rows: past the row-block limit
   });
 });
 

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { conv2d } from '../../src/kernels/conv2d.js';
 import { matmul } from '../../src/kernels/matmul.js';
 import {
-  autotune, candidates, chooseTiles, fixedSubgroupSize, hardwareTiles, parseTiles, resetTuning, shapeClass, softwareTiles, tuningFile, untunedClasses,
+  autotune, candidates, chooseTiles, fixedSubgroupSize, hardwareTiles, parseTiles, tilesProblem, resetTuning, shapeClass, softwareTiles, tuningFile, untunedClasses,
 } from '../../src/kernels/tuning.js';
 import * as nn from '../../src/index.js';
 import { checkConv, checkMatmul, shapes } from './gemm-checks.js';
@@ -75,6 +75,7 @@ describe('subgroup-broadcast GEMM tiles, pinned', () => {
   const pins = (S: number): Record<string, string> => ({
     [`${S}x8/${S}x1/sg${S}: one A load per lane`]: `${S}x8/${S}x1/sg${S}`,
     [`${2 * S}x4/${2 * S}x1/sg${S}: two subgroups per workgroup, two A loads per lane`]: `${2 * S}x4/${2 * S}x1/sg${S}`,
+    [`${4 * S}x4/${S}x1/sg${S}: four A loads per lane`]: `${4 * S}x4/${S}x1/sg${S}`,
   });
 
   it('matmul in all four transpose forms (A read along k and along m), bias + relu, batched, and the three convolutions', async (ctx) => {
@@ -83,18 +84,21 @@ describe('subgroup-broadcast GEMM tiles, pinned', () => {
     if (!S) return ctx.skip();
     for (const pin of Object.values(pins(S))) {
       process.env[PIN] = pin;
-      for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
-        await checkMatmul(shapes(37, 45, 70, tA, tB));
+      // Unaligned, aligned (vec4 loaders, M % 4 == 0 along m), and fewer rows than one block (M < 4, M < S).
+      for (const [M, K, N] of [[37, 45, 70], [40, 48, 72], [1, 20, 36], [3, 17, 33]] as const) {
+        for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) await checkMatmul(shapes(M, K, N, tA, tB));
       }
       await checkMatmul({ a: [33, 20], b: [20, 24], o: { biasN: 24, activation: 'relu' } });
       await checkMatmul({ a: [3, 9, 13], b: [13, 10] });
       await checkConv({ x: [2, 9, 8, 8], w: [3, 3, 8, 8], o: { padding: 'same' } }, true);
       await checkConv({ x: [2, 9, 9, 4], w: [3, 3, 4, 12], o: { padding: 'same', strides: 2 } });
       await checkConv({ x: [2, 7, 9, 3], w: [3, 3, 3, 5], o: { padding: 'valid' } });
+      // KO = N * OH = 32 over a single row block: gradFilter splits K into slices on any core count.
+      await checkConv({ x: [2, 16, 8, 8], w: [1, 1, 8, 8] });
     }
   });
 
-  it('the pin is refused where it cannot run: a size the device does not have, combined with BK, WGY > 1', async () => {
+  it('the pin is refused where it cannot run: a size the device does not have, WGY > 1, TM or WGX not multiples of S; never with BK', async () => {
     await nn.init();
     const S = fixedSubgroupSize();
     const a = nn.tensor(new Float32Array(12), [3, 4]);
@@ -106,7 +110,13 @@ describe('subgroup-broadcast GEMM tiles, pinned', () => {
       expect(parseTiles('32x4/8x1/sg8')).toEqual({ TM: 32, TN: 4, WGX: 8, WGY: 1, SG: 8 });
       const other = (S ?? 8) * 2;
       expect(run(`${other}x4/${other}x1/sg${other}`)).toThrow(S ? `sg${other} does not match the device's subgroup size ${S}` : 'needs the subgroups feature');
-      if (S) expect(run(`${S}x4/${S}x2/sg${S}`)).toThrow(`sg${S} needs WGY = 1 and WGX and TM multiples of ${S}`);
+      if (S) {
+        expect(run(`${S}x4/${S}x2/sg${S}`)).toThrow(`sg${S} needs WGY = 1 and WGX and TM multiples of ${S}`);
+        expect(run(`${S + 4}x4/${S}x1/sg${S}`)).toThrow(`sg${S} needs WGY = 1 and WGX and TM multiples of ${S}`);
+        expect(run(`${S}x4/${S / 2}x1/sg${S}`)).toThrow(`sg${S} needs WGY = 1 and WGX and TM multiples of ${S}`);
+        // The pin's grammar cannot say both; a hand-edited cache file could.
+        expect(tilesProblem({ TM: S, TN: 4, WGX: S, WGY: 1, BK: 16, SG: S }, 'matmul')).toBe('subgroup tiles (sg) and workgroup-memory tiles (BK) do not combine');
+      }
     } finally {
       a.dispose();
     }
@@ -194,6 +204,7 @@ describe('autotune', () => {
     // A C = 1 conv's gradInput (one output column), a 3x3 conv over one channel (K = 9), no subgroups: register tiles.
     expect(softwareTiles(50176, 1, false, 288, 8).SG).toBeUndefined();
     expect(softwareTiles(50176, 32, false, 9, 8).SG).toBeUndefined();
+    expect(softwareTiles(1, 512, false, 1024, 8).SG).toBeUndefined(); // a batch-1 Dense: 8 rows computed for 1
     expect(softwareTiles(1024, 1024, false, 1024, null)).toEqual(softwareTiles(1024, 1024, false, 1024));
     expect(softwareTiles(1024, 1024, false, 1024).SG).toBeUndefined();
   });
