@@ -45,11 +45,16 @@ export interface GemmTiles {
    * bounds-checked scalar load per lane and component, uniform address or not), this cuts A's loads SG-fold.
    */
   SG?: number;
+  /**
+   * The mirror of SG for narrow outputs (N of 8-16, where SG would idle lanes): the subgroup's lanes walk rows
+   * (WGX = 1, WGY a multiple of SGB), all share the block's TN columns, and each loads 1/SGB of B and broadcasts it.
+   */
+  SGB?: number;
 }
 
 /** The tiles' part of a kernel name, e.g. 4x8_wg8x1 or 4x4_wg16x16_wm16. */
 export function tilesTag(t: GemmTiles): string {
-  return `${t.TM}x${t.TN}_wg${t.WGX}x${t.WGY}${t.BK ? `_wm${t.BK}` : ''}${t.SG ? `_sg${t.SG}` : ''}`;
+  return `${t.TM}x${t.TN}_wg${t.WGX}x${t.WGY}${t.BK ? `_wm${t.BK}` : ''}${t.SG ? `_sg${t.SG}` : ''}${t.SGB ? `_sgb${t.SGB}` : ''}`;
 }
 
 export interface GemmSpec<I extends Bindings, U extends Uniforms> {
@@ -140,7 +145,7 @@ export function gemmKernel<I extends Bindings, U extends Uniforms>(s: GemmSpec<I
     workgroup: [WGX, WGY, 1],
     helpers: `${decls}\n${activationWgsl(s.act)}\n${s.loaders}`,
     body: lines.map((x) => `  ${x}`).join('\n'),
-    subgroups: !!s.tiles.SG,
+    subgroups: !!(s.tiles.SG || s.tiles.SGB),
   });
 }
 
@@ -197,27 +202,70 @@ function aPart(s: GemmSpec<Bindings, Uniforms>): APart {
   };
 }
 
-/** The register-blocked main loop: each invocation streams its own rows of A (or, with SG, a share) and columns of B. */
+/** How the register loop reads B: states per column (quad), the reads per k quad, and B[k + j, col0 + 4g..4g+3]. */
+interface BPart {
+  setup: string[];
+  step: string[];
+  reads: string[];
+  vec: (j: number, g: number) => string;
+}
+
+function bPart(s: GemmSpec<Bindings, Uniforms>): BPart {
+  const { TN, SGB } = s.tiles;
+  const G = TN / 4;
+  const byN = s.bAlong === 'n';
+  // Along k, one load gives 4 k of one column; these assemble columns 4g..4g+3 at k + j.
+  const gather = (col: (c: number) => string) => (j: number, g: number): string => `vec4<f32>(${range(4).map((i) => `${col(4 * g + i)}.${C[j]}`).join(', ')})`;
+  if (!SGB) {
+    const states = byN ? range(G) : range(TN);
+    return {
+      setup: states.map((i) => `let sb${i} = mmColB(batch, col0 + ${byN ? 4 * i : i}u);`),
+      step: states.map((i) => `  let tb${i} = mmStepB(sb${i}, ko);`),
+      reads: byN ? states.flatMap((g) => range(4).map((j) => `    let b${g}_${j} = mmReadB4(tb${g}, ki + ${j}u);`))
+        : states.map((c) => `    let b${c} = mmReadB4(tb${c}, ki);`),
+      vec: byN ? (j, g) => `b${g}_${j}` : gather((c) => `b${c}`),
+    };
+  }
+  // The block's B per k quad is P vec4s (along n: G quads x 4 k; along k: TN columns); pair p = lane + SGB i.
+  const P = byN ? 4 * G : TN;
+  if (s.tiles.WGX !== 1 || s.tiles.WGY % SGB !== 0 || P % SGB !== 0 || s.tiles.SG) {
+    throw new Error(`gemm ${s.name}: B-broadcast tiles need WGX = 1, WGY a multiple of SGB = ${SGB} and ${byN ? '4 TN / 4' : 'TN'} a multiple of it (got ${tilesTag(s.tiles)})`);
+  }
+  const slots = range(P / SGB);
+  const bcast = slots.flatMap((i) => range(SGB).map((l) => `    let v${i}_${l} = subgroupBroadcast(m${i}, ${l}u);`));
+  const pairAt = (p: number): string => `v${Math.floor(p / SGB)}_${p % SGB}`;
+  const step = slots.map((i) => `  let tb${i} = mmStepB(sb${i}, ko);`);
+  if (byN) {
+    // Pair p = quad p % G at k + p / G.
+    return {
+      setup: slots.flatMap((i) => [`let pb${i} = sgLane + ${i * SGB}u;`, `let sb${i} = mmColB(batch, col0 + (pb${i} % ${G}u) * 4u);`]),
+      step,
+      reads: [...slots.map((i) => `    let m${i} = mmReadB4(tb${i}, ki + pb${i} / ${G}u);`), ...bcast],
+      vec: (j, g) => pairAt(g + G * j),
+    };
+  }
+  return {
+    setup: slots.map((i) => `let sb${i} = mmColB(batch, col0 + sgLane + ${i * SGB}u);`),
+    step,
+    reads: [...slots.map((i) => `    let m${i} = mmReadB4(tb${i}, ki);`), ...bcast],
+    vec: gather(pairAt),
+  };
+}
+
+/** The register-blocked main loop: each invocation streams its own rows of A and columns of B, or with SG / SGB a share. */
 function registerMainLoop(s: GemmSpec<Bindings, Uniforms>): string[] {
   const { TM, TN } = s.tiles;
   const G = TN / 4;
   const lines: string[] = [];
   const L = (x: string): void => void lines.push(x);
-  const a = aPart(s);
-  const bStates = s.bAlong === 'n' ? range(G) : range(TN);
-  lines.push(...a.setup);
-  for (const i of bStates) L(`let sb${i} = mmColB(batch, col0 + ${s.bAlong === 'n' ? 4 * i : i}u);`);
+  const a = aPart(s), b = bPart(s);
+  lines.push(...a.setup, ...b.setup);
   for (const r of range(TM)) for (const g of range(G)) L(`var c${r}_${g} = vec4<f32>(0.0);`);
   L(`for (var ko = koBegin; ko < koEnd; ko++) {`);
-  lines.push(...a.step);
-  for (const i of bStates) L(`  let tb${i} = mmStepB(sb${i}, ko);`);
+  lines.push(...a.step, ...b.step);
   L(`  for (var ki = 0u; ki < u.mmKI; ki += 4u) {`);
-  lines.push(...a.reads);
-  if (s.bAlong === 'n') for (const g of bStates) for (const j of range(4)) L(`    let b${g}_${j} = mmReadB4(tb${g}, ki + ${j}u);`);
-  else for (const c of bStates) L(`    let b${c} = mmReadB4(tb${c}, ki);`);
-  const bVec = (j: number, g: number): string =>
-    s.bAlong === 'n' ? `b${g}_${j}` : `vec4<f32>(${range(4).map((i) => `b${4 * g + i}.${C[j]}`).join(', ')})`;
-  for (const j of range(4)) for (const r of range(TM)) for (const g of range(G)) L(`    c${r}_${g} += ${a.el(r, j)} * ${bVec(j, g)};`);
+  lines.push(...a.reads, ...b.reads);
+  for (const j of range(4)) for (const r of range(TM)) for (const g of range(G)) L(`    c${r}_${g} += ${a.el(r, j)} * ${b.vec(j, g)};`);
   L(`  }`);
   L(`}`);
   return lines;

@@ -38,20 +38,21 @@ const alongM = (site: GemmSite): boolean => site === 'matmul.tA' || site === 'co
 /**
  * Tiles measured fastest on lavapipe (bench/matmul.ts, bench/conv.ts, `webgpu-nn profile`). lavapipe scalarises
  * every storage load (a bounds-checked load per lane and component, even at a uniform address), so loads, not FMAs,
- * bound its GEMMs. With a fixed subgroup size S the default is S x 8 blocks in S-lane workgroups whose A is loaded
- * once per subgroup and broadcast (gemm.ts's SG): 2-3x the register tiles below on matmul and the 3x3 convs.
- * Without subgroups: a workgroup is at least 8 invocations (the SIMD width) with WGY = 1 when there are 8 column
- * threads; narrow outputs stack rows instead (WGY > 1) rather than leave lanes idle. Short reductions (K <= 32,
- * e.g. a 3x3 conv over 1 channel) use fat 8x8 blocks and 32-invocation workgroups, because there the
- * per-workgroup cost dominates.
+ * bound its GEMMs, and with a fixed subgroup size S one operand is loaded once per subgroup and broadcast: A (SG,
+ * S x 8 or S x 4 blocks in S-lane workgroups) where the output has at least 4S columns, else B (SGB, 4 x S or
+ * 4 x 2S blocks, the lanes stacked along rows) where it has at least S; each ran its layers 1.5-2x faster than the
+ * register tiles below (bench/RESULTS.md). Without subgroups: a workgroup is at least 8 invocations (the SIMD
+ * width) with WGY = 1 when there are 8 column threads; narrow outputs stack rows instead (WGY > 1) rather than
+ * leave lanes idle. Short reductions (K <= 32, e.g. a 3x3 conv over 1 channel) use fat 8x8 blocks and
+ * 32-invocation workgroups, because there the per-workgroup cost dominates.
  */
 export function softwareTiles(M: number, N: number, transposeA = false, K = Infinity, subgroup: number | null = null): GemmTiles {
   const short = K <= 32;
-  // The subgroup's lanes all walk columns, so the output needs 4 columns per lane (a C = 1 conv's gradInput has one),
-  // and S rows (a batch-1 Dense would compute 8 rows for 1).
-  if (subgroup && subgroup % 4 === 0 && !short && N >= 4 * subgroup && M >= subgroup) {
-    return { TM: subgroup, TN: N >= 8 * subgroup ? 8 : 4, WGX: subgroup, WGY: 1, SG: subgroup };
-  }
+  const S = subgroup && subgroup % 4 === 0 && !short ? subgroup : 0;
+  // Each lane needs 4 columns under SG (a C = 1 conv's gradInput has one) and a row block under either (a batch-1
+  // Dense would compute S rows for 1).
+  if (S && N >= 4 * S && M >= S) return { TM: S, TN: N >= 8 * S ? 8 : 4, WGX: S, WGY: 1, SG: S };
+  if (S && N >= S && M >= 4 * S) return { TM: 4, TN: N >= 2 * S ? 2 * S : S, WGX: 1, WGY: S, SGB: S };
   const TN = N >= 64 || (short && N > 4) ? 8 : 4;
   const TM = M < 4 && !transposeA ? Math.max(1, M) : short ? 8 : 4;
   const WGX = Math.min(8, pow2(Math.ceil(N / TN)));
@@ -74,13 +75,14 @@ export function defaultTiles(M: number, N: number, transposeA = false, K = Infin
  * TMxTN/WGXxWGY/sgS for register tiles whose A rows are shared by subgroup broadcast.
  */
 export function parseTiles(text: string, source = 'WEBGPU_NN_GEMM_TILES'): GemmTiles {
-  const m = /^(\d+)x(\d+)\/(\d+)x(\d+)(?:\/(\d+)|\/sg(\d+))?$/.exec(text.trim());
+  const m = /^(\d+)x(\d+)\/(\d+)x(\d+)(?:\/(\d+)|\/sg(\d+)|\/sgb(\d+))?$/.exec(text.trim());
   if (!m) {
-    throw new Error(`${source}: expected TMxTN/WGXxWGY, TMxTN/WGXxWGY/BK or TMxTN/WGXxWGY/sgS (e.g. 4x8/8x1, 4x4/16x16/16 or 32x4/8x1/sg8) but got '${text}'`);
+    throw new Error(`${source}: expected TMxTN/WGXxWGY, TMxTN/WGXxWGY/BK, TMxTN/WGXxWGY/sgS or TMxTN/WGXxWGY/sgbS (e.g. 4x8/8x1, 4x4/16x16/16, 8x8/8x1/sg8 or 4x16/1x8/sgb8) but got '${text}'`);
   }
   const [TM, TN, WGX, WGY] = [m[1], m[2], m[3], m[4]].map(Number) as [number, number, number, number];
   if (m[5]) return { TM, TN, WGX, WGY, BK: Number(m[5]) };
   if (m[6]) return { TM, TN, WGX, WGY, SG: Number(m[6]) };
+  if (m[7]) return { TM, TN, WGX, WGY, SGB: Number(m[7]) };
   return { TM, TN, WGX, WGY };
 }
 
@@ -101,15 +103,19 @@ export function tilesProblem(t: GemmTiles, site: GemmSite): string | null {
   if (threads > limits.maxComputeInvocationsPerWorkgroup || t.WGX > limits.maxComputeWorkgroupSizeX || t.WGY > limits.maxComputeWorkgroupSizeY) {
     return `a ${t.WGX}x${t.WGY} workgroup exceeds the device's limits (${limits.maxComputeInvocationsPerWorkgroup} invocations)`;
   }
-  if (t.SG !== undefined) {
-    if (t.BK !== undefined) return 'subgroup tiles (sg) and workgroup-memory tiles (BK) do not combine';
+  const S = t.SG ?? t.SGB;
+  if (S !== undefined) {
+    const tag = t.SG ? `sg${S}` : `sgb${S}`;
+    if (t.SG && t.SGB) return 'sg and sgb tiles do not combine';
+    if (t.BK !== undefined) return 'subgroup tiles (sg, sgb) and workgroup-memory tiles (BK) do not combine';
     // The broadcast needs full subgroups; WebGPU does not promise them on hardware GPUs, and only CPU adapters were measured.
-    if (!gpu().info.isSoftware) return `sg${t.SG} tiles are for CPU adapters (software SIMD lanes); this adapter is a hardware GPU`;
+    if (!gpu().info.isSoftware) return `${tag} tiles are for CPU adapters (software SIMD lanes); this adapter is a hardware GPU`;
     const size = fixedSubgroupSize();
-    if (size !== t.SG) {
-      return size === null ? `sg${t.SG} needs the subgroups feature with a fixed subgroup size, which this device lacks` : `sg${t.SG} does not match the device's subgroup size ${size}`;
+    if (size !== S) {
+      return size === null ? `${tag} needs the subgroups feature with a fixed subgroup size, which this device lacks` : `${tag} does not match the device's subgroup size ${size}`;
     }
-    if (t.WGY !== 1 || t.WGX % t.SG !== 0 || t.TM % t.SG !== 0) return `sg${t.SG} needs WGY = 1 and WGX and TM multiples of ${t.SG} (got ${t.TM}x${t.TN}/${t.WGX}x${t.WGY})`;
+    if (t.SG && (t.WGY !== 1 || t.WGX % S !== 0 || t.TM % S !== 0)) return `${tag} needs WGY = 1 and WGX and TM multiples of ${S} (got ${t.TM}x${t.TN}/${t.WGX}x${t.WGY})`;
+    if (t.SGB && (t.WGX !== 1 || t.WGY % S !== 0 || t.TN % S !== 0)) return `${tag} needs WGX = 1, WGY a multiple of ${S} and TN a multiple of ${S} (got ${t.TM}x${t.TN}/${t.WGX}x${t.WGY})`;
   }
   if (t.BK !== undefined) {
     if (t.BK < 4 || t.BK % 4 !== 0) return `BK must be a positive multiple of 4 (got ${t.BK})`;
@@ -212,7 +218,10 @@ export function candidates(software: boolean, call: Pick<GemmCall, 'M' | 'N' | '
   const custom = process.env.WEBGPU_NN_TUNE_CANDIDATES;
   const S = software ? fixedSubgroupSize() : null;
   const subgroupTiles: GemmTiles[] = S && S % 4 === 0
-    ? [[S, 8, S], [S, 4, S], [2 * S, 8, S], [2 * S, 4, S], [S, 8, 2 * S]].map(([TM, TN, WGX]) => ({ TM: TM!, TN: TN!, WGX: WGX!, WGY: 1, SG: S }))
+    ? [
+        ...[[S, 8, S], [S, 4, S], [2 * S, 8, S], [2 * S, 4, S], [S, 8, 2 * S]].map(([TM, TN, WGX]) => ({ TM: TM!, TN: TN!, WGX: WGX!, WGY: 1, SG: S })),
+        ...[[4, S, S], [4, 2 * S, S], [8, 2 * S, S], [4, 2 * S, 2 * S]].map(([TM, TN, WGY]) => ({ TM: TM!, TN: TN!, WGX: 1, WGY: WGY!, SGB: S })),
+      ]
     : [];
   const list: GemmTiles[] = custom ? custom.split(',').map((c) => parseTiles(c, 'WEBGPU_NN_TUNE_CANDIDATES')) : software
     ? [

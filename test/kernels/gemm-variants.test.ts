@@ -59,7 +59,7 @@ describe('workgroup-memory GEMM tiles, pinned', () => {
         process.env[PIN] = pin;
         return () => matmul(a, a, { transposeA, transposeB: !transposeA }).dispose();
       };
-      expect(run('4x8')).toThrow("WEBGPU_NN_GEMM_TILES: expected TMxTN/WGXxWGY, TMxTN/WGXxWGY/BK or TMxTN/WGXxWGY/sgS (e.g. 4x8/8x1, 4x4/16x16/16 or 32x4/8x1/sg8) but got '4x8'");
+      expect(run('4x8')).toThrow("WEBGPU_NN_GEMM_TILES: expected TMxTN/WGXxWGY, TMxTN/WGXxWGY/BK, TMxTN/WGXxWGY/sgS or TMxTN/WGXxWGY/sgbS (e.g. 4x8/8x1, 4x4/16x16/16, 8x8/8x1/sg8 or 4x16/1x8/sgb8) but got '4x8'");
       expect(run('4x6/8x1')).toThrow('WEBGPU_NN_GEMM_TILES=4x6/8x1: TN must be a positive multiple of 4');
       expect(run('3x8/8x1', true)).toThrow('WEBGPU_NN_GEMM_TILES=3x8/8x1: matmul.tA reads A along m, so TM must be a multiple of 4 (got 3)');
       expect(run('8x8/16x16/64')).toThrow(/the tiles need 65536 bytes of workgroup memory, over the device's \d+/);
@@ -71,11 +71,13 @@ describe('workgroup-memory GEMM tiles, pinned', () => {
 });
 
 // lavapipe's subgroup size is fixed (8 on 256-bit SIMD); the pins below are built from what the device reports.
-describe('subgroup-broadcast GEMM tiles, pinned', () => {
+describe('subgroup-broadcast GEMM tiles (A: sg, B: sgb), pinned', () => {
   const pins = (S: number): Record<string, string> => ({
     [`${S}x8/${S}x1/sg${S}: one A load per lane`]: `${S}x8/${S}x1/sg${S}`,
     [`${2 * S}x4/${2 * S}x1/sg${S}: two subgroups per workgroup, two A loads per lane`]: `${2 * S}x4/${2 * S}x1/sg${S}`,
     [`${4 * S}x4/${S}x1/sg${S}: four A loads per lane`]: `${4 * S}x4/${S}x1/sg${S}`,
+    [`4x${2 * S}/1x${S}/sgb${S}: B broadcast, two B loads per lane`]: `4x${2 * S}/1x${S}/sgb${S}`,
+    [`4x${S}/1x${2 * S}/sgb${S}: B broadcast, two subgroups per workgroup`]: `4x${S}/1x${2 * S}/sgb${S}`,
   });
 
   it('matmul in all four transpose forms (A read along k and along m), bias + relu, batched, and the three convolutions', async (ctx) => {
@@ -114,8 +116,10 @@ describe('subgroup-broadcast GEMM tiles, pinned', () => {
         expect(run(`${S}x4/${S}x2/sg${S}`)).toThrow(`sg${S} needs WGY = 1 and WGX and TM multiples of ${S}`);
         expect(run(`${S + 4}x4/${S}x1/sg${S}`)).toThrow(`sg${S} needs WGY = 1 and WGX and TM multiples of ${S}`);
         expect(run(`${S}x4/${S / 2}x1/sg${S}`)).toThrow(`sg${S} needs WGY = 1 and WGX and TM multiples of ${S}`);
+        expect(run(`4x${S}/2x${S}/sgb${S}`)).toThrow(`sgb${S} needs WGX = 1, WGY a multiple of ${S} and TN a multiple of ${S}`);
+        expect(run(`4x4/1x${S}/sgb${S}`)).toThrow(`sgb${S} needs WGX = 1, WGY a multiple of ${S} and TN a multiple of ${S}`);
         // The pin's grammar cannot say both; a hand-edited cache file could.
-        expect(tilesProblem({ TM: S, TN: 4, WGX: S, WGY: 1, BK: 16, SG: S }, 'matmul')).toBe('subgroup tiles (sg) and workgroup-memory tiles (BK) do not combine');
+        expect(tilesProblem({ TM: S, TN: 4, WGX: S, WGY: 1, BK: 16, SG: S }, 'matmul')).toBe('subgroup tiles (sg, sgb) and workgroup-memory tiles (BK) do not combine');
       }
     } finally {
       a.dispose();
@@ -198,13 +202,18 @@ describe('autotune', () => {
     expect(parseTiles('4x4/16x16/16')).toEqual({ TM: 4, TN: 4, WGX: 16, WGY: 16, BK: 16 });
   });
 
-  it('the software default broadcasts A over a subgroup only where every lane gets columns and K is not short', () => {
+  it('the software default broadcasts A (wide outputs) or B (narrow ones) over a subgroup, never where lanes would idle or K is short', () => {
     expect(softwareTiles(1024, 1024, false, 1024, 8)).toEqual({ TM: 8, TN: 8, WGX: 8, WGY: 1, SG: 8 });
     expect(softwareTiles(64, 32, true, 4096, 8)).toEqual({ TM: 8, TN: 4, WGX: 8, WGY: 1, SG: 8 });
     // A C = 1 conv's gradInput (one output column), a 3x3 conv over one channel (K = 9), no subgroups: register tiles.
-    expect(softwareTiles(50176, 1, false, 288, 8).SG).toBeUndefined();
-    expect(softwareTiles(50176, 32, false, 9, 8).SG).toBeUndefined();
-    expect(softwareTiles(1, 512, false, 1024, 8).SG).toBeUndefined(); // a batch-1 Dense: 8 rows computed for 1
+    // Narrow outputs (8-31 columns, ResNet18's 16-filter convs) broadcast B instead, the lanes stacked along rows.
+    expect(softwareTiles(65536, 16, false, 144, 8)).toEqual({ TM: 4, TN: 16, WGX: 1, WGY: 8, SGB: 8 });
+    expect(softwareTiles(144, 10, true, 65536, 8)).toEqual({ TM: 4, TN: 8, WGX: 1, WGY: 8, SGB: 8 });
+    // A C = 1 conv's gradInput (one output column), a 3x3 conv over one channel (K = 9), a batch-1 Dense (8 rows
+    // computed for 1), no subgroups: register tiles.
+    for (const t of [softwareTiles(50176, 1, false, 288, 8), softwareTiles(50176, 32, false, 9, 8), softwareTiles(1, 512, false, 1024, 8)]) {
+      expect(t.SG ?? t.SGB).toBeUndefined();
+    }
     expect(softwareTiles(1024, 1024, false, 1024, null)).toEqual(softwareTiles(1024, 1024, false, 1024));
     expect(softwareTiles(1024, 1024, false, 1024).SG).toBeUndefined();
   });
