@@ -139,8 +139,8 @@ const seen = new Map<string, GemmCall>();
 const disabled = (): boolean => process.env.WEBGPU_NN_AUTOTUNE === 'off';
 
 // Bumped when the candidate lists or the kernels they name change, so choices timed against older variants (which
-// may lose to the new defaults) are tuned again instead of reused. 2: subgroup-broadcast tiles.
-const CANDIDATES_VERSION = 2;
+// may lose to the new defaults) are tuned again instead of reused. 2: A-broadcast tiles (SG); 3: B-broadcast (SGB).
+const CANDIDATES_VERSION = 3;
 
 /**
  * The cache file of this adapter: $WEBGPU_NN_CACHE (or ~/.cache/webgpu-nn)/tuning/<hash of adapter + driver +
