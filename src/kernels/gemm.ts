@@ -46,7 +46,7 @@ export interface GemmTiles {
    */
   SG?: number;
   /**
-   * The mirror of SG for narrow outputs (N of 8-16, where SG would idle lanes): the subgroup's lanes walk rows
+   * The mirror of SG for narrow outputs (8-31 columns, where SG would idle lanes): the subgroup's lanes walk rows
    * (WGX = 1, WGY a multiple of SGB), all share the block's TN columns, and each loads 1/SGB of B and broadcasts it.
    */
   SGB?: number;
@@ -149,15 +149,23 @@ export function gemmKernel<I extends Bindings, U extends Uniforms>(s: GemmSpec<I
   });
 }
 
-/** How the register loop reads A: states per row (or row quad), the reads per k quad, and element (r, k + j). */
-interface APart {
+/**
+ * How the register loop reads one operand: its loader states (before the loop, per ko), its reads per k quad, and
+ * the WGSL for a value: A's element (row r, k + j), or B's vec4 (k + j, columns 4g..4g+3).
+ */
+interface OperandPart {
   setup: string[];
   step: string[];
   reads: string[];
-  el: (r: number, j: number) => string;
+  value: (x: number, y: number) => string;
 }
 
-function aPart(s: GemmSpec<Bindings, Uniforms>): APart {
+// A subgroup's loaded operand: slot i of lane l holds pair p = l + S i; every lane gets every pair by broadcast.
+const broadcastSlots = (slots: number[], S: number): string[] =>
+  slots.flatMap((i) => range(S).map((l) => `    let v${i}_${l} = subgroupBroadcast(m${i}, ${l}u);`));
+const pairAt = (p: number, S: number): string => `v${Math.floor(p / S)}_${p % S}`;
+
+function aPart(s: GemmSpec<Bindings, Uniforms>): OperandPart {
   const { TM, SG } = s.tiles;
   const byK = s.aAlong === 'k';
   if (!SG) {
@@ -167,7 +175,7 @@ function aPart(s: GemmSpec<Bindings, Uniforms>): APart {
       step: states.map((i) => `  let ta${i} = mmStepA(sa${i}, ko);`),
       reads: byK ? states.map((r) => `    let a${r} = mmReadA4(ta${r}, ki);`)
         : states.flatMap((g) => range(4).map((j) => `    let a${g}_${j} = mmReadA4(ta${g}, ki + ${j}u);`)),
-      el: byK ? (r, j) => `a${r}.${C[j]}` : (r, j) => `a${r >> 2}_${j}.${C[r & 3]}`,
+      value: byK ? (r, j) => `a${r}.${C[j]}` : (r, j) => `a${r >> 2}_${j}.${C[r & 3]}`,
     };
   }
   if (s.tiles.WGY !== 1 || s.tiles.WGX % SG !== 0 || TM % SG !== 0) {
@@ -184,7 +192,7 @@ function aPart(s: GemmSpec<Bindings, Uniforms>): APart {
       step,
       reads: [...slots.map((i) => `    let m${i} = mmReadA4(ta${i}, ki);`),
         ...range(TM).map((r) => `    let a${r} = subgroupBroadcast(m${Math.floor(r / SG)}, ${r % SG}u);`)],
-      el: (r, j) => `a${r}.${C[j]}`,
+      value: (r, j) => `a${r}.${C[j]}`,
     };
   }
   // Along m: the block's TM / 4 row quads x 4 k make TM (quad, j) pairs; pair p = lane + SG i is quad p % Q at
@@ -193,24 +201,12 @@ function aPart(s: GemmSpec<Bindings, Uniforms>): APart {
   return {
     setup: slots.flatMap((i) => [`let pa${i} = sgLane + ${i * SG}u;`, `let sa${i} = mmRowA(batch, row0 + (pa${i} % ${Q}u) * 4u);`]),
     step,
-    reads: [...slots.map((i) => `    let m${i} = mmReadA4(ta${i}, ki + pa${i} / ${Q}u);`),
-      ...slots.flatMap((i) => range(SG).map((l) => `    let v${i}_${l} = subgroupBroadcast(m${i}, ${l}u);`))],
-    el: (r, j) => {
-      const p = (r >> 2) + Q * j;
-      return `v${Math.floor(p / SG)}_${p % SG}.${C[r & 3]}`;
-    },
+    reads: [...slots.map((i) => `    let m${i} = mmReadA4(ta${i}, ki + pa${i} / ${Q}u);`), ...broadcastSlots(slots, SG)],
+    value: (r, j) => `${pairAt((r >> 2) + Q * j, SG)}.${C[r & 3]}`,
   };
 }
 
-/** How the register loop reads B: states per column (quad), the reads per k quad, and B[k + j, col0 + 4g..4g+3]. */
-interface BPart {
-  setup: string[];
-  step: string[];
-  reads: string[];
-  vec: (j: number, g: number) => string;
-}
-
-function bPart(s: GemmSpec<Bindings, Uniforms>): BPart {
+function bPart(s: GemmSpec<Bindings, Uniforms>): OperandPart {
   const { TN, SGB } = s.tiles;
   const G = TN / 4;
   const byN = s.bAlong === 'n';
@@ -223,7 +219,7 @@ function bPart(s: GemmSpec<Bindings, Uniforms>): BPart {
       step: states.map((i) => `  let tb${i} = mmStepB(sb${i}, ko);`),
       reads: byN ? states.flatMap((g) => range(4).map((j) => `    let b${g}_${j} = mmReadB4(tb${g}, ki + ${j}u);`))
         : states.map((c) => `    let b${c} = mmReadB4(tb${c}, ki);`),
-      vec: byN ? (j, g) => `b${g}_${j}` : gather((c) => `b${c}`),
+      value: byN ? (j, g) => `b${g}_${j}` : gather((c) => `b${c}`),
     };
   }
   // The block's B per k quad is P vec4s (along n: G quads x 4 k; along k: TN columns); pair p = lane + SGB i.
@@ -232,8 +228,7 @@ function bPart(s: GemmSpec<Bindings, Uniforms>): BPart {
     throw new Error(`gemm ${s.name}: B-broadcast tiles need WGX = 1, WGY a multiple of SGB = ${SGB} and ${byN ? '4 TN / 4' : 'TN'} a multiple of it (got ${tilesTag(s.tiles)})`);
   }
   const slots = range(P / SGB);
-  const bcast = slots.flatMap((i) => range(SGB).map((l) => `    let v${i}_${l} = subgroupBroadcast(m${i}, ${l}u);`));
-  const pairAt = (p: number): string => `v${Math.floor(p / SGB)}_${p % SGB}`;
+  const bcast = broadcastSlots(slots, SGB);
   const step = slots.map((i) => `  let tb${i} = mmStepB(sb${i}, ko);`);
   if (byN) {
     // Pair p = quad p % G at k + p / G.
@@ -241,14 +236,14 @@ function bPart(s: GemmSpec<Bindings, Uniforms>): BPart {
       setup: slots.flatMap((i) => [`let pb${i} = sgLane + ${i * SGB}u;`, `let sb${i} = mmColB(batch, col0 + (pb${i} % ${G}u) * 4u);`]),
       step,
       reads: [...slots.map((i) => `    let m${i} = mmReadB4(tb${i}, ki + pb${i} / ${G}u);`), ...bcast],
-      vec: (j, g) => pairAt(g + G * j),
+      value: (j, g) => pairAt(g + G * j, SGB),
     };
   }
   return {
     setup: slots.map((i) => `let sb${i} = mmColB(batch, col0 + sgLane + ${i * SGB}u);`),
     step,
     reads: [...slots.map((i) => `    let m${i} = mmReadB4(tb${i}, ki);`), ...bcast],
-    vec: gather(pairAt),
+    value: gather((c) => pairAt(c, SGB)),
   };
 }
 
@@ -265,7 +260,7 @@ function registerMainLoop(s: GemmSpec<Bindings, Uniforms>): string[] {
   lines.push(...a.step, ...b.step);
   L(`  for (var ki = 0u; ki < u.mmKI; ki += 4u) {`);
   lines.push(...a.reads, ...b.reads);
-  for (const j of range(4)) for (const r of range(TM)) for (const g of range(G)) L(`    c${r}_${g} += ${a.el(r, j)} * ${b.vec(j, g)};`);
+  for (const j of range(4)) for (const r of range(TM)) for (const g of range(G)) L(`    c${r}_${g} += ${a.value(r, j)} * ${b.value(j, g)};`);
   L(`  }`);
   L(`}`);
   return lines;

@@ -83,6 +83,8 @@ describe('subgroup-broadcast GEMM tiles (A: sg, B: sgb), pinned', () => {
   it('matmul in all four transpose forms (A read along k and along m), bias + relu, batched, and the three convolutions', async (ctx) => {
     await nn.init();
     const S = fixedSubgroupSize();
+    // CI runs on lavapipe, whose subgroup size is fixed: there a missing size is a failure, not a skip.
+    if (!S && process.env.CI) throw new Error('CI: the adapter reports no fixed subgroup size, so the subgroup tiles would go untested');
     if (!S) return ctx.skip();
     for (const pin of Object.values(pins(S))) {
       process.env[PIN] = pin;
