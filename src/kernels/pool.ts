@@ -1,6 +1,7 @@
 // 2-D max and average pooling over NHWC with Keras/TF 'valid' / 'same' geometry (convAxis: the odd padding cell
 // goes after). Forward: one thread per output element. Backward: one thread per input element that gathers from
-// every window covering it, so overlapping windows (strides < pool) need no atomics and sum in a fixed order.
+// every window covering it, so overlapping windows (strides < pool) need no atomics and sum in a fixed order; when
+// the windows tile the input (the usual 2x2 / stride 2), max pooling's backward scatters one window per thread.
 // With C % 4 == 0 a thread handles four channels through vec4 loads. CPU twins live in pool.cpu.ts.
 
 import { convAxis, fmtShape, type Padding, type Shape } from '../tensor/shape.js';
@@ -92,6 +93,19 @@ const OUT_POS = `
   let h0 = i32(oh * u.SH) - i32(u.padT);
   let w0 = i32(ow * u.SW) - i32(u.padL);`;
 
+// The cells of window (h0, w0) that lie inside the image, row-major: \`body\` sees kh, kw and the flat index cell.
+const windowCells = (body: string): string => `
+  for (var kh = 0; kh < i32(u.KH); kh++) {
+    let h = h0 + kh;
+    if (h < 0 || h >= i32(u.H)) { continue; }
+    for (var kw = 0; kw < i32(u.KW); kw++) {
+      let w = w0 + kw;
+      if (w < 0 || w >= i32(u.W)) { continue; }
+      let cell = ((n * u.H + u32(h)) * u.W + u32(w)) * u.C + c;
+      ${body}
+    }
+  }`;
+
 // Grid (x: w * C + c, y: h, z: n). Decodes the input position, its flat index i, and the range of windows
 // [ohLo, ohHi] x [owLo, owHi] that cover it: window oh covers padded rows [oh*SH, oh*SH + KH), so
 // oh >= ceil((hp - KH + 1) / SH) and oh <= hp / SH.
@@ -130,32 +144,22 @@ const maxForwardKernel = variants((p: { vec4: boolean; withArg: boolean }) => {
   var best = ${L.T}(-posInf());
   var arg = ${L.A}(-1);
   var first = true;
-  for (var kh = 0; kh < i32(u.KH); kh++) {
-    let h = h0 + kh;
-    if (h < 0 || h >= i32(u.H)) { continue; }
-    for (var kw = 0; kw < i32(u.KW); kw++) {
-      let w = w0 + kw;
-      if (w < 0 || w >= i32(u.W)) { continue; }
-      let v = x[((n * u.H + u32(h)) * u.W + u32(w)) * u.C + c];
+${windowCells(`let v = x[cell];
       let take = ${L.B}(first) | (v > best) | (${L.nan}(v) & !${L.nan}(best));
       best = select(best, v, take);
       arg = select(arg, ${L.A}(kh * i32(u.KW) + kw), take);
-      first = false;
-    }
-  }
+      first = false;`)}
   y[i] = best;
   ${p.withArg ? L.storeArg('i', 'arg') : ''}`,
   });
 });
 
-const maxBackwardKernel = variants((p: { vec4: boolean }) => {
+// The gather form: dx[cell] = sum of dy over the windows whose saved argmax is this cell. When the windows tile the
+// input (stride == pool, every cell inside one window), the scatter form instead gives each window one thread that
+// reads its dy and argmax once and writes all its cells (dy at the argmax, 0 elsewhere), with no window search.
+const maxBackwardKernel = variants((p: { vec4: boolean; tiled: boolean }) => {
   const L = p.vec4 ? VEC4 : SCALAR;
-  return kernel({
-    name: `maxPool2dGrad${p.vec4 ? '_vec4' : ''}`,
-    inputs: { dy: p.vec4 ? 'vec4f' : 'f32', argmax: p.vec4 ? 'u32' : 'i32' }, outputs: { dx: p.vec4 ? 'vec4f' : 'f32' },
-    uniforms: UNIFORMS, workgroup: WG,
-    body: `
-  // dx[cell] = sum of dy over the windows whose saved argmax is this cell.${IN_POS}
+  const gather = `${IN_POS}
   var acc = ${L.T}(0.0);
   for (var oh = ohLo; oh <= ohHi; oh++) {
     for (var ow = owLo; ow <= owHi; ow++) {
@@ -164,9 +168,21 @@ const maxBackwardKernel = variants((p: { vec4: boolean }) => {
       acc += select(${L.T}(0.0), dy[o], ${L.loadArg('o')} == ${L.A}(local));
     }
   }
-  dx[i] = acc;`,
+  dx[i] = acc;`;
+  const scatter = `${OUT_POS}
+  let g = dy[i];
+  let arg = ${L.loadArg('i')};
+${windowCells(`dx[cell] = select(${L.T}(0.0), g, arg == ${L.A}(kh * i32(u.KW) + kw));`)}`;
+  return kernel({
+    name: `maxPool2dGrad${p.tiled ? 'Tiled' : ''}${p.vec4 ? '_vec4' : ''}`,
+    inputs: { dy: p.vec4 ? 'vec4f' : 'f32', argmax: p.vec4 ? 'u32' : 'i32' }, outputs: { dx: p.vec4 ? 'vec4f' : 'f32' },
+    uniforms: UNIFORMS, workgroup: WG, body: p.tiled ? scatter : gather,
   });
 });
+
+/** Whether the windows tile the input: no overlap, no gaps, and every cell inside some window. */
+const tiles = (g: PoolGeometry): boolean =>
+  g.SH === g.KH && g.SW === g.KW && g.OH * g.KH - g.padT >= g.H && g.OW * g.KW - g.padL >= g.W;
 
 const avgForwardKernel = variants((p: { vec4: boolean }) => {
   const T = p.vec4 ? 'vec4<f32>' : 'f32';
@@ -242,7 +258,9 @@ export function maxPool2dBackward(dy: Tensor, argmax: Tensor, xShape: Shape, o: 
     maxPoolBackwardCpu(dy.storage.data, argmax.storage.data, dx.storage.data, g);
   } else {
     const vec4 = useVec4(g), groups = vec4 ? g.C / 4 : g.C;
-    maxBackwardKernel({ vec4 }).run({ dy, argmax, dx }, uniforms(g, groups), grid(g.W * groups, g.H, g.N));
+    const tiled = tiles(g);
+    const k = maxBackwardKernel({ vec4, tiled });
+    k.run({ dy, argmax, dx }, uniforms(g, groups), tiled ? grid(g.OW * groups, g.OH, g.N) : grid(g.W * groups, g.H, g.N));
   }
   return dx;
 }

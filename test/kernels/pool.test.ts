@@ -22,6 +22,8 @@ const GEOMETRIES: Array<{ shape: number[]; o: nn.Pool2dOptions }> = [
   { shape: [1, 3, 3, 2], o: { poolSize: 3, strides: 3, padding: 'same' } },
   { shape: [1, 17, 16, 4], o: { poolSize: 16, strides: 1 } }, // window > 255 cells: scalar path despite C % 4 == 0
   { shape: [16, 28, 28, 32], o: { poolSize: 2 } },
+  // Windows that tile the input take the scatter backward: a leading pad cell (3x3 'same' on 4 -> pad 1, 1).
+  { shape: [2, 4, 4, 8], o: { poolSize: 3, strides: 3, padding: 'same' } },
 ];
 
 describe.each([

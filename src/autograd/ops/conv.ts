@@ -1,15 +1,14 @@
 // Conv ops (conv2d, depthwiseConv2d), each in a plain and a fused-bias form. The forward fuses bias + activation;
-// the backward takes the activation's derivative from the saved output once, then calls the gradient kernels:
-// dx = transposed conv of dz with the same filters, dw = correlation of x with dz, db = sums of dz over N, H, W.
+// the backward takes the activation's derivative from the saved output once (with the bias sums in the same pass),
+// then calls the gradient kernels: dx = transposed conv of dz with the same filters, dw = correlation of x with dz.
 
-import { activationGrad } from '../../kernels/activation.js';
 import { conv2d, conv2dGradFilter, conv2dGradInput } from '../../kernels/conv2d.js';
 import { convRule, type ConvOptions } from '../../kernels/conv2d.geometry.js';
 import { depthwiseConv2d, depthwiseGradFilter, depthwiseGradInput } from '../../kernels/depthwise.js';
-import { reduce } from '../../kernels/reduce.js';
 import type { Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { defineOp, memo } from '../op.js';
+import { defineOp } from '../op.js';
+import { fusedGrads } from './fused_grads.js';
 
 interface ConvKernels {
   forward: (x: Tensor, w: Tensor, bias: Tensor | undefined, o: ConvOptions) => Tensor;
@@ -22,12 +21,13 @@ interface ConvKernels {
  * the shape rule, the kernels and the gradients (dz = activation derivative from the saved output, computed once).
  */
 function convOps(name: string, depthwise: boolean, k: ConvKernels) {
-  const grads = (saved: { x: Tensor; w: Tensor; y: Tensor }, shapes: { x: Shape; w: Shape }, dy: Tensor, o: ConvOptions) => {
-    const dz = memo(() => activationGrad(o.activation ?? 'linear', saved.y, dy));
+  const grads = (saved: { x: Tensor; w: Tensor; y: Tensor }, shapes: { x: Shape; w: Shape }, dy: Tensor, o: ConvOptions, hasBias: boolean) => {
+    const act = o.activation ?? 'linear';
+    const { dz, bias } = fusedGrads(act, saved.y, dy, hasBias);
     return {
       x: () => k.gradInput(dz(), saved.w, shapes.x, o),
       w: () => k.gradFilter(saved.x, dz(), shapes.w, o),
-      bias: () => reduce('sum', dz(), [0, 1, 2]),
+      bias,
     };
   };
   const plain = defineOp({
@@ -37,7 +37,7 @@ function convOps(name: string, depthwise: boolean, k: ConvKernels) {
     forward: ({ x, w }, o) => k.forward(x, w, undefined, o),
     save: ['x', 'w', 'y'],
     backward: ({ saved, shapes, attrs }, dy) => {
-      const { x, w } = grads(saved, shapes, dy, attrs);
+      const { x, w } = grads(saved, shapes, dy, attrs, false);
       return { x, w };
     },
   });
@@ -47,7 +47,7 @@ function convOps(name: string, depthwise: boolean, k: ConvKernels) {
     shape: ({ x, w, bias }, o: ConvOptions) => ({ shape: convRule(name, x, w, bias, o, depthwise).shape, dtype: 'f32' }),
     forward: ({ x, w, bias }, o) => k.forward(x, w, bias, o),
     save: ['x', 'w', 'y'],
-    backward: ({ saved, shapes, attrs }, dy) => grads(saved, shapes, dy, attrs),
+    backward: ({ saved, shapes, attrs }, dy) => grads(saved, shapes, dy, attrs, true),
   });
   return [plain, withBias] as const;
 }

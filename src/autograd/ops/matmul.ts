@@ -2,13 +2,13 @@
 // layout, never transposed in memory); Dense adds the activation derivative from the saved output and a column sum
 // for the bias. A shared (2-D) operand of a batched matmul gets a batched gradient that the tape sums to its shape.
 
-import { activationGrad, checkActivation, type Activation } from '../../kernels/activation.js';
+import { checkActivation, type Activation } from '../../kernels/activation.js';
 import { matmul, matmulDims, matmulOutShape } from '../../kernels/matmul.js';
-import { reduce } from '../../kernels/reduce.js';
 import { broadcastTo } from '../../kernels/layout.js';
 import { broadcastShapes, fmtShape, sizeOf, type Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { defineOp, memo, type Meta } from '../op.js';
+import { fusedGrads } from './fused_grads.js';
 
 export interface MatmulAttrs {
   transposeA?: boolean;
@@ -131,13 +131,15 @@ function denseForward(x: Tensor, w: Tensor, bias: Tensor | undefined, act: Activ
   });
 }
 
-/** dz = f'(y) * dy on [rows, out] views (once), then dx = dz @ w^T, dw = x^T @ dz, db = column sums of dz. */
-function denseGrads(saved: { x: Tensor; w: Tensor; y: Tensor }, xShape: Shape, dy: Tensor, act: Activation) {
-  const dz = memo(() => flat([saved.y, dy], (y2, dy2) => activationGrad(act, y2, dy2)));
+/** dz = f'(y) * dy and db (fusedGrads), then on [rows, out] views dx = dz @ w^T and dw = x^T @ dz. */
+function denseGrads(saved: { x: Tensor; w: Tensor; y: Tensor }, xShape: Shape, dy: Tensor, act: Activation, hasBias: boolean) {
+  const fused = fusedGrads(act, saved.y, dy, hasBias);
+  const dz = memo(() => flat([fused.dz()], (dz2) => dz2.view(dz2.shape)));
+  const bias = fused.bias;
   return {
     x: () => matmul(dz(), saved.w, { transposeB: true }).view(xShape),
     w: () => flat([saved.x], (x2) => matmul(x2, dz(), { transposeA: true })),
-    bias: () => reduce('sum', dz(), [0]),
+    bias,
   };
 }
 
@@ -148,7 +150,7 @@ export const denseOp = defineOp({
   forward: ({ x, w }, o, out) => denseForward(x, w, undefined, o.activation ?? 'linear', out.shape),
   save: ['x', 'w', 'y'],
   backward: ({ saved, shapes, attrs }, dy) => {
-    const { x, w } = denseGrads(saved, shapes.x, dy, attrs.activation ?? 'linear');
+    const { x, w } = denseGrads(saved, shapes.x, dy, attrs.activation ?? 'linear', false);
     return { x, w };
   },
 });
@@ -159,5 +161,5 @@ export const denseBiasOp = defineOp({
   shape: ({ x, w, bias }, o: DenseAttrs) => denseShape(x, w, bias, o),
   forward: ({ x, w, bias }, o, out) => denseForward(x, w, bias, o.activation ?? 'linear', out.shape),
   save: ['x', 'w', 'y'],
-  backward: ({ saved, shapes, attrs }, dy) => denseGrads(saved, shapes.x, dy, attrs.activation ?? 'linear'),
+  backward: ({ saved, shapes, attrs }, dy) => denseGrads(saved, shapes.x, dy, attrs.activation ?? 'linear', true),
 });
