@@ -13,27 +13,42 @@ function binaryHelpers(op: BinaryOpName): string | undefined {
   return (binaryOps[op] as BinaryRow).helpers;
 }
 
-const unaryKernel = variants((p: { op: UnaryOpName }) =>
-  kernel({
-    name: `unary_${p.op}`,
-    inputs: { x: 'f32' }, outputs: { y: 'f32' }, uniforms: { total: 'u32' }, workgroup: WG,
+/**
+ * A flat elementwise kernel: `out[i] = ew(ins[0][i], ...)`, where `ew` (declared in `fn`) computes one element.
+ * The vec4 form (total divisible by 4) moves four elements per thread with 16-byte loads and stores and applies ew
+ * lane by lane, so the scalar and vec4 kernels evaluate the same expression.
+ */
+function laneKernel(name: string, ins: readonly string[], fn: string, vec4: boolean, o: { helpers?: string; scalarUniform?: boolean } = {}) {
+  const T = vec4 ? 'vec4f' : 'f32';
+  const loads = ins.map((n, k) => `  let v${k} = ${n}[i];`).join('\n');
+  const call = (lane: string) => `ew(${ins.map((_, k) => `v${k}${lane}`).join(', ')})`;
+  return kernel({
+    name: `${name}${vec4 ? '_vec4' : ''}`,
+    inputs: Object.fromEntries(ins.map((n) => [n, T])) as Record<string, 'f32' | 'vec4f'>,
+    outputs: { out: T },
+    uniforms: o.scalarUniform ? { total: 'u32', s: 'f32' } : { total: 'u32' },
+    workgroup: WG, helpers: `${o.helpers ?? ''}\n${fn}`,
     body: `
 ${flatThread()}
-  let a = x[i];
-  y[i] = ${unaryOps[p.op].wgsl};`,
-  }));
+${loads}
+  out[i] = ${vec4 ? `vec4<f32>(${['.x', '.y', '.z', '.w'].map(call).join(', ')})` : call('')};`,
+  });
+}
 
-const unaryGradKernel = variants((p: { op: UnaryOpName }) =>
-  kernel({
-    name: `unaryGrad_${p.op}`,
-    inputs: { x: 'f32', dyIn: 'f32' }, outputs: { dx: 'f32' }, uniforms: { total: 'u32' }, workgroup: WG,
-    body: `
-${flatThread()}
-  let a = x[i];
-  let dy = dyIn[i];
+/** Threads (one per element, or per four when the size allows) and the vec4 flag of a flat elementwise call. */
+function lanes(size: number): { vec4: boolean; total: number } {
+  const vec4 = size % 4 === 0;
+  return { vec4, total: vec4 ? size / 4 : size };
+}
+
+const unaryKernel = variants((p: { op: UnaryOpName; vec4: boolean }) =>
+  laneKernel(`unary_${p.op}`, ['x'], `fn ew(a: f32) -> f32 { return ${unaryOps[p.op].wgsl}; }`, p.vec4));
+
+const unaryGradKernel = variants((p: { op: UnaryOpName; vec4: boolean }) =>
+  laneKernel(`unaryGrad_${p.op}`, ['x', 'dyIn'], `fn ew(a: f32, dy: f32) -> f32 {
   let y = ${unaryOps[p.op].wgsl};
-  dx[i] = ${unaryOps[p.op].grad};`,
-  }));
+  return ${unaryOps[p.op].grad};
+}`, p.vec4));
 
 function checkF32(op: string, ...ts: Tensor[]): void {
   for (const t of ts) if (t.dtype !== 'f32') throw new Error(`${op}: expects f32 tensors but got ${t.dtype} ${JSON.stringify(t.shape)}; cast it first`);
@@ -47,7 +62,8 @@ export function unary(op: UnaryOpName, x: Tensor): Tensor {
     const f = unaryOps[op].cpu, xs = x.storage.data, ys = y.storage.data;
     for (let i = 0; i < xs.length; i++) ys[i] = f(xs[i]!);
   } else {
-    unaryKernel({ op }).run({ x, y }, { total: x.size }, grid1d(x.size));
+    const { vec4, total } = lanes(x.size);
+    unaryKernel({ op, vec4 }).run({ x, out: y }, { total }, grid1d(total));
   }
   return y;
 }
@@ -61,21 +77,14 @@ export function unaryGrad(op: UnaryOpName, x: Tensor, dy: Tensor): Tensor {
     const f = row.cpu, g = row.cpuGrad, xs = x.storage.data, ds = dy.storage.data, out = dx.storage.data;
     for (let i = 0; i < xs.length; i++) out[i] = g(xs[i]!, f(xs[i]!), ds[i]!);
   } else {
-    unaryGradKernel({ op }).run({ x, dyIn: dy, dx }, { total: x.size }, grid1d(x.size));
+    const { vec4, total } = lanes(x.size);
+    unaryGradKernel({ op, vec4 }).run({ x, dyIn: dy, out: dx }, { total }, grid1d(total));
   }
   return dx;
 }
 
-const binarySameKernel = variants((p: { op: BinaryOpName }) =>
-  kernel({
-    name: `binary_${p.op}`, helpers: binaryHelpers(p.op),
-    inputs: { ina: 'f32', inb: 'f32' }, outputs: { out: 'f32' }, uniforms: { total: 'u32' }, workgroup: WG,
-    body: `
-${flatThread()}
-  let a = ina[i];
-  let b = inb[i];
-  out[i] = ${binaryOps[p.op].wgsl};`,
-  }));
+const binarySameKernel = variants((p: { op: BinaryOpName; vec4: boolean }) =>
+  laneKernel(`binary_${p.op}`, ['ina', 'inb'], `fn ew(a: f32, b: f32) -> f32 { return ${binaryOps[p.op].wgsl}; }`, p.vec4, { helpers: binaryHelpers(p.op) }));
 
 /**
  * WGSL that decodes the flat output index `i` into each operand's offset `i<x>` from the uniforms `outShape`,
@@ -105,15 +114,14 @@ ${broadcastOffsets(['a', 'b'])}
   out[i] = ${binaryOps[p.op].wgsl};`,
   }));
 
-const binaryScalarKernel = variants((p: { op: BinaryOpName; scalarFirst: boolean }) =>
-  kernel({
-    name: `binaryScalar_${p.op}${p.scalarFirst ? '_rev' : ''}`, helpers: binaryHelpers(p.op),
-    inputs: { x: 'f32' }, outputs: { out: 'f32' }, uniforms: { total: 'u32', s: 'f32' }, workgroup: WG,
-    body: `
-${flatThread()}
-  let ${p.scalarFirst ? 'b = x[i]; let a = u.s' : 'a = x[i]; let b = u.s'};
-  out[i] = ${binaryOps[p.op].wgsl};`,
-  }));
+// The scalar operand travels as the uniform u.s.
+const scalarOperands = (scalarFirst: boolean): string => (scalarFirst ? 'let a = u.s; let b = x;' : 'let a = x; let b = u.s;');
+
+const binaryScalarKernel = variants((p: { op: BinaryOpName; scalarFirst: boolean; vec4: boolean }) =>
+  laneKernel(`binaryScalar_${p.op}${p.scalarFirst ? '_rev' : ''}`, ['x'], `fn ew(x: f32) -> f32 {
+  ${scalarOperands(p.scalarFirst)}
+  return ${binaryOps[p.op].wgsl};
+}`, p.vec4, { helpers: binaryHelpers(p.op), scalarUniform: true }));
 
 /** out = a (op) b with NumPy broadcasting. */
 export function binary(op: BinaryOpName, a: Tensor, b: Tensor): Tensor {
@@ -126,7 +134,8 @@ export function binary(op: BinaryOpName, a: Tensor, b: Tensor): Tensor {
     const f = binaryOps[op].cpu, os = out.storage.data;
     eachBroadcast(a, b, shape, (i, x, y) => (os[i] = f(x, y)));
   } else if (sameShape(a.shape, b.shape)) {
-    binarySameKernel({ op }).run({ ina: a, inb: b, out }, { total }, grid1d(total));
+    const l = lanes(total);
+    binarySameKernel({ op, vec4: l.vec4 }).run({ ina: a, inb: b, out }, { total: l.total }, grid1d(l.total));
   } else {
     binaryBroadcastKernel({ op }).run(
       { ina: a, inb: b, out },
@@ -161,26 +170,35 @@ export function binaryScalar(op: BinaryOpName, x: Tensor, s: number, scalarFirst
     const f = binaryOps[op].cpu, xs = x.storage.data, os = out.storage.data;
     for (let i = 0; i < xs.length; i++) os[i] = scalarFirst ? f(s, xs[i]!) : f(xs[i]!, s);
   } else {
-    binaryScalarKernel({ op, scalarFirst }).run({ x, out }, { total: x.size, s }, grid1d(x.size));
+    const { vec4, total } = lanes(x.size);
+    binaryScalarKernel({ op, scalarFirst, vec4 }).run({ x, out }, { total, s }, grid1d(total));
   }
   return out;
 }
 
-const binaryGradKernel = variants((p: { op: BinaryOpName; side: 'a' | 'b'; broadcast: boolean }) => {
+const binaryGradKernel = variants((p: { op: BinaryOpName; side: 'a' | 'b' }) => {
   const row: BinaryRow = binaryOps[p.op];
   return kernel({
-    name: `binaryGrad_${p.op}_${p.side}${p.broadcast ? '_broadcast' : ''}`, helpers: row.helpers,
+    name: `binaryGrad_${p.op}_${p.side}_broadcast`, helpers: row.helpers,
     inputs: { ina: 'f32', inb: 'f32', dyIn: 'f32' }, outputs: { dx: 'f32' },
     uniforms: { total: 'u32', rank: 'u32', outShape: 'shape', aStrides: 'shape', bStrides: 'shape' }, workgroup: WG,
     body: `
 ${flatThread()}
-${p.broadcast ? broadcastOffsets(['a', 'b']) : '  let ia = i;\n  let ib = i;'}
+${broadcastOffsets(['a', 'b'])}
   let a = ina[ia];
   let b = inb[ib];
   let dy = dyIn[i];
   let y = ${row.wgsl};
   dx[i] = ${row.grad![p.side]};`,
   });
+});
+
+const binaryGradSameKernel = variants((p: { op: BinaryOpName; side: 'a' | 'b'; vec4: boolean }) => {
+  const row: BinaryRow = binaryOps[p.op];
+  return laneKernel(`binaryGrad_${p.op}_${p.side}`, ['ina', 'inb', 'dyIn'], `fn ew(a: f32, b: f32, dy: f32) -> f32 {
+  let y = ${row.wgsl};
+  return ${row.grad![p.side]};
+}`, p.vec4, { helpers: row.helpers });
 });
 
 /** A derivative that reads only dy ('dy', '-dy'), or null when it needs the operands. */
@@ -209,8 +227,12 @@ export function binaryGrad(op: BinaryOpName, side: 'a' | 'b', a: Tensor | undefi
     const f = row.cpu, g = row.cpuGrad[side], ds = dy.storage.data, out = dx.storage.data;
     eachBroadcast(a, b, shape, (i, x, y) => (out[i] = g(x, y, f(x, y), ds[i]!)));
   } else {
-    const broadcast = !sameShape(a.shape, shape) || !sameShape(b.shape, shape);
-    binaryGradKernel({ op, side, broadcast }).run(
+    if (sameShape(a.shape, shape) && sameShape(b.shape, shape)) {
+      const { vec4, total } = lanes(dy.size);
+      binaryGradSameKernel({ op, side, vec4 }).run({ ina: a, inb: b, dyIn: dy, out: dx }, { total }, grid1d(total));
+      return dx;
+    }
+    binaryGradKernel({ op, side }).run(
       { ina: a, inb: b, dyIn: dy, dx },
       { total: dy.size, rank: shape.length, outShape: shape, aStrides: broadcastStrides(a.shape, shape), bStrides: broadcastStrides(b.shape, shape) },
       grid1d(dy.size),
@@ -219,18 +241,13 @@ export function binaryGrad(op: BinaryOpName, side: 'a' | 'b', a: Tensor | undefi
   return dx;
 }
 
-const binaryScalarGradKernel = variants((p: { op: BinaryOpName; scalarFirst: boolean }) => {
+const binaryScalarGradKernel = variants((p: { op: BinaryOpName; scalarFirst: boolean; vec4: boolean }) => {
   const row: BinaryRow = binaryOps[p.op];
-  return kernel({
-    name: `binaryScalarGrad_${p.op}${p.scalarFirst ? '_rev' : ''}`, helpers: row.helpers,
-    inputs: { x: 'f32', dyIn: 'f32' }, outputs: { dx: 'f32' }, uniforms: { total: 'u32', s: 'f32' }, workgroup: WG,
-    body: `
-${flatThread()}
-  let ${p.scalarFirst ? 'b = x[i]; let a = u.s' : 'a = x[i]; let b = u.s'};
-  let dy = dyIn[i];
+  return laneKernel(`binaryScalarGrad_${p.op}${p.scalarFirst ? '_rev' : ''}`, ['x', 'dyIn'], `fn ew(x: f32, dy: f32) -> f32 {
+  ${scalarOperands(p.scalarFirst)}
   let y = ${row.wgsl};
-  dx[i] = ${row.grad![p.scalarFirst ? 'b' : 'a']};`,
-  });
+  return ${row.grad![p.scalarFirst ? 'b' : 'a']};
+}`, p.vec4, { helpers: row.helpers, scalarUniform: true });
 });
 
 /** d(x op s)/dx * dy, or d(s op x)/dx * dy when `scalarFirst`, from the same row as binaryGrad. */
@@ -248,7 +265,8 @@ export function binaryScalarGrad(op: BinaryOpName, x: Tensor, s: number, scalarF
       out[i] = g(a, b, f(a, b), ds[i]!);
     }
   } else {
-    binaryScalarGradKernel({ op, scalarFirst }).run({ x, dyIn: dy, dx }, { total: x.size, s }, grid1d(x.size));
+    const { vec4, total } = lanes(x.size);
+    binaryScalarGradKernel({ op, scalarFirst, vec4 }).run({ x, dyIn: dy, out: dx }, { total, s }, grid1d(total));
   }
   return dx;
 }

@@ -1,6 +1,6 @@
 // Elementwise kernels vs their CPU twins (every table row, broadcasting), pow's edge cases, NaN/Inf propagation.
 import { describe, expect, it } from 'vitest';
-import { binaryOps, unaryOps, type BinaryOpName, type UnaryOpName } from '../../src/kernels/elementwise.js';
+import { binaryGrad, binaryOps, binaryScalar, binaryScalarGrad, unaryGrad, unaryOps, type BinaryOpName, type UnaryOpName } from '../../src/kernels/elementwise.js';
 import * as nn from '../../src/index.js';
 import { expectClose, pair, randomData, uniformData } from '../helpers.js';
 
@@ -26,7 +26,7 @@ describe('unary kernels vs CPU twin', () => {
 });
 
 describe('binary kernels with broadcasting', () => {
-  const shapes: Array<[number[], number[]]> = [[[5], [5]], [[3, 4], [4]], [[2, 1, 5], [3, 1]], [[1], [7, 3]], [[64, 10], [64, 1]], [[17, 33, 3], [17, 33, 3]]];
+  const shapes: Array<[number[], number[]]> = [[[5], [5]], [[3, 4], [4]], [[2, 1, 5], [3, 1]], [[1], [7, 3]], [[64, 10], [64, 1]], [[17, 33, 3], [17, 33, 3]], [[8, 6], [8, 6]]];
   for (const op of Object.keys(binaryOps) as BinaryOpName[]) {
     it(op, async () => {
       for (const [sa, sb] of shapes) {
@@ -106,6 +106,35 @@ describe('binary derivatives from the table rows', () => {
       nn.scope(() => nn.backward(nn.sum(nn.add(nn.maximum(0.5, x), nn.div(3, x)))));
       expectClose(await x.grad!.data(), [1 - 12, 1 - 3, 1 - 0.75], 1e-6, 1e-6, 'max(0.5, x) + 3 / x');
       x.dispose();
+    });
+  }
+});
+
+// Flat kernels take four elements per thread when the size is a multiple of 4: both forms against the Float64 twin.
+describe('derivative kernels, scalar and vec4 forms, vs CPU twin', () => {
+  const dataFor = (n: number, seed: number) => pair(uniformData(n, seed, 0.5, 2.5), [n]);
+  for (const n of [63, 64]) {
+    it(`unaryGrad, binaryGrad and the scalar forms at n=${n}`, async () => {
+      const x = dataFor(n, 1), y = dataFor(n, 2), dy = pair(randomData(n, 3), [n]);
+      const check = async (what: string, g: nn.Tensor, c: nn.Tensor) => {
+        expectClose(await g.data(), await c.data(), 2e-6, 2e-5, `${what}[${n}]`);
+        g.dispose();
+        c.dispose();
+      };
+      for (const op of Object.keys(unaryOps) as UnaryOpName[]) {
+        if (unaryOps[op].grad) await check(`unaryGrad ${op}`, unaryGrad(op, x.gpu, dy.gpu), unaryGrad(op, x.cpu, dy.cpu));
+      }
+      for (const op of Object.keys(binaryOps) as BinaryOpName[]) {
+        if (!binaryOps[op].grad) continue;
+        for (const side of ['a', 'b'] as const) {
+          await check(`binaryGrad ${op} ${side}`, binaryGrad(op, side, x.gpu, y.gpu, dy.gpu), binaryGrad(op, side, x.cpu, y.cpu, dy.cpu));
+        }
+        for (const first of [false, true]) {
+          await check(`binaryScalar ${op} ${first}`, binaryScalar(op, x.gpu, 1.5, first), binaryScalar(op, x.cpu, 1.5, first));
+          await check(`binaryScalarGrad ${op} ${first}`, binaryScalarGrad(op, x.gpu, 1.5, first, dy.gpu), binaryScalarGrad(op, x.cpu, 1.5, first, dy.cpu));
+        }
+      }
+      for (const t of [x.gpu, x.cpu, y.gpu, y.cpu, dy.gpu, dy.cpu]) t.dispose();
     });
   }
 });
