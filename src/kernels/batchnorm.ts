@@ -48,13 +48,21 @@ const vecBinding = (vec4: boolean) => (vec4 ? 'vec4f' : 'f32') as 'vec4f' | 'f32
  * before the loop and `step` once per row r, accumulating into s1 and s2.
  */
 function chunkLoop(T: string, init: string, step: string): string {
+  return chunkRows(`${init}
+  var s1 = ${T}(0.0);
+  var s2 = ${T}(0.0);`, step);
+}
+
+/**
+ * Thread t = (chunk, channel group c) over rows [r0, r1): `init` once (per-channel values are loaded once per chunk,
+ * not once per element), then `step` for each row r. Neighbouring threads take neighbouring channel groups.
+ */
+function chunkRows(init: string, step: string): string {
   return `${flatThread('t')}
   let c = t % u.C;
   let r0 = (t / u.C) * u.rows;
   let r1 = min(r0 + u.rows, u.M);
   ${init}
-  var s1 = ${T}(0.0);
-  var s2 = ${T}(0.0);
   for (var r = r0; r < r1; r++) {${step}
   }`;
 }
@@ -131,24 +139,27 @@ const applyKernel = variants((p: { vec4: boolean }) => {
   return kernel({
     name: `bnApply${p.vec4 ? '_vec4' : ''}`,
     inputs: { x: b, mean: b, variance: b, gamma: b, beta: b }, outputs: { y: b },
-    uniforms: { total: 'u32', C: 'u32', eps: 'f32' }, workgroup: WG,
+    uniforms: { total: 'u32', C: 'u32', M: 'u32', rows: 'u32', eps: 'f32' }, workgroup: WG,
     body: `
-${flatThread()}
-  let c = i % u.C;
-  y[i] = (x[i] - mean[c]) * inverseSqrt(variance[c] + u.eps) * gamma[c] + beta[c];`,
+${chunkRows(`let m = mean[c];
+  let inv = inverseSqrt(variance[c] + u.eps);
+  let g = gamma[c];
+  let bt = beta[c];`, `
+    let i = r * u.C + c;
+    y[i] = (x[i] - m) * inv * g + bt;`)}`,
   });
 });
 
 /** y = (x - mean) / sqrt(variance + eps) * gamma + beta, per channel (the last axis). */
 export function batchNormApply(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
-  const { C } = channelRows(x.shape, 'batchNorm');
+  const { M, C } = channelRows(x.shape, 'batchNorm');
   const y = Tensor.empty(x.shape, 'f32', x.device);
   if (x.device === 'cpu') {
     bnApplyCpu(x.storage.data, C, mean.storage.data, variance.storage.data, gamma.storage.data, beta.storage.data, eps, y.storage.data);
     return y;
   }
-  const vec4 = C % 4 === 0, groups = vec4 ? C / 4 : C, total = x.size / (vec4 ? 4 : 1);
-  applyKernel({ vec4 }).run({ x, mean, variance, gamma, beta, y }, { total, C: groups, eps }, grid1d(total));
+  const vec4 = C % 4 === 0, groups = vec4 ? C / 4 : C, { chunks, rows } = chunking(M, groups);
+  applyKernel({ vec4 }).run({ x, mean, variance, gamma, beta, y }, { total: chunks * groups, C: groups, M, rows, eps }, grid1d(chunks * groups));
   return y;
 }
 
@@ -235,15 +246,22 @@ const gradInputKernel = variants((p: { vec4: boolean; training: boolean }) => {
     name: `bnGradInput${p.training ? '' : '_inference'}${p.vec4 ? '_vec4' : ''}`,
     inputs: p.training ? { x: b, dy: b, mean: b, variance: b, gamma: b, dbeta: b, dgamma: b } : { dy: b, variance: b, gamma: b },
     outputs: { dx: b },
-    uniforms: { total: 'u32', C: 'u32', eps: 'f32', invM: 'f32' }, workgroup: WG,
+    uniforms: { total: 'u32', C: 'u32', M: 'u32', rows: 'u32', eps: 'f32', invM: 'f32' }, workgroup: WG,
     body: `
-${flatThread()}
-  let c = i % u.C;
-  let inv = inverseSqrt(variance[c] + u.eps);
-  ${p.training
+${p.training
     // Batch statistics depend on x: dx = gamma * invstd * (dy - (sum(dy) + xhat * sum(dy * xhat)) / M).
-    ? 'let xhat = (x[i] - mean[c]) * inv;\n  dx[i] = gamma[c] * inv * (dy[i] - (dbeta[c] + xhat * dgamma[c]) * u.invM);'
-    : 'dx[i] = dy[i] * gamma[c] * inv;'}`,
+    ? chunkRows(`let inv = inverseSqrt(variance[c] + u.eps);
+  let m = mean[c];
+  let g = gamma[c];
+  let db = dbeta[c];
+  let dg = dgamma[c];`, `
+    let i = r * u.C + c;
+    let xhat = (x[i] - m) * inv;
+    dx[i] = g * inv * (dy[i] - (db + xhat * dg) * u.invM);`)
+    : chunkRows(`let inv = inverseSqrt(variance[c] + u.eps);
+  let g = gamma[c];`, `
+    let i = r * u.C + c;
+    dx[i] = dy[i] * g * inv;`)}`,
   });
 });
 
@@ -261,8 +279,8 @@ export function batchNormGradInput(
       sums ? { dbeta: sums.dbeta.storage.data, dgamma: sums.dgamma.storage.data } : null, dx.storage.data);
     return dx;
   }
-  const vec4 = C % 4 === 0, groups = vec4 ? C / 4 : C, total = x.size / (vec4 ? 4 : 1);
-  const u = { total, C: groups, eps, invM: 1 / M };
+  const vec4 = C % 4 === 0, groups = vec4 ? C / 4 : C, { chunks, rows } = chunking(M, groups), total = chunks * groups;
+  const u = { total, C: groups, M, rows, eps, invM: 1 / M };
   if (sums) {
     const { dbeta, dgamma } = sums;
     gradInputKernel({ vec4, training: true }).run({ x, dy, mean, variance, gamma, dbeta, dgamma, dx }, u, grid1d(total));
