@@ -3,6 +3,7 @@
 
 import Benchmark from 'benchmark';
 import { liveTensors, sync } from '../src/index.js';
+import { parseBenchOptions } from './options.js';
 
 export interface Figure {
   name: string;
@@ -24,10 +25,9 @@ export interface MeasureOptions {
   minSamples?: number;
 }
 
-const args = process.argv.slice(2);
-export const jsonOutput = args.includes('--json');
-const filterIndex = args.indexOf('--filter');
-const filter = filterIndex >= 0 ? new RegExp(args[filterIndex + 1] ?? '') : null;
+const options = parseBenchOptions('bench', 'Benchmark.js suites of webgpu-nn on this adapter (figures in bench/RESULTS.md)', false);
+export const jsonOutput = options.json;
+const filter = options.filter;
 
 /** True when a figure or suite name passes --filter. */
 export function selected(name: string): boolean {

@@ -9,14 +9,10 @@ import { printHeader, printJson, printRow, printTable } from './report.js';
 import { loadTfjs } from './systems.js';
 import { trainWorks } from './train.js';
 import { runMain } from '../run-main.js';
+import { parseBenchOptions } from '../options.js';
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const filterAt = args.indexOf('--filter');
-const filter = filterAt >= 0 ? new RegExp(args[filterAt + 1] ?? '') : null;
-const repsAt = args.indexOf('--reps');
-/** Caps every figure's repetitions (for a loaded machine); each figure has its own default. */
-const maxReps = repsAt >= 0 ? Math.max(1, Number(args[repsAt + 1]) || 1) : Infinity;
+const { json, filter, reps: maxReps } = parseBenchOptions('bench:compare',
+  'webgpu-nn, tfjs-backend-webgpu and tfjs-backend-wasm on the same work, interleaved, with the adapter ceilings', true);
 const log = (line: string): void => void (json ? process.stderr.write(`${line}\n`) : console.log(line));
 
 async function main(): Promise<void> {
