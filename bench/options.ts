@@ -42,7 +42,7 @@ export function parseBenchOptions(name: string, description: string, withReps: b
   } catch (err) {
     if (!(err instanceof CommanderError)) throw err;
     if (err.exitCode === 0) process.exit(0);
-    process.stderr.write(`${name}: ${err.message.replace(/^error: /, '')} (see --help)\n`);
+    process.stderr.write(`${name}: ${err.message.replace(/^error: /, '').replace(/\n/g, ' ')} (see --help)\n`);
     process.exit(2);
   }
 }
