@@ -214,6 +214,16 @@ export const gradCases: Cases = {
       label: 'batchNorm [3,2,5,3] x only', inputs: [{ shape: [3, 2, 5, 3] }, { shape: [3], range: [0.5, 2], constant: true }, { shape: [3], constant: true }],
       call: (x, g, b) => nn.batchNorm(x, g, b),
     },
+    // A fused activation (smooth ones here: finite differences across relu's kink are unreliable; relu is pinned
+    // against its CPU twin and against the unfused layers in test/kernels/batchnorm.test.ts).
+    {
+      label: 'batchNorm [4,3,8] + tanh (vec4)', inputs: [{ shape: [4, 3, 8] }, { shape: [8], range: [0.5, 2] }, { shape: [8] }],
+      call: (x, g, b) => nn.batchNorm(x, g, b, { activation: 'tanh' }),
+    },
+    {
+      label: 'batchNorm [6,5] + sigmoid', inputs: [{ shape: [6, 5] }, { shape: [5], range: [0.5, 2] }, { shape: [5] }],
+      call: (x, g, b) => nn.batchNorm(x, g, b, { activation: 'sigmoid' }),
+    },
   ],
   batchNormInference: [
     {
@@ -225,6 +235,11 @@ export const gradCases: Cases = {
       label: 'batchNormInference [5,8] frozen statistics',
       inputs: [{ shape: [5, 8] }, { shape: [8], range: [0.5, 2] }, { shape: [8] }, { shape: [8], constant: true }, { shape: [8], range: [0.5, 2], constant: true }],
       call: (x, g, b, m, v) => nn.batchNormInference(x, g, b, m, v),
+    },
+    {
+      label: 'batchNormInference [3,4,4] + tanh, all inputs (vec4)',
+      inputs: [{ shape: [3, 4, 4] }, { shape: [4], range: [0.5, 2] }, { shape: [4] }, { shape: [4] }, { shape: [4], range: [0.5, 2] }],
+      call: (x, g, b, m, v) => nn.batchNormInference(x, g, b, m, v, { activation: 'tanh' }),
     },
   ],
   dropout: [

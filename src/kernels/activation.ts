@@ -61,9 +61,9 @@ export function activationWgsl(act: Activation, name = 'activate'): string {
 fn ${name}1(x: f32) -> f32 { return ${e}; }`;
 }
 
-// f'(y) * dy of one lane; the vec4 form applies it lane by lane (lavapipe scalarises vec4 maths anyway, but the
+// WGSL grad1(y, dy) and grad4: f'(y) * dy of one lane, and of four lane by lane (lavapipe scalarises vec4 maths anyway, but the
 // loads and stores stay 16 bytes wide).
-function gradHelpers(act: Activation): string {
+export function activationGradWgsl(act: Activation): string {
   return `fn grad1(y: f32, dy: f32) -> f32 { return ${activations[act].gradFromY}; }
 fn grad4(y: vec4<f32>, dy: vec4<f32>) -> vec4<f32> {
   return vec4<f32>(grad1(y.x, dy.x), grad1(y.y, dy.y), grad1(y.z, dy.z), grad1(y.w, dy.w));
@@ -74,7 +74,7 @@ const gradKernel = variants((p: { act: Activation; vec4: boolean }) =>
   kernel({
     name: `activationGrad_${p.act}${p.vec4 ? '_vec4' : ''}`,
     inputs: { yIn: p.vec4 ? 'vec4f' : 'f32', dyIn: p.vec4 ? 'vec4f' : 'f32' }, outputs: { dx: p.vec4 ? 'vec4f' : 'f32' },
-    uniforms: { total: 'u32' }, workgroup: WG, helpers: gradHelpers(p.act),
+    uniforms: { total: 'u32' }, workgroup: WG, helpers: activationGradWgsl(p.act),
     body: `
 ${flatThread()}
   dx[i] = grad${p.vec4 ? 4 : 1}(yIn[i], dyIn[i]);`,
@@ -92,7 +92,7 @@ const biasGradKernel = variants((p: { act: Activation; vec4: boolean }) => {
     name: `activationBiasGrad_${p.act}${p.vec4 ? '_vec4' : ''}`,
     inputs: { yIn: p.vec4 ? 'vec4f' : 'f32', dyIn: p.vec4 ? 'vec4f' : 'f32' },
     outputs: { dz: p.vec4 ? 'vec4f' : 'f32', partial: p.vec4 ? 'vec4f' : 'f32' },
-    uniforms: { groups: 'u32', rows: 'u32', blocks: 'u32' }, workgroup: WG, helpers: gradHelpers(p.act),
+    uniforms: { groups: 'u32', rows: 'u32', blocks: 'u32' }, workgroup: WG, helpers: activationGradWgsl(p.act),
     body: `
 ${flatThread('t', 'u.groups * u.blocks')}
   let g = t % u.groups;

@@ -7,6 +7,7 @@
 import { fmtShape, sameShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { bnApplyCpu, bnGradInputCpu, bnGradSumsCpu, bnStatsCpu, movingAverageCpu } from './batchnorm.cpu.js';
+import { activationGradWgsl, activations, activationWgsl, type Activation } from './activation.js';
 import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 
 /** Keras BatchNormalization defaults. */
@@ -134,51 +135,64 @@ export function batchNormStats(x: Tensor): { mean: Tensor; variance: Tensor } {
   return { mean, variance };
 }
 
-const applyKernel = variants((p: { vec4: boolean }) => {
+// The activation that follows the normalisation (ReLU after BatchNormalization in ResNet) is applied in the same
+// pass; the backward kernels then take f'(y) * dy from the saved output (`yOut`) in place of dy.
+const actSuffix = (act: Activation): string => (act === 'linear' ? '' : `_${act}`);
+
+const applyKernel = variants((p: { vec4: boolean; act: Activation }) => {
   const b = vecBinding(p.vec4);
   return kernel({
-    name: `bnApply${p.vec4 ? '_vec4' : ''}`,
+    name: `bnApply${p.vec4 ? '_vec4' : ''}${actSuffix(p.act)}`,
     inputs: { x: b, mean: b, variance: b, gamma: b, beta: b }, outputs: { y: b },
-    uniforms: { total: 'u32', C: 'u32', M: 'u32', rows: 'u32', eps: 'f32' }, workgroup: WG,
+    uniforms: { total: 'u32', C: 'u32', M: 'u32', rows: 'u32', eps: 'f32' }, workgroup: WG, helpers: activationWgsl(p.act),
     body: `
 ${chunkRows(`let m = mean[c];
   let inv = inverseSqrt(variance[c] + u.eps);
   let g = gamma[c];
   let bt = beta[c];`, `
     let i = r * u.C + c;
-    y[i] = (x[i] - m) * inv * g + bt;`)}`,
+    y[i] = activate${p.vec4 ? '' : '1'}((x[i] - m) * inv * g + bt);`)}`,
   });
 });
 
-/** y = (x - mean) / sqrt(variance + eps) * gamma + beta, per channel (the last axis). */
-export function batchNormApply(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
+/** y = act((x - mean) / sqrt(variance + eps) * gamma + beta), per channel (the last axis). */
+export function batchNormApply(
+  x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor, beta: Tensor, eps: number, act: Activation = 'linear',
+): Tensor {
   const { M, C } = channelRows(x.shape, 'batchNorm');
   const y = Tensor.empty(x.shape, 'f32', x.device);
   if (x.device === 'cpu') {
-    bnApplyCpu(x.storage.data, C, mean.storage.data, variance.storage.data, gamma.storage.data, beta.storage.data, eps, y.storage.data);
+    const ys = y.storage.data, f = activations[act].cpu;
+    bnApplyCpu(x.storage.data, C, mean.storage.data, variance.storage.data, gamma.storage.data, beta.storage.data, eps, ys);
+    if (act !== 'linear') for (let i = 0; i < ys.length; i++) ys[i] = f(ys[i]!);
     return y;
   }
   const vec4 = C % 4 === 0, groups = vec4 ? C / 4 : C, { chunks, rows } = chunking(M, groups);
-  applyKernel({ vec4 }).run({ x, mean, variance, gamma, beta, y }, { total: chunks * groups, C: groups, M, rows, eps }, grid1d(chunks * groups));
+  applyKernel({ vec4, act }).run({ x, mean, variance, gamma, beta, y }, { total: chunks * groups, C: groups, M, rows, eps }, grid1d(chunks * groups));
   return y;
 }
 
-const gradPartial = variants((p: { vec4: boolean }) => {
+const gradPartial = variants((p: { vec4: boolean; act: Activation }) => {
   const T = vecType(p.vec4), b = vecBinding(p.vec4);
   return kernel({
-    name: `bnGradPartial${p.vec4 ? '_vec4' : ''}`,
-    inputs: { x: b, dy: b, mean: b }, outputs: { ps1: b, ps2: b },
-    uniforms: { total: 'u32', C: 'u32', M: 'u32', rows: 'u32' }, workgroup: WG,
+    name: `bnGradPartial${p.vec4 ? '_vec4' : ''}${actSuffix(p.act)}`,
+    inputs: p.act === 'linear' ? { x: b, dy: b, mean: b } : { x: b, dy: b, mean: b, yOut: b }, outputs: { ps1: b, ps2: b },
+    uniforms: { total: 'u32', C: 'u32', M: 'u32', rows: 'u32' }, workgroup: WG, helpers: activationGradWgsl(p.act),
     body: `
   // Thread (chunk, channel group): sum of dy and of dy * (x - mean) over the chunk's rows.
 ${chunkLoop(T, 'let m = mean[c];', `
-    let g = dy[r * u.C + c];
+    let g = ${gradOfDy(p.vec4, p.act, 'r * u.C + c')};
     s1 += g;
     s2 += g * (x[r * u.C + c] - m);`)}
   ps1[t] = s1;
   ps2[t] = s2;`,
   });
 });
+
+/** WGSL for the normalisation's output gradient at index `i`: dy, or f'(y) * dy behind a fused activation. */
+function gradOfDy(vec4: boolean, act: Activation, i: string): string {
+  return act === 'linear' ? `dy[${i}]` : `grad${vec4 ? 4 : 1}(yOut[${i}], dy[${i}])`;
+}
 
 const gradCombine = variants((p: { withStats: boolean }) =>
   kernel({
@@ -214,8 +228,27 @@ export interface BatchNormSums {
  * The per-channel reduction of the backward: dbeta = sum(dy), dgamma = sum(dy * xhat) with xhat = (x - mean) *
  * rsqrt(variance + eps), and with `withStats` the gradients of mean and variance treated as inputs.
  */
+/** An activation fused after the normalisation (batchNormApply's `act`) and the output it produced. */
+export interface FusedActivation {
+  act: Activation;
+  y: Tensor;
+}
+
+/** The CPU twins' dy: f'(y) * dy behind a fused activation. */
+function cpuDy(dy: Tensor, fused: FusedActivation | null): Float64Array {
+  if (!fused || fused.act === 'linear') return dy.storage.data;
+  const g = activations[fused.act].cpuGradFromY, ys = fused.y.storage.data, ds = dy.storage.data;
+  return Float64Array.from(ds, (d, i) => g(ys[i]!, d));
+}
+
+/** The fused activation's bindings and kernel parameter for the GPU backward kernels. */
+function fusedArgs(fused: FusedActivation | null): { act: Activation; extra: { yOut?: Tensor } } {
+  return !fused || fused.act === 'linear' ? { act: 'linear', extra: {} } : { act: fused.act, extra: { yOut: fused.y } };
+}
+
 export function batchNormGradSums(
   x: Tensor, dy: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor, eps: number, withStats: boolean,
+  fused: FusedActivation | null = null,
 ): BatchNormSums {
   const { M, C } = channelRows(x.shape, 'batchNorm');
   const out: BatchNormSums = { dbeta: Tensor.empty([C], 'f32', x.device), dgamma: Tensor.empty([C], 'f32', x.device) };
@@ -225,7 +258,7 @@ export function batchNormGradSums(
   }
   if (x.device === 'cpu') {
     const d = (t?: Tensor) => t?.storage.data ?? null;
-    bnGradSumsCpu(x.storage.data, dy.storage.data, M, C, mean.storage.data, variance.storage.data, gamma.storage.data, eps,
+    bnGradSumsCpu(x.storage.data, cpuDy(dy, fused), M, C, mean.storage.data, variance.storage.data, gamma.storage.data, eps,
       out.dbeta.storage.data, out.dgamma.storage.data, d(out.dmean), d(out.dvar));
     return out;
   }
@@ -233,20 +266,23 @@ export function batchNormGradSums(
   const { chunks, rows } = chunking(M, groups);
   const ps1 = Tensor.empty([chunks, C], 'f32', x.device);
   const ps2 = Tensor.empty([chunks, C], 'f32', x.device);
-  gradPartial({ vec4 }).run({ x, dy, mean, ps1, ps2 }, { total: chunks * groups, C: groups, M, rows }, grid1d(chunks * groups));
+  const { act, extra } = fusedArgs(fused);
+  gradPartial({ vec4, act }).run({ x, dy, mean, ps1, ps2, ...extra }, { total: chunks * groups, C: groups, M, rows }, grid1d(chunks * groups));
   gradCombine({ withStats }).run({ ps1, ps2, variance, gamma, ...out }, { C, chunks, eps }, grid1d(C));
   ps1.dispose();
   ps2.dispose();
   return out;
 }
 
-const gradInputKernel = variants((p: { vec4: boolean; training: boolean }) => {
+const gradInputKernel = variants((p: { vec4: boolean; training: boolean; act: Activation }) => {
   const b = vecBinding(p.vec4);
+  const inputs: Record<string, 'f32' | 'vec4f'> = p.training ? { x: b, dy: b, mean: b, variance: b, gamma: b, dbeta: b, dgamma: b } : { dy: b, variance: b, gamma: b };
+  const dy = gradOfDy(p.vec4, p.act, 'i');
   return kernel({
-    name: `bnGradInput${p.training ? '' : '_inference'}${p.vec4 ? '_vec4' : ''}`,
-    inputs: p.training ? { x: b, dy: b, mean: b, variance: b, gamma: b, dbeta: b, dgamma: b } : { dy: b, variance: b, gamma: b },
+    name: `bnGradInput${p.training ? '' : '_inference'}${p.vec4 ? '_vec4' : ''}${actSuffix(p.act)}`,
+    inputs: p.act === 'linear' ? inputs : { ...inputs, yOut: b },
     outputs: { dx: b },
-    uniforms: { total: 'u32', C: 'u32', M: 'u32', rows: 'u32', eps: 'f32', invM: 'f32' }, workgroup: WG,
+    uniforms: { total: 'u32', C: 'u32', M: 'u32', rows: 'u32', eps: 'f32', invM: 'f32' }, workgroup: WG, helpers: activationGradWgsl(p.act),
     body: `
 ${p.training
     // Batch statistics depend on x: dx = gamma * invstd * (dy - (sum(dy) + xhat * sum(dy * xhat)) / M).
@@ -257,11 +293,11 @@ ${p.training
   let dg = dgamma[c];`, `
     let i = r * u.C + c;
     let xhat = (x[i] - m) * inv;
-    dx[i] = g * inv * (dy[i] - (db + xhat * dg) * u.invM);`)
+    dx[i] = g * inv * (${dy} - (db + xhat * dg) * u.invM);`)
     : chunkRows(`let inv = inverseSqrt(variance[c] + u.eps);
   let g = gamma[c];`, `
     let i = r * u.C + c;
-    dx[i] = dy[i] * g * inv;`)}`,
+    dx[i] = ${dy} * g * inv;`)}`,
   });
 });
 
@@ -271,21 +307,23 @@ ${p.training
  */
 export function batchNormGradInput(
   x: Tensor, dy: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor, eps: number, sums: BatchNormSums | null,
+  fused: FusedActivation | null = null,
 ): Tensor {
   const { M, C } = channelRows(x.shape, 'batchNorm');
   const dx = Tensor.empty(x.shape, 'f32', x.device);
   if (x.device === 'cpu') {
-    bnGradInputCpu(x.storage.data, dy.storage.data, M, C, mean.storage.data, variance.storage.data, gamma.storage.data, eps,
+    bnGradInputCpu(x.storage.data, cpuDy(dy, fused), M, C, mean.storage.data, variance.storage.data, gamma.storage.data, eps,
       sums ? { dbeta: sums.dbeta.storage.data, dgamma: sums.dgamma.storage.data } : null, dx.storage.data);
     return dx;
   }
   const vec4 = C % 4 === 0, groups = vec4 ? C / 4 : C, { chunks, rows } = chunking(M, groups), total = chunks * groups;
   const u = { total, C: groups, M, rows, eps, invM: 1 / M };
+  const { act, extra } = fusedArgs(fused);
   if (sums) {
     const { dbeta, dgamma } = sums;
-    gradInputKernel({ vec4, training: true }).run({ x, dy, mean, variance, gamma, dbeta, dgamma, dx }, u, grid1d(total));
+    gradInputKernel({ vec4, training: true, act }).run({ x, dy, mean, variance, gamma, dbeta, dgamma, dx, ...extra }, u, grid1d(total));
   } else {
-    gradInputKernel({ vec4, training: false }).run({ dy, variance, gamma, dx }, u, grid1d(total));
+    gradInputKernel({ vec4, training: false, act }).run({ dy, variance, gamma, dx, ...extra }, u, grid1d(total));
   }
   return dx;
 }

@@ -17,6 +17,11 @@ export type LayerShape = readonly (number | null)[];
 export interface CallContext {
   /** Training mode: dropout and augmentation active, BatchNorm uses batch statistics. */
   training: boolean;
+  /**
+   * Set by Model for a layer whose only consumer is an Activation layer of this kind (see Layer.fusesActivation):
+   * the layer applies it in its own op, and the Activation layer is skipped.
+   */
+  fusedActivation?: 'relu';
 }
 
 /** One named weight of a layer. `value` is a leaf tensor owned by the layer. */
@@ -99,6 +104,16 @@ export abstract class Layer {
   /** The Keras class name shown by summary(). */
   get className(): string {
     return this.constructor.name;
+  }
+
+  /** Whether call() can apply this activation itself when CallContext.fusedActivation asks (BatchNormalization). */
+  fusesActivation(_activation: string): _activation is 'relu' {
+    return false;
+  }
+
+  /** The activation an Activation layer applies, so a model can fuse it into the layer before; null otherwise. */
+  get fusableActivation(): string | null {
+    return null;
   }
 
   /** Merge layers (Add, Concatenate) take a list of inputs even when it has one element. */

@@ -44,6 +44,25 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], modelNa
   return nodes;
 }
 
+/**
+ * Pairs (layer node, Activation node) where the activation is the layer's only consumer, the layer's output is not
+ * a model output, and the layer can apply that activation itself (BatchNormalization -> ReLU in ResNet).
+ * WEBGPU_NN_FUSE_BN=off turns it off (to compare; the values are the same).
+ */
+function fuseActivations(nodes: GraphNode[], outputs: SymbolicTensor[]): Map<GraphNode, GraphNode> {
+  const fusions = new Map<GraphNode, GraphNode>();
+  if (process.env.WEBGPU_NN_FUSE_BN === 'off') return fusions;
+  const consumers = new Map<SymbolicTensor, GraphNode[]>();
+  for (const n of nodes) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  for (const n of nodes) {
+    const next = consumers.get(n.output);
+    if (n.isList || outputs.includes(n.output) || next?.length !== 1) continue;
+    const act = next[0]!.layer.fusableActivation;
+    if (act !== null && next[0]!.inputs.length === 1 && n.layer.fusesActivation(act)) fusions.set(n, next[0]!);
+  }
+  return fusions;
+}
+
 export interface ModelOptions {
   inputs: SymbolicTensor | SymbolicTensor[];
   outputs: SymbolicTensor | SymbolicTensor[];
@@ -54,6 +73,8 @@ export class Model extends Layer {
   inputs: SymbolicTensor[] = [];
   outputs: SymbolicTensor[] = [];
   protected nodes: GraphNode[] = [];
+  /** Activation nodes folded into the node before them (fuseActivations), keyed by that node. */
+  protected fusions = new Map<GraphNode, GraphNode>();
   /** Set by compile(). */
   compiled: Compiled | null = null;
   /** Set by a callback (EarlyStopping, TerminateOnNaN) to end fit() after the current batch. */
@@ -70,6 +91,7 @@ export class Model extends Layer {
     this.outputs = Array.isArray(outputs) ? outputs : [outputs];
     if (this.outputs.length !== 1) throw new Error(`Model ${this.name}: exactly one output is supported, got ${this.outputs.length}`);
     this.nodes = traceGraph(this.inputs, this.outputs, this.name);
+    this.fusions = fuseActivations(this.nodes, this.outputs);
     this.built = true;
   }
 
@@ -175,9 +197,13 @@ export class Model extends Layer {
       }
       values.set(s, t);
     });
+    const folded = new Set(this.fusions.values());
     for (const node of this.nodes) {
+      if (folded.has(node)) continue;
       const ins = node.inputs.map((s) => values.get(s)!);
-      values.set(node.output, node.layer.apply(node.isList ? ins : ins[0]!, ctx));
+      const act = this.fusions.get(node);
+      if (act) values.set(act.output, node.layer.apply(ins[0]!, { ...ctx, fusedActivation: 'relu' }));
+      else values.set(node.output, node.layer.apply(node.isList ? ins : ins[0]!, ctx));
     }
     return values.get(this.outputs[0]!)!;
   }

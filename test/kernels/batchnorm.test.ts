@@ -7,14 +7,14 @@ import { leakFree } from '../vision.js';
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
 /** Training-mode forward (y, mean, variance) and gradients of x, gamma, beta for a seeded dy, on one device. */
-async function trainingRun(xData: Float32Array, shape: number[], device: nn.DeviceKind, eps?: number) {
+async function trainingRun(xData: Float32Array, shape: number[], device: nn.DeviceKind, o: nn.BatchNormOptions = {}) {
   const C = shape[shape.length - 1]!;
   const x = nn.tensor(xData, shape, { dtype: 'f32', device });
   const gamma = nn.tensor(uniformData(C, 11, 0.5, 1.5), [C], { dtype: 'f32', device });
   const beta = nn.tensor(randomData(C, 12), [C], { dtype: 'f32', device });
   for (const t of [x, gamma, beta]) t.requiresGrad = true;
   const out = nn.scope(() => {
-    const r = nn.batchNormWithStats(x, gamma, beta, eps === undefined ? {} : { epsilon: eps });
+    const r = nn.batchNormWithStats(x, gamma, beta, o);
     nn.backward(r.y, { dy: nn.tensor(randomData(x.size, 13), shape, { dtype: 'f32', device }) });
     return r;
   });
@@ -53,9 +53,26 @@ describe('batchNorm (training) vs CPU twin', () => {
   }));
 });
 
-describe('batchNormInference vs CPU twin', () => {
-  for (const shape of [[7, 3], [2, 5, 5, 8], [16, 14, 14, 5]]) {
+// The activation fused after the normalisation (a model's BatchNormalization -> ReLU): applied in the apply
+// kernel, its derivative taken from the saved output inside the backward kernels, on the scalar and vec4 paths.
+describe('batchNorm + fused relu vs CPU twin', () => {
+  for (const shape of [[7, 3], [4, 7, 7, 8], [2, 131, 67, 3]]) {
     test(JSON.stringify(shape), () => leakFree(async () => {
+      const data = randomData(size(shape), shape.length * 5 + shape[0]!, 2);
+      const g = await trainingRun(data, shape, 'webgpu', { activation: 'relu' });
+      const c = await trainingRun(data, shape, 'cpu', { activation: 'relu' });
+      const plain = await trainingRun(data, shape, 'cpu');
+      expect(c.y).toEqual(plain.y.map((v) => Math.max(v, 0)));
+      expect(c.y.filter((v) => v === 0).length).toBeGreaterThan(c.y.length / 4);
+      for (const k of ['y', 'dgamma', 'dbeta', 'dx'] as const) expectClose(g[k], c[k], 1e-3, 1e-3, k);
+    }));
+  }
+});
+
+describe('batchNormInference vs CPU twin', () => {
+  const cases: Array<[number[], 'linear' | 'relu']> = [[[7, 3], 'linear'], [[2, 5, 5, 8], 'linear'], [[16, 14, 14, 5], 'linear'], [[2, 5, 5, 8], 'relu'], [[7, 3], 'relu']];
+  for (const [shape, activation] of cases) {
+    test(`${JSON.stringify(shape)} ${activation}`, () => leakFree(async () => {
       const C = shape[shape.length - 1]!;
       const run = async (device: nn.DeviceKind) => {
         const make = (data: Float32Array, s: number[]) => {
@@ -66,7 +83,7 @@ describe('batchNormInference vs CPU twin', () => {
         const ins = [make(randomData(size(shape), 3), shape), make(uniformData(C, 4, 0.5, 1.5), [C]), make(randomData(C, 5), [C]),
           make(randomData(C, 6), [C]), make(uniformData(C, 7, 0.2, 2), [C])];
         const y = nn.scope(() => {
-          const out = nn.batchNormInference(ins[0]!, ins[1]!, ins[2]!, ins[3]!, ins[4]!);
+          const out = nn.batchNormInference(ins[0]!, ins[1]!, ins[2]!, ins[3]!, ins[4]!, { activation });
           nn.backward(out, { dy: nn.tensor(randomData(size(shape), 8), shape, { dtype: 'f32', device }) });
           return out;
         });

@@ -2,8 +2,10 @@
 // the caller as aux outputs (for the layer's moving averages); inference mode uses given (moving) statistics and
 // is what a frozen layer runs. Both backward rules share one per-channel reduction among the inputs that need it.
 
+import { checkActivation, type Activation } from '../../kernels/activation.js';
 import {
   BATCH_NORM_DEFAULTS, batchNormApply, batchNormGradInput, batchNormGradSums, batchNormStats, channelRows, checkChannelVectors,
+  type FusedActivation,
 } from '../../kernels/batchnorm.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { defineOp, memo, type Meta } from '../op.js';
@@ -11,7 +13,21 @@ import { defineOp, memo, type Meta } from '../op.js';
 export interface BatchNormAttrs {
   /** Added to the variance; Keras's default 1e-3. */
   epsilon?: number;
+  /**
+   * An activation applied in the same pass (default 'linear'): a model runs BatchNormalization -> Activation('relu')
+   * as one op. The backward takes its derivative from the saved output.
+   */
+  activation?: Activation;
 }
+
+function activationOf(op: string, a: BatchNormAttrs): Activation {
+  const act = a.activation ?? 'linear';
+  checkActivation(op, act);
+  return act;
+}
+
+/** The fused activation and the op's output, for the backward kernels (null when there is none). */
+const fusedOf = (act: Activation, y: Tensor): FusedActivation | null => (act === 'linear' ? null : { act, y });
 
 function epsilonOf(op: string, a: BatchNormAttrs): number {
   const eps = a.epsilon ?? BATCH_NORM_DEFAULTS.epsilon;
@@ -24,6 +40,7 @@ function bnMeta(op: string, x: Meta, vectors: Record<string, Meta>, a: BatchNorm
     if (m.dtype !== 'f32') throw new Error(`${op}: input '${name}' must be f32 but got ${m.dtype}`);
   }
   epsilonOf(op, a);
+  activationOf(op, a);
   const { C } = channelRows(x.shape, op);
   checkChannelVectors(op, C, x.shape, Object.fromEntries(Object.entries(vectors).map(([k, m]) => [k, m.shape])));
   return { shape: x.shape, dtype: 'f32' };
@@ -37,16 +54,17 @@ export const batchNormOp = defineOp({
   shape: ({ x, gamma, beta }, a: BatchNormAttrs) => bnMeta('batchNorm', x, { gamma, beta }, a),
   forward: ({ x, gamma, beta }, a) => {
     const { mean, variance } = batchNormStats(x);
-    const y = batchNormApply(x, mean, variance, gamma, beta, epsilonOf('batchNorm', a));
+    const y = batchNormApply(x, mean, variance, gamma, beta, epsilonOf('batchNorm', a), activationOf('batchNorm', a));
     return { y, saved: { mean: mean.view(mean.shape), variance: variance.view(variance.shape) }, aux: { mean, variance } };
   },
-  save: ['x', 'gamma'],
+  save: ['x', 'gamma', 'y'],
   backward: ({ saved, attrs }, dy) => {
     const eps = epsilonOf('batchNorm', attrs);
     const { x, gamma, mean, variance } = saved;
-    const sums = memo(() => batchNormGradSums(x, dy, mean, variance, gamma, eps, false));
+    const fused = fusedOf(activationOf('batchNorm', attrs), saved.y);
+    const sums = memo(() => batchNormGradSums(x, dy, mean, variance, gamma, eps, false, fused));
     return {
-      x: () => batchNormGradInput(x, dy, mean, variance, gamma, eps, sums()),
+      x: () => batchNormGradInput(x, dy, mean, variance, gamma, eps, sums(), fused),
       gamma: () => share(sums().dgamma),
       beta: () => share(sums().dbeta),
     };
@@ -59,15 +77,16 @@ export const batchNormInferenceOp = defineOp({
   shape: ({ x, gamma, beta, movingMean, movingVariance }, a: BatchNormAttrs) =>
     bnMeta('batchNormInference', x, { gamma, beta, movingMean, movingVariance }, a),
   forward: ({ x, gamma, beta, movingMean, movingVariance }, a) =>
-    batchNormApply(x, movingMean, movingVariance, gamma, beta, epsilonOf('batchNormInference', a)),
-  save: ['x', 'gamma', 'movingMean', 'movingVariance'],
+    batchNormApply(x, movingMean, movingVariance, gamma, beta, epsilonOf('batchNormInference', a), activationOf('batchNormInference', a)),
+  save: ['x', 'gamma', 'movingMean', 'movingVariance', 'y'],
   backward: ({ saved, attrs, needs }, dy) => {
     const eps = epsilonOf('batchNormInference', attrs);
     const { x, gamma, movingMean: mean, movingVariance: variance } = saved;
+    const fused = fusedOf(activationOf('batchNormInference', attrs), saved.y);
     const withStats = needs.movingMean || needs.movingVariance;
-    const sums = memo(() => batchNormGradSums(x, dy, mean, variance, gamma, eps, withStats));
+    const sums = memo(() => batchNormGradSums(x, dy, mean, variance, gamma, eps, withStats, fused));
     return {
-      x: () => batchNormGradInput(x, dy, mean, variance, gamma, eps, null),
+      x: () => batchNormGradInput(x, dy, mean, variance, gamma, eps, null, fused),
       gamma: () => share(sums().dgamma),
       beta: () => share(sums().dbeta),
       movingMean: () => share(sums().dmean),

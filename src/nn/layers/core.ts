@@ -68,6 +68,9 @@ export class Activation extends Layer {
   override call(x: Tensor): Tensor {
     return applyActivation(x, this.activation);
   }
+  override get fusableActivation(): string {
+    return this.activation;
+  }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), activation: this.activation };
   }

@@ -58,13 +58,19 @@ export class BatchNormalization extends Layer {
     return s;
   }
 
+  // A following Activation('relu') runs inside the normalisation's kernels (one pass less each way; same values).
+  override fusesActivation(activation: string): activation is 'relu' {
+    return activation === 'relu';
+  }
+
   override call(x: Tensor, ctx: CallContext): Tensor {
+    const activation = ctx.fusedActivation ?? 'linear';
     // Keras: a frozen BatchNormalization runs in inference mode even inside fit().
     if (!(ctx.training && this.trainable)) {
-      return ops.batchNormInference(x, this.gamma!, this.beta!, this.movingMean!, this.movingVariance!, { epsilon: this.epsilon });
+      return ops.batchNormInference(x, this.gamma!, this.beta!, this.movingMean!, this.movingVariance!, { epsilon: this.epsilon, activation });
     }
     return ops.batchNormTraining(x, this.gamma!, this.beta!, this.movingMean!, this.movingVariance!, {
-      epsilon: this.epsilon, momentum: this.momentum,
+      epsilon: this.epsilon, momentum: this.momentum, activation,
     });
   }
 
