@@ -7,14 +7,19 @@
 import { fmtShape, sameShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { bnApplyCpu, bnGradInputCpu, bnGradSumsCpu, bnStatsCpu, movingAverageCpu } from './batchnorm.cpu.js';
+import { gpu } from '../tensor/device.js';
 import { activationGradWgsl, activations, activationWgsl, type Activation } from './activation.js';
 import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 
 /** Keras BatchNormalization defaults. */
 export const BATCH_NORM_DEFAULTS = { momentum: 0.99, epsilon: 1e-3 } as const;
 
-/** Partial-sum threads aimed for (chunks x channel groups), and the fewest rows worth a chunk. */
-const TARGET_THREADS = 4096;
+/**
+ * Threads aimed for (chunks x channel groups), and the fewest rows worth a chunk. A CPU adapter wants few threads
+ * with long row loops (each per-channel load is scalarised and bounds-checked there); a hardware GPU wants many
+ * more threads to hide memory latency (not measured here: no GPU was lent to this project so far).
+ */
+const targetThreads = (): number => (gpu().info.isSoftware ? 4096 : 65536);
 const MIN_ROWS = 32;
 
 /** The [M, C] view of an input whose channels are its last axis; throws naming the op on a bad shape. */
@@ -36,7 +41,7 @@ export function checkChannelVectors(op: string, C: number, xShape: Shape, vector
 }
 
 function chunking(M: number, groups: number): { chunks: number; rows: number } {
-  const want = Math.max(1, Math.min(Math.ceil(TARGET_THREADS / groups), Math.ceil(M / MIN_ROWS)));
+  const want = Math.max(1, Math.min(Math.ceil(targetThreads() / groups), Math.ceil(M / MIN_ROWS)));
   const rows = Math.ceil(M / want);
   return { chunks: Math.ceil(M / rows), rows };
 }
@@ -197,12 +202,13 @@ function gradOfDy(vec4: boolean, act: Activation, i: string): string {
 const gradCombine = variants((p: { withStats: boolean }) =>
   kernel({
     name: `bnGradCombine${p.withStats ? '_stats' : ''}`,
-    inputs: { ps1: 'f32', ps2: 'f32', variance: 'f32', gamma: 'f32' },
-    outputs: p.withStats ? { dbeta: 'f32', dgamma: 'f32', dmean: 'f32', dvar: 'f32' } : { dbeta: 'f32', dgamma: 'f32' },
-    uniforms: { C: 'u32', chunks: 'u32', eps: 'f32' }, workgroup: WG,
+    inputs: p.withStats ? { ps1: 'f32', ps2: 'f32', variance: 'f32', gamma: 'f32' } : { ps1: 'f32', ps2: 'f32', variance: 'f32', gamma: 'f32', mean: 'f32' },
+    outputs: p.withStats ? { dbeta: 'f32', dgamma: 'f32', dmean: 'f32', dvar: 'f32' } : { dbeta: 'f32', dgamma: 'f32', coef: 'f32' },
+    uniforms: { C: 'u32', chunks: 'u32', eps: 'f32', invM: 'f32' }, workgroup: WG,
     body: `
   // dbeta = sum(dy); dgamma = sum(dy * xhat). With fixed statistics also their gradients:
-  // dmean = -gamma * invstd * sum(dy), dvar = -0.5 * gamma * invstd^3 * sum(dy * (x - mean)).
+  // dmean = -gamma * invstd * sum(dy), dvar = -0.5 * gamma * invstd^3 * sum(dy * (x - mean)). With batch
+  // statistics, the input gradient's per-channel coefficients instead (see gradInputKernel).
 ${flatThread('c', 'u.C')}
   var s1 = 0.0;
   var s2 = 0.0;
@@ -213,13 +219,19 @@ ${flatThread('c', 'u.C')}
   let inv = inverseSqrt(variance[c] + u.eps);
   dbeta[c] = s1;
   dgamma[c] = s2 * inv;
-  ${p.withStats ? 'dmean[c] = -gamma[c] * inv * s1;\n  dvar[c] = -0.5 * gamma[c] * inv * inv * inv * s2;' : ''}`,
+  ${p.withStats ? 'dmean[c] = -gamma[c] * inv * s1;\n  dvar[c] = -0.5 * gamma[c] * inv * inv * inv * s2;' : `let a = gamma[c] * inv;
+  coef[c] = a;
+  coef[u.C + c] = a * s1 * u.invM;
+  coef[2u * u.C + c] = a * inv * (s2 * inv) * u.invM;
+  coef[3u * u.C + c] = mean[c];`}`,
   }));
 
 /** Per-channel parameter gradients; `withStats` adds those of the (fixed) mean and variance. */
 export interface BatchNormSums {
   dbeta: Tensor;
   dgamma: Tensor;
+  /** GPU, batch statistics: [4, C] = gamma * invstd, its product with dbeta / M, with invstd * dgamma / M, and the mean. */
+  coef?: Tensor;
   dmean?: Tensor;
   dvar?: Tensor;
 }
@@ -268,7 +280,8 @@ export function batchNormGradSums(
   const ps2 = Tensor.empty([chunks, C], 'f32', x.device);
   const { act, extra } = fusedArgs(fused);
   gradPartial({ vec4, act }).run({ x, dy, mean, ps1, ps2, ...extra }, { total: chunks * groups, C: groups, M, rows }, grid1d(chunks * groups));
-  gradCombine({ withStats }).run({ ps1, ps2, variance, gamma, ...out }, { C, chunks, eps }, grid1d(C));
+  if (!withStats) out.coef = Tensor.empty([4, C], 'f32', x.device);
+  gradCombine({ withStats }).run({ ps1, ps2, variance, gamma, mean, ...out }, { C, chunks, eps, invM: 1 / M }, grid1d(C));
   ps1.dispose();
   ps2.dispose();
   return out;
@@ -276,7 +289,7 @@ export function batchNormGradSums(
 
 const gradInputKernel = variants((p: { vec4: boolean; training: boolean; act: Activation }) => {
   const b = vecBinding(p.vec4);
-  const inputs: Record<string, 'f32' | 'vec4f'> = p.training ? { x: b, dy: b, mean: b, variance: b, gamma: b, dbeta: b, dgamma: b } : { dy: b, variance: b, gamma: b };
+  const inputs: Record<string, 'f32' | 'vec4f'> = p.training ? { x: b, dy: b, coef: b } : { dy: b, variance: b, gamma: b };
   const dy = gradOfDy(p.vec4, p.act, 'i');
   return kernel({
     name: `bnGradInput${p.training ? '' : '_inference'}${p.vec4 ? '_vec4' : ''}${actSuffix(p.act)}`,
@@ -285,15 +298,15 @@ const gradInputKernel = variants((p: { vec4: boolean; training: boolean; act: Ac
     uniforms: { total: 'u32', C: 'u32', M: 'u32', rows: 'u32', eps: 'f32', invM: 'f32' }, workgroup: WG, helpers: activationGradWgsl(p.act),
     body: `
 ${p.training
-    // Batch statistics depend on x: dx = gamma * invstd * (dy - (sum(dy) + xhat * sum(dy * xhat)) / M).
-    ? chunkRows(`let inv = inverseSqrt(variance[c] + u.eps);
-  let m = mean[c];
-  let g = gamma[c];
-  let db = dbeta[c];
-  let dg = dgamma[c];`, `
+    // Batch statistics depend on x: dx = gamma * invstd * (dy - (dbeta + xhat * dgamma) / M), xhat = (x - mean) *
+    // invstd, written as a * dy - b - c * (x - mean) with the per-channel a, b, c from bnGradCombine (4 bindings, or 5
+    // with a fused activation, where 9 would exceed some adapters' 8 storage buffers per stage).
+    ? chunkRows(`let a = coef[c];
+  let b = coef[u.C + c];
+  let k = coef[2u * u.C + c];
+  let m = coef[3u * u.C + c];`, `
     let i = r * u.C + c;
-    let xhat = (x[i] - m) * inv;
-    dx[i] = g * inv * (${dy} - (db + xhat * dg) * u.invM);`)
+    dx[i] = a * ${dy} - b - k * (x[i] - m);`)
     : chunkRows(`let inv = inverseSqrt(variance[c] + u.eps);
   let g = gamma[c];`, `
     let i = r * u.C + c;
@@ -320,8 +333,8 @@ export function batchNormGradInput(
   const u = { total, C: groups, M, rows, eps, invM: 1 / M };
   const { act, extra } = fusedArgs(fused);
   if (sums) {
-    const { dbeta, dgamma } = sums;
-    gradInputKernel({ vec4, training: true, act }).run({ x, dy, mean, variance, gamma, dbeta, dgamma, dx, ...extra }, u, grid1d(total));
+    if (!sums.coef) throw new Error('batchNorm: the input gradient needs the sums of batchNormGradSums without withStats');
+    gradInputKernel({ vec4, training: true, act }).run({ x, dy, coef: sums.coef, dx, ...extra }, u, grid1d(total));
   } else {
     gradInputKernel({ vec4, training: false, act }).run({ dy, variance, gamma, dx, ...extra }, u, grid1d(total));
   }

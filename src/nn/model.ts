@@ -49,8 +49,14 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], modelNa
  * a model output, and the layer can apply that activation itself (BatchNormalization -> ReLU in ResNet).
  * WEBGPU_NN_FUSE_BN=off turns it off (to compare; the values are the same).
  */
-function fuseActivations(nodes: GraphNode[], outputs: SymbolicTensor[]): Map<GraphNode, GraphNode> {
-  const fusions = new Map<GraphNode, GraphNode>();
+interface Fusion {
+  /** The Activation node the layer's op absorbs. */
+  node: GraphNode;
+  activation: NonNullable<CallContext['fusedActivation']>;
+}
+
+function fuseActivations(nodes: GraphNode[], outputs: SymbolicTensor[]): Map<GraphNode, Fusion> {
+  const fusions = new Map<GraphNode, Fusion>();
   if (process.env.WEBGPU_NN_FUSE_BN === 'off') return fusions;
   const consumers = new Map<SymbolicTensor, GraphNode[]>();
   for (const n of nodes) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n]);
@@ -58,7 +64,7 @@ function fuseActivations(nodes: GraphNode[], outputs: SymbolicTensor[]): Map<Gra
     const next = consumers.get(n.output);
     if (n.isList || outputs.includes(n.output) || next?.length !== 1) continue;
     const act = next[0]!.layer.fusableActivation;
-    if (act !== null && next[0]!.inputs.length === 1 && n.layer.fusesActivation(act)) fusions.set(n, next[0]!);
+    if (act !== null && next[0]!.inputs.length === 1 && n.layer.fusesActivation(act)) fusions.set(n, { node: next[0]!, activation: act });
   }
   return fusions;
 }
@@ -74,7 +80,7 @@ export class Model extends Layer {
   outputs: SymbolicTensor[] = [];
   protected nodes: GraphNode[] = [];
   /** Activation nodes folded into the node before them (fuseActivations), keyed by that node. */
-  protected fusions = new Map<GraphNode, GraphNode>();
+  protected fusions = new Map<GraphNode, Fusion>();
   /** Set by compile(). */
   compiled: Compiled | null = null;
   /** Set by a callback (EarlyStopping, TerminateOnNaN) to end fit() after the current batch. */
@@ -197,12 +203,12 @@ export class Model extends Layer {
       }
       values.set(s, t);
     });
-    const folded = new Set(this.fusions.values());
+    const folded = new Set([...this.fusions.values()].map((f) => f.node));
     for (const node of this.nodes) {
       if (folded.has(node)) continue;
       const ins = node.inputs.map((s) => values.get(s)!);
-      const act = this.fusions.get(node);
-      if (act) values.set(act.output, node.layer.apply(ins[0]!, { ...ctx, fusedActivation: 'relu' }));
+      const fusion = this.fusions.get(node);
+      if (fusion) values.set(fusion.node.output, node.layer.apply(ins[0]!, { ...ctx, fusedActivation: fusion.activation }));
       else values.set(node.output, node.layer.apply(node.isList ? ins : ins[0]!, ctx));
     }
     return values.get(this.outputs[0]!)!;

@@ -36,12 +36,19 @@ function build(make: () => nn.Model, fuse: boolean): nn.Model {
   }
 }
 
+/** The sequential model with its BatchNormalization frozen: inside fit it runs the inference op, fused as well. */
+function frozen(): nn.Model {
+  const m = sequential();
+  m.layers[1]!.trainable = false;
+  return m;
+}
+
 const fusedCount = (m: nn.Model): number => (m as unknown as { fusions: Map<unknown, unknown> }).fusions.size;
 
 afterEach(() => delete process.env.WEBGPU_NN_FUSE_BN);
 
 describe('BatchNormalization + ReLU fusion', () => {
-  for (const [name, make, fusable] of [['functional with a residual add', residual, 1], ['sequential', sequential, 1]] as const) {
+  for (const [name, make, fusable] of [['functional with a residual add', residual, 1], ['sequential', sequential, 1], ['sequential, BN frozen', frozen, 1]] as const) {
     it(`${name}: fused and unfused agree exactly (predict, loss, weights after a step)`, () => leakFree(async () => {
       const fused = build(make, true), plain = build(make, false);
       expect(fusedCount(fused)).toBe(fusable);

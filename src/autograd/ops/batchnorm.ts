@@ -27,7 +27,14 @@ function activationOf(op: string, a: BatchNormAttrs): Activation {
 }
 
 /** The fused activation and the op's output, for the backward kernels (null when there is none). */
-const fusedOf = (act: Activation, y: Tensor): FusedActivation | null => (act === 'linear' ? null : { act, y });
+const fusedOf = (act: Activation, y: Tensor | undefined): FusedActivation | null => (act === 'linear' || !y ? null : { act, y });
+
+/**
+ * The output, kept for the backward only behind a fused activation (its derivative is read from it); without one
+ * nothing is kept, so a plain BatchNormalization before a residual Add holds no extra tensor.
+ */
+// NOTE: the key is optional at run time though the type lists it; fusedOf checks for it.
+const savedOutput = (act: Activation, y: Tensor): { out: Tensor } => (act === 'linear' ? {} : { out: y.view(y.shape) }) as { out: Tensor };
 
 function epsilonOf(op: string, a: BatchNormAttrs): number {
   const eps = a.epsilon ?? BATCH_NORM_DEFAULTS.epsilon;
@@ -54,14 +61,15 @@ export const batchNormOp = defineOp({
   shape: ({ x, gamma, beta }, a: BatchNormAttrs) => bnMeta('batchNorm', x, { gamma, beta }, a),
   forward: ({ x, gamma, beta }, a) => {
     const { mean, variance } = batchNormStats(x);
-    const y = batchNormApply(x, mean, variance, gamma, beta, epsilonOf('batchNorm', a), activationOf('batchNorm', a));
-    return { y, saved: { mean: mean.view(mean.shape), variance: variance.view(variance.shape) }, aux: { mean, variance } };
+    const act = activationOf('batchNorm', a);
+    const y = batchNormApply(x, mean, variance, gamma, beta, epsilonOf('batchNorm', a), act);
+    return { y, saved: { mean: mean.view(mean.shape), variance: variance.view(variance.shape), ...savedOutput(act, y) }, aux: { mean, variance } };
   },
-  save: ['x', 'gamma', 'y'],
+  save: ['x', 'gamma'],
   backward: ({ saved, attrs }, dy) => {
     const eps = epsilonOf('batchNorm', attrs);
     const { x, gamma, mean, variance } = saved;
-    const fused = fusedOf(activationOf('batchNorm', attrs), saved.y);
+    const fused = fusedOf(activationOf('batchNorm', attrs), saved.out);
     const sums = memo(() => batchNormGradSums(x, dy, mean, variance, gamma, eps, false, fused));
     return {
       x: () => batchNormGradInput(x, dy, mean, variance, gamma, eps, sums(), fused),
@@ -76,13 +84,16 @@ export const batchNormInferenceOp = defineOp({
   name: 'batchNormInference', inputs: ['x', 'gamma', 'beta', 'movingMean', 'movingVariance'],
   shape: ({ x, gamma, beta, movingMean, movingVariance }, a: BatchNormAttrs) =>
     bnMeta('batchNormInference', x, { gamma, beta, movingMean, movingVariance }, a),
-  forward: ({ x, gamma, beta, movingMean, movingVariance }, a) =>
-    batchNormApply(x, movingMean, movingVariance, gamma, beta, epsilonOf('batchNormInference', a), activationOf('batchNormInference', a)),
-  save: ['x', 'gamma', 'movingMean', 'movingVariance', 'y'],
+  forward: ({ x, gamma, beta, movingMean, movingVariance }, a) => {
+    const act = activationOf('batchNormInference', a);
+    const y = batchNormApply(x, movingMean, movingVariance, gamma, beta, epsilonOf('batchNormInference', a), act);
+    return { y, saved: savedOutput(act, y) };
+  },
+  save: ['x', 'gamma', 'movingMean', 'movingVariance'],
   backward: ({ saved, attrs, needs }, dy) => {
     const eps = epsilonOf('batchNormInference', attrs);
     const { x, gamma, movingMean: mean, movingVariance: variance } = saved;
-    const fused = fusedOf(activationOf('batchNormInference', attrs), saved.y);
+    const fused = fusedOf(activationOf('batchNormInference', attrs), saved.out);
     const withStats = needs.movingMean || needs.movingVariance;
     const sums = memo(() => batchNormGradSums(x, dy, mean, variance, gamma, eps, withStats, fused));
     return {
