@@ -44,29 +44,39 @@ export function asParser<T>(check: (raw: string) => T): (raw: string) => T {
  * written as stopped (stopped_by 'signal') and the process exits.
  */
 let signalsHandled = false;
+
+/** Records the run in progress as stopped by `sig` and says so on stderr. */
+function markStopped(sig: string, how: string): void {
+  const w = activeRun;
+  if (!w) return;
+  w.result.status = 'stopped';
+  w.result.stopped_by = 'signal';
+  w.result.note = `${sig} after ${w.result.epochs_run} epoch(s), ${how}; the test set was not evaluated (--resume continues)`;
+  if (w.parent) w.parent.status = 'stopped';
+  try {
+    w.writeTables();
+  } catch {
+    // nothing more can be done while exiting
+  }
+  console.error(`\nwebgpu-nn: ${sig}: ${w.dir}/results.json records ${w.result.epochs_run} epoch(s), status 'stopped'`);
+}
 export function markStoppedOnSignal(): void {
   if (signalsHandled) return;
   signalsHandled = true;
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, async () => {
       // A second signal, or a minute without the checkpoint, ends the process at once.
-      process.once(sig, () => process.exit(sig === 'SIGINT' ? 130 : 143));
-      setTimeout(() => process.exit(sig === 'SIGINT' ? 130 : 143), 60_000).unref();
+      const code = sig === 'SIGINT' ? 130 : 143;
+      process.once(sig, () => process.exit(code));
+      // A step (or an autotune pass) that outlasts a minute: the results still say the run stopped, and the last
+      // periodic checkpoint (every epoch and every 5 minutes) is what --resume continues from.
+      setTimeout(() => {
+        markStopped(sig, 'no checkpoint could be written within a minute, so --resume continues from the last periodic one');
+        process.exit(code);
+      }, 60_000).unref();
       await stopAtNextStep();
-      const w = activeRun;
-      if (w) {
-        w.result.status = 'stopped';
-        w.result.stopped_by = 'signal';
-        w.result.note = `${sig} after ${w.result.epochs_run} epoch(s), checkpoint written at the step it came; the test set was not evaluated (--resume continues)`;
-        if (w.parent) w.parent.status = 'stopped';
-        try {
-          w.writeTables();
-        } catch {
-          // nothing more can be done while exiting
-        }
-        console.error(`\nwebgpu-nn: ${sig}: ${w.dir}/results.json records ${w.result.epochs_run} epoch(s), status 'stopped'`);
-      }
-      process.exit(sig === 'SIGINT' ? 130 : 143);
+      markStopped(sig, 'checkpoint written at the step it came');
+      process.exit(code);
     });
   }
 }
