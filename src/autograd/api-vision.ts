@@ -2,7 +2,7 @@
 // beside api.ts and re-exported from it. NHWC everywhere. The nn layers and the data loader call these names.
 
 import { affineDraws, type AffineParams, type RandomAffineOptions } from '../kernels/augment.js';
-import { BATCH_NORM_DEFAULTS, updateMovingAverage } from '../kernels/batchnorm.js';
+import { BATCH_NORM_DEFAULTS, updateMovingAverage, updateMovingAverages } from '../kernels/batchnorm.js';
 import type { Pool2dOptions } from '../kernels/pool.js';
 import type { ResizeOptions } from '../kernels/resize.js';
 import type { ZeroPadding } from '../kernels/zeropad.js';
@@ -94,8 +94,7 @@ export function batchNormTraining(
   const momentum = o.momentum ?? BATCH_NORM_DEFAULTS.momentum;
   const { y, mean, variance } = batchNormWithStats(x, gamma, beta, o);
   try {
-    updateMovingAverage(movingMean, mean, momentum);
-    updateMovingAverage(movingVariance, variance, momentum);
+    updateMovingAverages([[movingMean, mean], [movingVariance, variance]], momentum);
   } finally {
     mean.dispose();
     variance.dispose();

@@ -341,20 +341,19 @@ export function batchNormGradInput(
   return dx;
 }
 
-const movingAverageKernel = kernel({
-  name: 'movingAverage',
-  inputs: { value: 'f32' }, outputs: { moving: 'f32' },
-  uniforms: { total: 'u32', momentum: 'f32' }, workgroup: WG,
-  body: `
+const movingAverageKernel = variants((p: { pair: boolean }) =>
+  kernel({
+    name: p.pair ? 'movingAveragePair' : 'movingAverage',
+    inputs: p.pair ? { value: 'f32', value2: 'f32' } : { value: 'f32' },
+    outputs: p.pair ? { moving: 'f32', moving2: 'f32' } : { moving: 'f32' },
+    uniforms: { total: 'u32', momentum: 'f32' }, workgroup: WG,
+    body: `
 ${flatThread()}
-  moving[i] = moving[i] * u.momentum + value[i] * (1.0 - u.momentum);`,
-});
+  moving[i] = moving[i] * u.momentum + value[i] * (1.0 - u.momentum);
+  ${p.pair ? 'moving2[i] = moving2[i] * u.momentum + value2[i] * (1.0 - u.momentum);' : ''}`,
+  }));
 
-/**
- * In place: moving = moving * momentum + value * (1 - momentum) (Keras's moving-statistics update). `moving`
- * keeps its identity (a layer's non-trainable weight); not recorded on the tape.
- */
-export function updateMovingAverage(moving: Tensor, value: Tensor, momentum: number): void {
+function checkMovingPair(moving: Tensor, value: Tensor, momentum: number): void {
   moving.assertAlive('updateMovingAverage', 'moving');
   value.assertAlive('updateMovingAverage', 'value');
   if (!sameShape(moving.shape, value.shape)) {
@@ -365,6 +364,27 @@ export function updateMovingAverage(moving: Tensor, value: Tensor, momentum: num
     throw new Error(`updateMovingAverage: tensors live on different devices (${moving.device} and ${value.device})`);
   }
   if (!(momentum >= 0 && momentum <= 1)) throw new Error(`updateMovingAverage: momentum must be in [0, 1] but got ${momentum}`);
-  if (moving.device === 'cpu') movingAverageCpu(moving.storage.data, value.storage.data, momentum);
-  else movingAverageKernel.run({ value, moving }, { total: moving.size, momentum }, grid1d(moving.size));
+}
+
+/**
+ * In place: moving = moving * momentum + value * (1 - momentum) (Keras's moving-statistics update). `moving`
+ * keeps its identity (a layer's non-trainable weight); not recorded on the tape.
+ */
+export function updateMovingAverage(moving: Tensor, value: Tensor, momentum: number): void {
+  updateMovingAverages([[moving, value]], momentum);
+}
+
+/** updateMovingAverage for several (moving, value) pairs; a BatchNorm's mean and variance share one dispatch. */
+export function updateMovingAverages(pairs: ReadonlyArray<readonly [Tensor, Tensor]>, momentum: number): void {
+  for (const [moving, value] of pairs) checkMovingPair(moving, value, momentum);
+  const [a, b] = pairs;
+  if (pairs.length === 2 && a![0].device === 'webgpu' && b![0].device === 'webgpu' && a![0].size === b![0].size) {
+    const total = a![0].size;
+    movingAverageKernel({ pair: true }).run({ moving: a![0], value: a![1], moving2: b![0], value2: b![1] }, { total, momentum }, grid1d(total));
+    return;
+  }
+  for (const [moving, value] of pairs) {
+    if (moving.device === 'cpu') movingAverageCpu(moving.storage.data, value.storage.data, momentum);
+    else movingAverageKernel({ pair: false }).run({ value, moving }, { total: moving.size, momentum }, grid1d(moving.size));
+  }
 }
