@@ -46,6 +46,20 @@ describe.each([
 
 describe('pooling semantics', () => {
   const it = (name: string, body: () => Promise<void>) => test(name, () => leakFree(body));
+  it('the scatter backward of tiling windows writes every input cell (its pooled dx buffer poisoned with NaN first)', async () => {
+    for (const { shape, o } of [
+      { shape: [2, 7, 5, 3], o: { poolSize: 2, padding: 'same' } },
+      { shape: [2, 4, 4, 8], o: { poolSize: 3, strides: 3, padding: 'same' } },
+      { shape: [3, 6, 6, 4], o: { poolSize: 2 } },
+    ] as const) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      // The pool hands a freed buffer of the same size to the next allocation, so dx starts as NaN.
+      nn.tensor(new Float32Array(n).fill(NaN), [...shape]).dispose();
+      const g = await forwardBackward((x) => nn.maxPool2d(x, o), randomData(n, n), shape, 'webgpu');
+      expect(g.dx.some((v) => Number.isNaN(v)), JSON.stringify(o)).toBe(false);
+      expect(g.dx.filter((v) => v !== 0).length, JSON.stringify(o)).toBe(g.y.length);
+    }
+  });
   it("Keras: 'same' output size and padding put the odd cell at the bottom/right", async () => {
     // 1x4x4x1 with values 1..16, max pool 3x3 stride 2 'same': out 2x2, total pad 1 -> top/left 0, bottom/right 1.
     const x = nn.tensor(Array.from({ length: 16 }, (_, i) => i + 1), [1, 4, 4, 1]);
