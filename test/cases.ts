@@ -225,6 +225,10 @@ export const gradCases: Cases = {
       call: (x, g, b) => nn.batchNorm(x, g, b, { activation: 'sigmoid' }),
     },
   ],
+  addActivation: [
+    { label: 'addActivation tanh [3,5] (scalar)', inputs: [{ shape: [3, 5] }, { shape: [3, 5] }], call: (a, b) => nn.addActivation(a, b, 'tanh') },
+    { label: 'addActivation sigmoid [2,4,4] (vec4)', inputs: [{ shape: [2, 4, 4] }, { shape: [2, 4, 4] }], call: (a, b) => nn.addActivation(a, b, 'sigmoid') },
+  ],
   batchNormInference: [
     {
       label: 'batchNormInference [2,3,3,3] all inputs',

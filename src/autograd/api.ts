@@ -7,6 +7,7 @@ import { randomNormal, randomUniform } from '../kernels/random.js';
 import type { DType, Shape } from '../tensor/shape.js';
 import type { DeviceKind } from '../tensor/storage.js';
 import { assertDevice, assertDType, getDefaultDevice, type Tensor, type TensorOptions } from '../tensor/tensor.js';
+import { addActivationOp } from './ops/add_activation.js';
 import { binaryOpTable, scalarOp, unaryOpTable, type ScalarAttrs } from './ops/elementwise.js';
 import { argmaxOp, argminOp, maxOp, meanOp, minOp, sumOp, type ReduceAttrs } from './ops/reduce.js';
 import { concatOp, gatherOp, oneHotOp, padOp, sliceOp, transposeOp, whereOp } from './ops/layout.js';
@@ -25,6 +26,9 @@ function binaryOrScalar(name: ScalarAttrs['op'], a: Operand, b: Operand): Tensor
 }
 
 export const add = (a: Operand, b: Operand): Tensor => binaryOrScalar('add', a, b);
+/** activation(a + b) for same-shape tensors in one kernel (a residual Add and its ReLU); 'relu', 'sigmoid', 'tanh' or 'linear'. */
+export const addActivation = (a: Tensor, b: Tensor, activation: 'linear' | 'relu' | 'sigmoid' | 'tanh'): Tensor =>
+  addActivationOp.apply({ a, b }, { activation });
 export const sub = (a: Operand, b: Operand): Tensor => binaryOrScalar('sub', a, b);
 export const mul = (a: Operand, b: Operand): Tensor => binaryOrScalar('mul', a, b);
 export const div = (a: Operand, b: Operand): Tensor => binaryOrScalar('div', a, b);

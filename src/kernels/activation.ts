@@ -5,7 +5,7 @@
 
 import { fmtShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { unaryOps } from './elementwise.js';
+import { laneKernel, lanes, unaryOps } from './elementwise.js';
 import { reduce } from './reduce.js';
 import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
 
@@ -149,4 +149,21 @@ export function activationBiasGrad(act: Activation, y: Tensor, dy: Tensor): { dz
   const db = blocks === 1 ? partial.view([C]) : reduce('sum', partial, [0]);
   partial.dispose();
   return { dz, db };
+}
+
+const addActivationKernel = variants((p: { act: Activation; vec4: boolean }) =>
+  laneKernel(`addActivation_${p.act}`, ['ina', 'inb'], `fn ew(a: f32, b: f32) -> f32 { let x = a + b; return ${activations[p.act].wgsl}; }`, p.vec4));
+
+/** y = f(a + b) for same-shape a and b in one pass (a residual Add followed by its ReLU). */
+export function addActivation(act: Activation, a: Tensor, b: Tensor): Tensor {
+  if (!sameShape(a.shape, b.shape)) throw new Error(`addActivation: a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)} differ`);
+  const y = Tensor.empty(a.shape, 'f32', a.device);
+  if (a.device === 'cpu') {
+    const f = activations[act].cpu, as = a.storage.data, bs = b.storage.data, ys = y.storage.data;
+    for (let i = 0; i < ys.length; i++) ys[i] = f(as[i]! + bs[i]!);
+  } else {
+    const { vec4, total } = lanes(a.size);
+    addActivationKernel({ act, vec4 }).run({ ina: a, inb: b, out: y }, { total }, grid1d(total));
+  }
+  return y;
 }

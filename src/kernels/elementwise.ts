@@ -18,7 +18,7 @@ function binaryHelpers(op: BinaryOpName): string | undefined {
  * The vec4 form (total divisible by 4) moves four elements per thread with 16-byte loads and stores and applies ew
  * lane by lane, so the scalar and vec4 kernels evaluate the same expression.
  */
-function laneKernel(name: string, ins: readonly string[], fn: string, vec4: boolean, o: { helpers?: string; scalarUniform?: boolean } = {}) {
+export function laneKernel(name: string, ins: readonly string[], fn: string, vec4: boolean, o: { helpers?: string; scalarUniform?: boolean } = {}) {
   const T = vec4 ? 'vec4f' : 'f32';
   const loads = ins.map((n, k) => `  let v${k} = ${n}[i];`).join('\n');
   const call = (lane: string) => `ew(${ins.map((_, k) => `v${k}${lane}`).join(', ')})`;
@@ -36,7 +36,7 @@ ${loads}
 }
 
 /** Threads (one per element, or per four when the size allows) and the vec4 flag of a flat elementwise call. */
-function lanes(size: number): { vec4: boolean; total: number } {
+export function lanes(size: number): { vec4: boolean; total: number } {
   const vec4 = size % 4 === 0;
   return { vec4, total: vec4 ? size / 4 : size };
 }

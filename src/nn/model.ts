@@ -46,8 +46,9 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], modelNa
 
 /**
  * Pairs (layer node, Activation node) where the activation is the layer's only consumer, the layer's output is not
- * a model output, and the layer can apply that activation itself (BatchNormalization -> ReLU in ResNet).
- * WEBGPU_NN_FUSE_BN=off turns it off (to compare; the values are the same).
+ * a model output, and the layer can apply that activation itself (BatchNormalization -> ReLU and the residual
+ * Add -> ReLU in ResNet).
+ * WEBGPU_NN_FUSE=off turns it off (to compare; the values are the same).
  */
 interface Fusion {
   /** The Activation node the layer's op absorbs. */
@@ -57,12 +58,12 @@ interface Fusion {
 
 function fuseActivations(nodes: GraphNode[], outputs: SymbolicTensor[]): Map<GraphNode, Fusion> {
   const fusions = new Map<GraphNode, Fusion>();
-  if (process.env.WEBGPU_NN_FUSE_BN === 'off') return fusions;
+  if (process.env.WEBGPU_NN_FUSE === 'off') return fusions;
   const consumers = new Map<SymbolicTensor, GraphNode[]>();
   for (const n of nodes) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n]);
   for (const n of nodes) {
     const next = consumers.get(n.output);
-    if (n.isList || outputs.includes(n.output) || next?.length !== 1) continue;
+    if (outputs.includes(n.output) || next?.length !== 1) continue;
     const act = next[0]!.layer.fusableActivation;
     if (act !== null && next[0]!.inputs.length === 1 && n.layer.fusesActivation(act)) fusions.set(n, { node: next[0]!, activation: act });
   }
@@ -208,7 +209,7 @@ export class Model extends Layer {
       if (folded.has(node)) continue;
       const ins = node.inputs.map((s) => values.get(s)!);
       const fusion = this.fusions.get(node);
-      if (fusion) values.set(fusion.node.output, node.layer.apply(ins[0]!, { ...ctx, fusedActivation: fusion.activation }));
+      if (fusion) values.set(fusion.node.output, node.layer.apply(node.isList ? ins : ins[0]!, { ...ctx, fusedActivation: fusion.activation }));
       else values.set(node.output, node.layer.apply(node.isList ? ins : ins[0]!, ctx));
     }
     return values.get(this.outputs[0]!)!;

@@ -26,13 +26,13 @@ function sequential(): nn.Model {
 }
 
 function build(make: () => nn.Model, fuse: boolean): nn.Model {
-  const before = process.env.WEBGPU_NN_FUSE_BN;
-  process.env.WEBGPU_NN_FUSE_BN = fuse ? 'on' : 'off';
+  const before = process.env.WEBGPU_NN_FUSE;
+  process.env.WEBGPU_NN_FUSE = fuse ? 'on' : 'off';
   try {
     return make();
   } finally {
-    if (before === undefined) delete process.env.WEBGPU_NN_FUSE_BN;
-    else process.env.WEBGPU_NN_FUSE_BN = before;
+    if (before === undefined) delete process.env.WEBGPU_NN_FUSE;
+    else process.env.WEBGPU_NN_FUSE = before;
   }
 }
 
@@ -45,10 +45,10 @@ function frozen(): nn.Model {
 
 const fusedCount = (m: nn.Model): number => (m as unknown as { fusions: Map<unknown, unknown> }).fusions.size;
 
-afterEach(() => delete process.env.WEBGPU_NN_FUSE_BN);
+afterEach(() => delete process.env.WEBGPU_NN_FUSE);
 
 describe('BatchNormalization + ReLU fusion', () => {
-  for (const [name, make, fusable] of [['functional with a residual add', residual, 1], ['sequential', sequential, 1], ['sequential, BN frozen', frozen, 1]] as const) {
+  for (const [name, make, fusable] of [['functional with a residual add', residual, 2], ['sequential', sequential, 1], ['sequential, BN frozen', frozen, 1]] as const) {
     it(`${name}: fused and unfused agree exactly (predict, loss, weights after a step)`, () => leakFree(async () => {
       const fused = build(make, true), plain = build(make, false);
       expect(fusedCount(fused)).toBe(fusable);

@@ -4,6 +4,7 @@
 import type { AnyOp } from '../op.js';
 import { binaryOpTable, scalarOp, unaryOpTable } from './elementwise.js';
 import { affineTransformOp, randomAffineOp } from './augment.js';
+import { addActivationOp } from './add_activation.js';
 import { batchNormInferenceOp, batchNormOp } from './batchnorm.js';
 import { dropoutOp } from './dropout.js';
 import { resizeBilinearOp, zeroPad2dOp } from './image.js';
@@ -46,6 +47,7 @@ export const registry = {
   avgPool2d: avgPool2dOp,
   batchNorm: batchNormOp,
   batchNormInference: batchNormInferenceOp,
+  addActivation: addActivationOp,
   dropout: dropoutOp,
   zeroPad2d: zeroPad2dOp,
   resizeBilinear: resizeBilinearOp,

@@ -2,8 +2,9 @@
 // and ScaledResidual (x + scale * residual, InceptionResNetV2's scaled shortcut, Keras's CustomScaleLayer).
 
 import * as ops from '../../autograd/api.js';
+import { sameShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { fmtLayerShape, Layer, type LayerOptions, type LayerShape } from '../layer.js';
+import { fmtLayerShape, Layer, type CallContext, type LayerOptions, type LayerShape } from '../layer.js';
 
 function asList(layer: Layer, s: LayerShape | LayerShape[]): LayerShape[] {
   const list = Array.isArray(s[0]) || s.length === 0 ? (s as LayerShape[]) : null;
@@ -25,11 +26,17 @@ export class Add extends Layer {
     }
     return first;
   }
-  override call(xs: Tensor | Tensor[]): Tensor {
-    const list = xs as Tensor[];
+  // A following Activation('relu') (ResNet's residual join) is applied in the add's kernel when there are two inputs
+  // of one shape; otherwise after the sum, as the Activation layer would.
+  override fusesActivation(activation: string): activation is 'relu' {
+    return activation === 'relu';
+  }
+  override call(xs: Tensor | Tensor[], ctx?: CallContext): Tensor {
+    const list = xs as Tensor[], act = ctx?.fusedActivation;
+    if (act && list.length === 2 && sameShape(list[0]!.shape, list[1]!.shape)) return ops.addActivation(list[0]!, list[1]!, act);
     let y = ops.add(list[0]!, list[1]!);
     for (const t of list.slice(2)) y = ops.add(y, t);
-    return y;
+    return act ? ops.relu(y) : y;
   }
 }
 
