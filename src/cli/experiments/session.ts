@@ -250,6 +250,15 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
   }
 }
 
+/**
+ * Evaluation batch: 500 images up to CIFAR's 32x32x3, fewer for larger inputs so a layer's activations stay under
+ * one storage binding (128 MiB on lavapipe: Xception's first conv at 71x71 holds 500 x 33 x 33 x 64 floats, 139 MB).
+ */
+function evalBatchSize(spec: RunSpec, modelShape: ImageShape): number {
+  const pixels = modelShape.reduce((a, b) => a * b, 1);
+  return Math.max(spec.batchSize, Math.min(500, Math.floor((500 * 32 * 32 * 3) / pixels)));
+}
+
 /** DataLoaders over the images, fitted to the model's input (resize, grayscale -> RGB, augmentation) on the GPU. */
 function imageInputs(spec: RunSpec, modelShape: ImageShape, train: ImageSet, testSet: ImageSet, trainIdx: Int32Array, valIdx: Int32Array): RunInputs {
   const trainInput = inputPipeline(spec.model, modelShape, imageShape(train), gpuAugment(spec));
@@ -259,6 +268,6 @@ function imageInputs(spec: RunSpec, modelShape: ImageShape, train: ImageSet, tes
     transform: trainInput.transform, cpuTransform: cpuAugment(spec),
   });
   const evalLoader = (set: ImageSet, indices?: Int32Array): DataLoader =>
-    new DataLoader(set, { batchSize: 500, indices, shuffle: false, sampleShape: evalInput.sampleShape, transform: evalInput.transform });
+    new DataLoader(set, { batchSize: evalBatchSize(spec, modelShape), indices, shuffle: false, sampleShape: evalInput.sampleShape, transform: evalInput.transform });
   return { train: trainLoader, val: evalLoader(train, valIdx), test: evalLoader(testSet) };
 }
