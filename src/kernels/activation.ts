@@ -122,7 +122,7 @@ export function activationGrad(act: Activation, y: Tensor, dy: Tensor): Tensor {
     const g = activations[act].cpuGradFromY, ys = y.storage.data, ds = dy.storage.data, out = dx.storage.data;
     for (let i = 0; i < ys.length; i++) out[i] = g(ys[i]!, ds[i]!);
   } else {
-    const vec4 = y.size % 4 === 0, total = vec4 ? y.size / 4 : y.size;
+    const { vec4, total } = lanes(y.size);
     gradKernel({ act, vec4 }).run({ yIn: y, dyIn: dy, dx }, { total }, grid1d(total));
   }
   return dx;

@@ -236,10 +236,6 @@ export interface BatchNormSums {
   dvar?: Tensor;
 }
 
-/**
- * The per-channel reduction of the backward: dbeta = sum(dy), dgamma = sum(dy * xhat) with xhat = (x - mean) *
- * rsqrt(variance + eps), and with `withStats` the gradients of mean and variance treated as inputs.
- */
 /** An activation fused after the normalisation (batchNormApply's `act`) and the output it produced. */
 export interface FusedActivation {
   act: Activation;
@@ -258,6 +254,10 @@ function fusedArgs(fused: FusedActivation | null): { act: Activation; extra: { y
   return !fused || fused.act === 'linear' ? { act: 'linear', extra: {} } : { act: fused.act, extra: { yOut: fused.y } };
 }
 
+/**
+ * The per-channel reduction of the backward: dbeta = sum(dy), dgamma = sum(dy * xhat) with xhat = (x - mean) *
+ * rsqrt(variance + eps), and with `withStats` the gradients of mean and variance treated as inputs.
+ */
 export function batchNormGradSums(
   x: Tensor, dy: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor, eps: number, withStats: boolean,
   fused: FusedActivation | null = null,
@@ -295,7 +295,7 @@ const gradInputKernel = variants((p: { vec4: boolean; training: boolean; act: Ac
     name: `bnGradInput${p.training ? '' : '_inference'}${p.vec4 ? '_vec4' : ''}${actSuffix(p.act)}`,
     inputs: p.act === 'linear' ? inputs : { ...inputs, yOut: b },
     outputs: { dx: b },
-    uniforms: { total: 'u32', C: 'u32', M: 'u32', rows: 'u32', eps: 'f32', invM: 'f32' }, workgroup: WG, helpers: activationGradWgsl(p.act),
+    uniforms: { total: 'u32', C: 'u32', M: 'u32', rows: 'u32', eps: 'f32' }, workgroup: WG, helpers: activationGradWgsl(p.act),
     body: `
 ${p.training
     // Batch statistics depend on x: dx = gamma * invstd * (dy - (dbeta + xhat * dgamma) / M), xhat = (x - mean) *
@@ -330,7 +330,7 @@ export function batchNormGradInput(
     return dx;
   }
   const vec4 = C % 4 === 0, groups = vec4 ? C / 4 : C, { chunks, rows } = chunking(M, groups), total = chunks * groups;
-  const u = { total, C: groups, M, rows, eps, invM: 1 / M };
+  const u = { total, C: groups, M, rows, eps };
   const { act, extra } = fusedArgs(fused);
   if (sums) {
     if (!sums.coef) throw new Error('batchNorm: the input gradient needs the sums of batchNormGradSums without withStats');

@@ -44,18 +44,18 @@ function traceGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], modelNa
   return nodes;
 }
 
-/**
- * Pairs (layer node, Activation node) where the activation is the layer's only consumer, the layer's output is not
- * a model output, and the layer can apply that activation itself (BatchNormalization -> ReLU and the residual
- * Add -> ReLU in ResNet).
- * WEBGPU_NN_FUSE=off turns it off (to compare; the values are the same).
- */
 interface Fusion {
   /** The Activation node the layer's op absorbs. */
   node: GraphNode;
   activation: NonNullable<CallContext['fusedActivation']>;
 }
 
+/**
+ * Pairs (layer node, Activation node) where the activation is the layer's only consumer, the layer's output is not
+ * a model output, and the layer can apply that activation itself (BatchNormalization -> ReLU and the residual
+ * Add -> ReLU in ResNet).
+ * WEBGPU_NN_FUSE=off turns it off (to compare; the values are the same).
+ */
 function fuseActivations(nodes: GraphNode[], outputs: SymbolicTensor[]): Map<GraphNode, Fusion> {
   const fusions = new Map<GraphNode, Fusion>();
   if (process.env.WEBGPU_NN_FUSE === 'off') return fusions;
@@ -82,6 +82,8 @@ export class Model extends Layer {
   protected nodes: GraphNode[] = [];
   /** Activation nodes folded into the node before them (fuseActivations), keyed by that node. */
   protected fusions = new Map<GraphNode, Fusion>();
+  /** The Activation nodes of `fusions`, which call() skips. */
+  protected folded = new Set<GraphNode>();
   /** Set by compile(). */
   compiled: Compiled | null = null;
   /** Set by a callback (EarlyStopping, TerminateOnNaN) to end fit() after the current batch. */
@@ -99,6 +101,7 @@ export class Model extends Layer {
     if (this.outputs.length !== 1) throw new Error(`Model ${this.name}: exactly one output is supported, got ${this.outputs.length}`);
     this.nodes = traceGraph(this.inputs, this.outputs, this.name);
     this.fusions = fuseActivations(this.nodes, this.outputs);
+    this.folded = new Set([...this.fusions.values()].map((f) => f.node));
     this.built = true;
   }
 
@@ -204,13 +207,13 @@ export class Model extends Layer {
       }
       values.set(s, t);
     });
-    const folded = new Set([...this.fusions.values()].map((f) => f.node));
     for (const node of this.nodes) {
-      if (folded.has(node)) continue;
+      if (this.folded.has(node)) continue;
       const ins = node.inputs.map((s) => values.get(s)!);
+      // A fused node writes the Activation node's output, with the activation applied in its own op.
       const fusion = this.fusions.get(node);
-      if (fusion) values.set(fusion.node.output, node.layer.apply(node.isList ? ins : ins[0]!, { ...ctx, fusedActivation: fusion.activation }));
-      else values.set(node.output, node.layer.apply(node.isList ? ins : ins[0]!, ctx));
+      const out = node.layer.apply(node.isList ? ins : ins[0]!, fusion ? { ...ctx, fusedActivation: fusion.activation } : ctx);
+      values.set(fusion ? fusion.node.output : node.output, out);
     }
     return values.get(this.outputs[0]!)!;
   }

@@ -135,11 +135,10 @@ function denseForward(x: Tensor, w: Tensor, bias: Tensor | undefined, act: Activ
 function denseGrads(saved: { x: Tensor; w: Tensor; y: Tensor }, xShape: Shape, dy: Tensor, act: Activation, hasBias: boolean) {
   const fused = fusedGrads(act, saved.y, dy, hasBias);
   const dz = memo(() => flat([fused.dz()], (dz2) => dz2.view(dz2.shape)));
-  const bias = fused.bias;
   return {
     x: () => matmul(dz(), saved.w, { transposeB: true }).view(xShape),
     w: () => flat([saved.x], (x2) => matmul(x2, dz(), { transposeA: true })),
-    bias,
+    bias: fused.bias,
   };
 }
 

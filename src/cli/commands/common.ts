@@ -39,10 +39,6 @@ export function asParser<T>(check: (raw: string) => T): (raw: string) => T {
   };
 }
 
-/**
- * On SIGINT/SIGTERM the training in progress finishes its step and writes a checkpoint there, then the run is
- * written as stopped (stopped_by 'signal') and the process exits.
- */
 let signalsHandled = false;
 
 /** Records the run in progress as stopped by `sig` and says so on stderr. */
@@ -60,6 +56,11 @@ function markStopped(sig: string, how: string): void {
   }
   console.error(`\nwebgpu-nn: ${sig}: ${w.dir}/results.json records ${w.result.epochs_run} epoch(s), status 'stopped'`);
 }
+
+/**
+ * On SIGINT/SIGTERM the training in progress finishes its step and writes a checkpoint there, then the run is
+ * written as stopped (stopped_by 'signal') and the process exits.
+ */
 export function markStoppedOnSignal(): void {
   if (signalsHandled) return;
   signalsHandled = true;
