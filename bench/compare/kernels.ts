@@ -1,9 +1,11 @@
 // Kernel figures of issue 12: three matmuls, conv2d forward and both gradients on two shapes, and depthwise 3x3.
-// FLOPs are 2 * MACs; bytes are every input read once plus the output written once (f32).
+// FLOPs are 2 * MACs; bytes are every input read once plus the output written once (f32). webgpu-nn's GEMM-based
+// kernels run on the tiles autotune() picks for their shape class (cached per adapter), as training runs them.
 import { matmul } from '../../src/kernels/matmul.js';
 import { conv2d, conv2dGradFilter, conv2dGradInput } from '../../src/kernels/conv2d.js';
 import { depthwiseConv2d } from '../../src/kernels/depthwise.js';
 import { sync, tensor, type Tensor } from '../../src/index.js';
+import { autotune } from '../../src/kernels/tuning.js';
 import type { Padding } from '../../src/tensor/shape.js';
 import { randomData } from '../data.js';
 import { activate, loadTfjs, tfjsRunner, type Runner, type SystemName } from './systems.js';
@@ -36,7 +38,10 @@ function threeWays(
   return {
     webgpu_nn: async () => {
       const t = arrays.map((a) => tensor(a.data, a.shape));
-      return nnRunner(nn(t), t);
+      const op = nn(t);
+      op().dispose(); // lets the tuner see the shape class
+      await autotune();
+      return nnRunner(op, t);
     },
     tfjs_webgpu: tfjsMake('tfjs_webgpu'),
     tfjs_wasm: tfjsMake('tfjs_wasm'),

@@ -4,6 +4,7 @@ import type { Ceilings } from './ceilings.js';
 import type { Result } from './measure.js';
 import { SYSTEMS, type SystemName } from './systems.js';
 import { stepExtras } from './train.js';
+import { tuningFile } from '../../src/kernels/tuning.js';
 
 /** The ceiling that binds a figure (the larger lower bound on its time) and its share of it at `ms`. */
 export function share(r: Result, ms: number, fma: number, copy: number): { bound: 'FMA' | 'copy'; share: number } {
@@ -53,6 +54,8 @@ export function printTable(results: Result[], fma: number, copy: number, c: Ceil
     console.log(`| ${r.work.name} | ${(r.work.flops / 1e9).toFixed(2)} | ${(r.work.bytes / 1e9).toFixed(2)} | ` +
       `${e.dispatches.webgpu_nn ?? '-'} / ${e.dispatches.tfjs_webgpu ?? '-'} | ${mb(e.peakBytes.webgpu_nn)} / ${mb(e.peakBytes.tfjs_webgpu)} |`);
   }
+  const tuned = process.env.WEBGPU_NN_AUTOTUNE !== 'off';
+  console.log(`\nwebgpu-nn's GEMM-based kernels and training steps ran on ${tuned ? `autotuned tiles, as fit() runs them (cache: ${tuningFile()})` : 'the untuned default tiles (WEBGPU_NN_AUTOTUNE=off)'}.`);
 }
 
 export function printJson(results: Result[], fma: number, copy: number): void {

@@ -139,8 +139,9 @@ const seen = new Map<string, GemmCall>();
 const disabled = (): boolean => process.env.WEBGPU_NN_AUTOTUNE === 'off';
 
 // Bumped when the candidate lists or the kernels they name change, so choices timed against older variants (which
-// may lose to the new defaults) are tuned again instead of reused. 2: A-broadcast tiles (SG); 3: B-broadcast (SGB).
-const CANDIDATES_VERSION = 3;
+// may lose to the new defaults) are tuned again instead of reused. 2: A-broadcast tiles (SG); 3: B-broadcast (SGB);
+// 4: short kernels timed over repeated runs (choices before were noise below ~1 ms).
+const CANDIDATES_VERSION = 4;
 
 /**
  * The cache file of this adapter: $WEBGPU_NN_CACHE (or ~/.cache/webgpu-nn)/tuning/<hash of adapter + driver +
@@ -264,6 +265,10 @@ export interface TuneOptions {
   now?: () => number;
 }
 
+/** A timed sample's target length, and the most runs one sample repeats to reach it. */
+const SAMPLE_MS = 10;
+const MAX_SAMPLE_RUNS = 32;
+
 let tuningMs = 0;
 /** Wall time spent in autotune() since the process started: training subtracts it from its ms/step. */
 export function tuningWallMs(): number {
@@ -306,8 +311,18 @@ async function tuneClasses(o: TuneOptions): Promise<TuneResult[]> {
     const ms: number[][] = list.map(() => []);
     try {
       for (const run of runs) await time(run); // compiles each pipeline before anything is timed
-      // Interleaved (A B C A B C) so a change in the machine's load hits every candidate alike.
-      for (let r = 0; r < reps; r++) for (const [i, run] of runs.entries()) ms[i]!.push(await time(run));
+      // Interleaved (A B C A B C) so a change in the machine's load hits every candidate alike. A sample repeats a
+      // short kernel until it lasts about SAMPLE_MS (sized by the first round): a lone sub-millisecond run times
+      // the two syncs around it, not the tiles, and picked tiles at random.
+      const times = runs.map(() => 1);
+      for (let r = 0; r < reps; r++) {
+        for (const [i, run] of runs.entries()) {
+          const n = times[i]!;
+          const t = (await time(() => { for (let k = 0; k < n; k++) run(); })) / n;
+          ms[i]!.push(t);
+          if (r === 0) times[i] = Math.min(MAX_SAMPLE_RUNS, Math.max(1, Math.ceil(SAMPLE_MS / Math.max(t, 1e-3))));
+        }
+      }
     } finally {
       replay.dispose();
     }

@@ -2,7 +2,7 @@
 // depth multipliers 1 and 2, strides 1/2, both paddings, dilation, channel counts not divisible by 4, the
 // row-block (unit strides), segment-reuse (unit stride along W) and general paths, a large case, leaks and bad inputs.
 import { describe, expect, it } from 'vitest';
-import { depthwiseConv2d, depthwiseGradFilter, depthwiseGradInput, depthwiseNaive, type ConvOptions } from '../../src/kernels/depthwise.js';
+import { depthwiseConv2d, depthwiseGradFilter, depthwiseGradInput, depthwiseNaive, rowBlockShape, type ConvOptions } from '../../src/kernels/depthwise.js';
 import * as nn from '../../src/index.js';
 import { expectClose, pair, randomData } from '../helpers.js';
 
@@ -72,6 +72,19 @@ describe('depthwise kernels vs CPU twin', () => {
     await check({ x: [1, 7, 9, 4], w: [1, 5, 4, 1], o: { padding: 'valid' } });
     await check({ x: [1, 9, 8, 2], w: [3, 3, 2, 2], o: { padding: 'same' } });
     await check({ x: [1, 13, 6, 5], w: [6, 2, 5, 3], o: { padding: 'valid' } }); // 6 rows: past the row-block limit
+    // Each block shape, with maps that end inside a block: 8x4 (9 rows x 16), 4x8 (16 x 9), 8x8 (19 x 21).
+    await check({ x: [1, 9, 16, 4], w: [3, 3, 4, 1], o: { padding: 'same' } });
+    await check({ x: [1, 16, 9, 4], w: [3, 3, 4, 1], o: { padding: 'same', activation: 'relu' } }, true);
+    await check({ x: [2, 19, 21, 8], w: [3, 3, 8, 1], o: { padding: 'same' } });
+  });
+
+  it('row blocks: the fewest loads over the padded map picks the block (TW x TH)', () => {
+    const shape = (OH: number, OW: number, k = 3): [number, number] => rowBlockShape({ OH, OW, KH: k, KW: k });
+    expect(shape(35, 35)).toEqual([8, 8]);
+    expect(shape(9, 9)).toEqual([4, 4]);
+    expect(shape(9, 16)).toEqual([8, 4]);
+    expect(shape(16, 9)).toEqual([4, 8]);
+    expect(shape(1, 1)).toEqual([4, 4]);
   });
 });
 

@@ -170,6 +170,28 @@ describe('autotune', () => {
     for (const t of [a, b, c]) t.dispose();
   });
 
+  it('repeats a short candidate within a sample and compares time per run', async () => {
+    resetTuning();
+    const a = nn.tensor(new Float32Array(300 * 50).fill(1), [300, 50]), b = nn.tensor(new Float32Array(50 * 40).fill(1), [50, 40]);
+    matmul(a, b).dispose();
+    const cands = candidates(true, { site: 'matmul', M: 300, N: 40, K: 50 });
+    // Candidate 2 takes 0.5 ms alone in round 1 (so the next rounds repeat it 20 times: 20 ms a sample, 1 ms a run);
+    // the others take 10 ms a sample at one run each. Per run, candidate 2 wins; per sample it would lose.
+    let calls = 0;
+    const results = await autotune({
+      time: async (run) => {
+        run();
+        const call = calls++, round = Math.floor(call / cands.length) - 1, i = call % cands.length;
+        return i !== 2 ? 10 : round <= 0 ? 0.5 : 20;
+      },
+    });
+    expect(results).toHaveLength(1);
+    expect(results[0]!.best).toEqual(cands[2]);
+    expect(results[0]!.timings[2]!.ms).toBe(1);
+    a.dispose();
+    b.dispose();
+  });
+
   it('real timings on a conv class pick one of the candidates and leak nothing', async () => {
     resetTuning();
     const before = nn.liveTensors();
