@@ -9,7 +9,8 @@ import { Storage } from '../tensor/storage.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** How a binding is declared in WGSL. 'u8' tensors are bound as packed array<u32>. */
-export type BindingType = 'f32' | 'i32' | 'u32' | 'u8' | 'vec4f';
+/** 'atomicI32': an i32 tensor bound as array<atomic<i32>> (read_write bindings only). */
+export type BindingType = 'f32' | 'i32' | 'u32' | 'u8' | 'vec4f' | 'atomicI32';
 /** Uniform field types. 'shape' is array<vec4<u32>, 2>: up to 8 dims, read in WGSL with dim(u.field, i). */
 export type UniformType = 'u32' | 'i32' | 'f32' | 'vec4u' | 'vec4f' | 'shape';
 
@@ -37,13 +38,13 @@ export type UniformValues<U extends Uniforms> = { [K in keyof U]: UniformValue<U
 // whose bindings are a union of variants takes the arguments of any one of them.
 type BindingArgs<I extends Bindings, O extends Bindings> = { [K in keyof I]: Tensor | BufferBinding } & { [K in keyof O]: Tensor | BufferBinding };
 
-const WGSL_ARRAY: Record<BindingType, string> = { f32: 'f32', i32: 'i32', u32: 'u32', u8: 'u32', vec4f: 'vec4<f32>' };
+const WGSL_ARRAY: Record<BindingType, string> = { f32: 'f32', i32: 'i32', u32: 'u32', u8: 'u32', vec4f: 'vec4<f32>', atomicI32: 'atomic<i32>' };
 const WGSL_UNIFORM: Record<UniformType, string> = {
   u32: 'u32', i32: 'i32', f32: 'f32', vec4u: 'vec4<u32>', vec4f: 'vec4<f32>', shape: 'array<vec4<u32>, 2>',
 };
 const UNIFORM_SIZE: Record<UniformType, number> = { u32: 4, i32: 4, f32: 4, vec4u: 16, vec4f: 16, shape: 32 };
 const UNIFORM_ALIGN: Record<UniformType, number> = { u32: 4, i32: 4, f32: 4, vec4u: 16, vec4f: 16, shape: 16 };
-const ACCEPTS: Record<BindingType, string> = { f32: 'f32', vec4f: 'f32', i32: 'i32', u32: 'i32', u8: 'u8' };
+const ACCEPTS: Record<BindingType, string> = { f32: 'f32', vec4f: 'f32', i32: 'i32', u32: 'i32', u8: 'u8', atomicI32: 'i32' };
 
 /** Shared WGSL helpers every kernel may call. */
 // NOTE: infinities and NaN come from runtime bitcasts: a const-expression 1.0 / 0.0 is a shader-creation error.

@@ -1,11 +1,14 @@
-// Fused optimiser updates: one dispatch per parameter reads the parameter, its gradient and its slots and writes
-// the parameter and the slots back in place (they are read_write bindings). Each optimiser supplies a rule: WGSL
+// Fused optimiser updates: a dispatch reads parameters, their gradients and their slots and writes the parameters
+// and the slots back in place (they are read_write bindings). fusedUpdates packs several parameters into one
+// dispatch (as many as the adapter's storage-buffer bindings allow: 3 with Adadelta or Adam on lavapipe's 16), each
+// thread finding its parameter from the cumulative sizes; fusedUpdate is the one-parameter form. Each optimiser supplies a rule: WGSL
 // statements over `p`, `g` and one variable per slot, plus a Float64 CPU twin. Thread mapping: one thread per
 // element, or per vec4 when the size is a multiple of 4 (the same statements compile for both: `T` is the type).
 // With a health buffer the same pass also flags a gradient that is not finite (no extra read, no readback).
 
 import { fmtShape, sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { gpu } from '../tensor/device.js';
 import { flatThread, grid1d, kernel, variants, WG, type Bindings, type Uniforms } from './kernel.js';
 
 /** An update rule: compile-time `key` (e.g. 'sgd_nesterov'), slots, scalar coefficients and both implementations. */
@@ -59,9 +62,16 @@ ${rule.slots.map((s) => `  slot_${s}[i] = ${s};`).join('\n')}`,
   });
 });
 
-/** Applies `rule` to one parameter in place: p and its slots are overwritten; `health` flags a non-finite gradient. */
-export function fusedUpdate(rule: UpdateRule, p: Tensor, g: Tensor, slots: readonly Tensor[], coeffs: Readonly<Record<string, number>>,
-  health?: GradHealth): void {
+/** One parameter of a fusedUpdates call: its gradient, its slots (in the rule's order) and its health code. */
+export interface UpdateItem {
+  p: Tensor;
+  g: Tensor;
+  slots: readonly Tensor[];
+  code?: number;
+}
+
+/** Throws naming the rule when a parameter, its gradient, slots or the coefficients do not fit the update. */
+function checkItem(rule: UpdateRule, p: Tensor, g: Tensor, slots: readonly Tensor[], coeffs: Readonly<Record<string, number>>): void {
   const op = `${rule.key} update`;
   p.assertAlive(op, 'param');
   g.assertAlive(op, 'grad');
@@ -72,6 +82,12 @@ export function fusedUpdate(rule: UpdateRule, p: Tensor, g: Tensor, slots: reado
   for (const c of rule.coeffs) {
     if (typeof coeffs[c] !== 'number') throw new Error(`${op}: coefficient '${c}' was not given`);
   }
+}
+
+/** Applies `rule` to one parameter in place: p and its slots are overwritten; `health` flags a non-finite gradient. */
+export function fusedUpdate(rule: UpdateRule, p: Tensor, g: Tensor, slots: readonly Tensor[], coeffs: Readonly<Record<string, number>>,
+  health?: GradHealth): void {
+  checkItem(rule, p, g, slots, coeffs);
   if (p.size === 0) return;
   if (p.device === 'cpu') {
     const h = health?.flags.storage.data;
@@ -85,4 +101,97 @@ export function fusedUpdate(rule: UpdateRule, p: Tensor, g: Tensor, slots: reado
   rule.slots.forEach((s, i) => (args[`slot_${s}`] = slots[i]!));
   if (health) args.health = health.flags;
   updateKernel({ rule, vec4, checked: !!health }).run({ grad: g, ...args }, { total, ...coeffs, ...(health ? { code: health.code } : {}) }, grid1d(total));
+}
+
+const groupKernel = variants((p: { rule: UpdateRule; vec4: boolean; checked: boolean; count: number }) => {
+  const { rule, vec4, checked, count } = p;
+  const type = vec4 ? 'vec4f' : 'f32';
+  const inputs: Bindings = {};
+  const outputs: Bindings = {};
+  const uniforms: Uniforms = { total: 'u32' };
+  for (let k = 0; k < count; k++) {
+    inputs[`grad${k}`] = type;
+    outputs[`param${k}`] = type;
+    for (const s of rule.slots) outputs[`slot_${s}${k}`] = type;
+    uniforms[`end${k}`] = 'u32';
+    if (checked) uniforms[`code${k}`] = 'i32';
+  }
+  if (checked) outputs.health = 'atomicI32';
+  for (const c of rule.coeffs) uniforms[c] = 'f32';
+  const member = (k: number): string => {
+    const check = !checked ? '' : vec4
+      ? `    if (any((bitcast<vec4<u32>>(g) & vec4<u32>(0x7fffffffu)) >= vec4<u32>(0x7f800000u))) { atomicMin(&health[0], u.code${k}); }`
+      : `    if ((bitcast<u32>(g) & 0x7fffffffu) >= 0x7f800000u) { atomicMin(&health[0], u.code${k}); }`;
+    return `${k ? ' else ' : '  '}if (t < u.end${k}) {
+    let i = t${k ? ` - u.end${k - 1}` : ''};
+    let g = grad${k}[i];
+${check}
+    var p = param${k}[i];
+${rule.slots.map((s) => `    var ${s} = slot_${s}${k}[i];`).join('\n')}
+    ${rule.wgsl.trim()}
+    param${k}[i] = p;
+${rule.slots.map((s) => `    slot_${s}${k}[i] = ${s};`).join('\n')}
+  }`;
+  };
+  return kernel({
+    name: `${rule.key}Update${vec4 ? 'Vec4' : ''}${checked ? 'Checked' : ''}_x${count}`,
+    inputs, outputs, uniforms, workgroup: WG,
+    helpers: `alias T = ${vec4 ? 'vec4<f32>' : 'f32'};`,
+    // Members carry different codes, so the flag is an atomicMin (one dispatch per parameter needs none).
+    body: `
+${flatThread('t')}
+${[...Array(count).keys()].map(member).join('')}`,
+  });
+});
+
+/**
+ * Parameters per grouped dispatch: (grad, param, slots) per member plus the health flags, within the adapter's limit.
+ * WEBGPU_NN_GROUP_UPDATES=off gives one dispatch per parameter.
+ */
+function groupSize(rule: UpdateRule, checked: boolean): number {
+  if (process.env.WEBGPU_NN_GROUP_UPDATES === 'off') return 1;
+  const limit = gpu().limits.maxStorageBuffersPerShaderStage;
+  return Math.max(1, Math.min(MAX_GROUP, Math.floor((limit - (checked ? 1 : 0)) / (2 + rule.slots.length))));
+}
+const MAX_GROUP = 4;
+
+/**
+ * Applies `rule` to every item in place, in as few dispatches as the bindings allow (parameters whose sizes are
+ * multiples of 4 go together as vec4, the rest together as f32). The same result as fusedUpdate on each in turn.
+ */
+export function fusedUpdates(rule: UpdateRule, items: readonly UpdateItem[], coeffs: Readonly<Record<string, number>>, health?: Tensor): void {
+  for (const it of items) checkItem(rule, it.p, it.g, it.slots, coeffs);
+  const live = items.filter((it) => it.p.size > 0);
+  const one = (it: UpdateItem): void =>
+    fusedUpdate(rule, it.p, it.g, it.slots, coeffs, health && it.code !== undefined ? { flags: health, code: it.code } : undefined);
+  const gpuItems = live.filter((it) => it.p.device !== 'cpu');
+  live.filter((it) => it.p.device === 'cpu').forEach(one);
+  const checked = !!health;
+  if (checked && gpuItems.some((it) => it.code === undefined)) throw new Error(`${rule.key} update: every parameter needs a health code when health flags are given`);
+  const size = groupSize(rule, checked);
+  for (const vec4 of [true, false]) {
+    const members = gpuItems.filter((it) => (it.p.size % 4 === 0) === vec4);
+    for (let at = 0; at < members.length; at += size) {
+      const group = members.slice(at, at + size);
+      if (group.length === 1) {
+        one(group[0]!);
+        continue;
+      }
+      const args: Record<string, Tensor> = {};
+      const uniforms: Record<string, number> = { ...coeffs };
+      let end = 0;
+      group.forEach((it, k) => {
+        args[`grad${k}`] = it.g;
+        args[`param${k}`] = it.p;
+        rule.slots.forEach((s, j) => (args[`slot_${s}${k}`] = it.slots[j]!));
+        end += vec4 ? it.p.size / 4 : it.p.size;
+        uniforms[`end${k}`] = end;
+        if (checked) uniforms[`code${k}`] = it.code!;
+      });
+      if (health) args.health = health;
+      uniforms.total = end;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      groupKernel({ rule, vec4, checked, count: group.length }).run(args as any, uniforms as any, grid1d(end));
+    }
+  }
 }

@@ -3,7 +3,7 @@
 // Keras-style weight names for checkpoints. Subclasses give the update rule and its per-step coefficients.
 
 import { fill } from '../../kernels/fill.js';
-import { fusedUpdate, type UpdateRule } from '../../kernels/optimizer.js';
+import { fusedUpdates, type UpdateRule } from '../../kernels/optimizer.js';
 import { unscoped } from '../../tensor/scope.js';
 import { fmtShape, sameShape } from '../../tensor/shape.js';
 import { Tensor, writeInto } from '../../tensor/tensor.js';
@@ -121,10 +121,10 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     const rule = this.rule();
     const coeffs = this.coefficients(this.learningRate);
     const h = opts.health;
-    for (const [g, p, i] of pairs) {
-      fusedUpdate(rule, p, g, this.#slotsFor(p, rule), coeffs, h && { flags: h.flags, code: h.codeBase + i });
-      opts.constraints?.get(p)?.apply(p);
-    }
+    // One dispatch per few parameters (fusedUpdates packs them), then each constraint on its updated parameter.
+    const items = pairs.map(([g, p, i]) => ({ p, g, slots: this.#slotsFor(p, rule), code: h ? h.codeBase + i : undefined }));
+    fusedUpdates(rule, items, coeffs, h?.flags);
+    for (const [, p] of pairs) opts.constraints?.get(p)?.apply(p);
     this.iterations++;
   }
 
