@@ -164,17 +164,19 @@ export function fusedUpdates(rule: UpdateRule, items: readonly UpdateItem[], coe
   const live = items.filter((it) => it.p.size > 0);
   const one = (it: UpdateItem): void =>
     fusedUpdate(rule, it.p, it.g, it.slots, coeffs, health && it.code !== undefined ? { flags: health, code: it.code } : undefined);
+  const checked = !!health;
+  if (checked && live.some((it) => it.code === undefined)) throw new Error(`${rule.key} update: every parameter needs a health code when health flags are given`);
   const gpuItems = live.filter((it) => it.p.device !== 'cpu');
   live.filter((it) => it.p.device === 'cpu').forEach(one);
-  const checked = !!health;
-  if (checked && gpuItems.some((it) => it.code === undefined)) throw new Error(`${rule.key} update: every parameter needs a health code when health flags are given`);
   const size = groupSize(rule, checked);
   for (const vec4 of [true, false]) {
     const members = gpuItems.filter((it) => (it.p.size % 4 === 0) === vec4);
     for (let at = 0; at < members.length; at += size) {
       const group = members.slice(at, at + size);
-      if (group.length === 1) {
-        one(group[0]!);
+      // One buffer bound twice in a dispatch, once writable, is a validation error: such a group goes one by one.
+      const buffers = group.flatMap((it) => [it.p, it.g, ...it.slots].map((t) => t.storage));
+      if (group.length === 1 || new Set(buffers).size < buffers.length) {
+        group.forEach(one);
         continue;
       }
       const args: Record<string, Tensor> = {};

@@ -83,6 +83,26 @@ describe('fusedUpdates (several parameters per dispatch)', () => {
     for (const it of items) [it.p, it.g, ...it.slots].forEach((t) => t.dispose());
   });
 
+  it('a group whose members share a buffer is updated one by one (no buffer bound twice)', async () => {
+    const make = (): Array<{ p: nn.Tensor; g: nn.Tensor; slots: nn.Tensor[] }> => {
+      const shared = nn.zeros([8]);
+      return [0, 1, 2].map((k) => ({
+        p: nn.tensor(randomData(8, 300 + k), [8]), g: nn.tensor(randomData(8, 400 + k), [8]),
+        slots: [nn.tensor(randomData(8, 500 + k), [8]), k ? shared : nn.zeros([8])], // members 1 and 2 share a slot
+      }));
+    };
+    const a = make(), b = make();
+    fusedUpdates(MOMENTUM, a, { lr: 0.1 });
+    for (const it of b) fusedUpdate(MOMENTUM, it.p, it.g, it.slots, { lr: 0.1 });
+    for (let k = 0; k < 3; k++) expect(Array.from(await a[k]!.p.data()), `param ${k}`).toEqual(Array.from(await b[k]!.p.data()));
+    await nn.sync();
+    for (const set of [a, b]) {
+      for (const it of set) [it.p, it.g, it.slots[0]!].forEach((t) => t.dispose());
+      set[0]!.slots[1]!.dispose();
+      set[1]!.slots[1]!.dispose();
+    }
+  });
+
   it('refuses mismatched gradients and missing codes, naming the rule', () => {
     const p = nn.zeros([4]), g = nn.zeros([5]), v = nn.zeros([4]), w = nn.zeros([4]), flags = nn.tensor(new Int32Array([0]), [1], { dtype: 'i32' });
     expect(() => fusedUpdates(MOMENTUM, [{ p, g, slots: [v, w] }], { lr: 1 })).toThrow('testMomentum update: gradient [5] does not match parameter [4]');
