@@ -1,10 +1,11 @@
 // Fused optimiser updates: a dispatch reads parameters, their gradients and their slots and writes the parameters
 // and the slots back in place (they are read_write bindings). fusedUpdates packs several parameters into one
 // dispatch (as many as the adapter's storage-buffer bindings allow: 3 with Adadelta or Adam on lavapipe's 16), each
-// thread finding its parameter from the cumulative sizes; fusedUpdate is the one-parameter form. Each optimiser supplies a rule: WGSL
-// statements over `p`, `g` and one variable per slot, plus a Float64 CPU twin. Thread mapping: one thread per
-// element, or per vec4 when the size is a multiple of 4 (the same statements compile for both: `T` is the type).
-// With a health buffer the same pass also flags a gradient that is not finite (no extra read, no readback).
+// thread finding its parameter from the cumulative sizes; fusedUpdate is the one-parameter form. Each optimiser
+// supplies a rule: WGSL statements over `p`, `g` and one variable per slot, plus a Float64 CPU twin. Thread mapping:
+// one thread per element, or per vec4 when the size is a multiple of 4 (the same statements compile for both: `T`
+// is the type). With a health buffer the same pass also flags a gradient that is not finite (no extra read, no
+// readback).
 
 import { fmtShape, sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -33,35 +34,6 @@ export interface GradHealth {
   code: number;
 }
 
-const updateKernel = variants((p: { rule: UpdateRule; vec4: boolean; checked: boolean }) => {
-  const { rule, vec4, checked } = p;
-  const type = vec4 ? 'vec4f' : 'f32';
-  const outputs: Bindings = { param: type };
-  for (const s of rule.slots) outputs[`slot_${s}`] = type;
-  if (checked) outputs.health = 'i32';
-  const uniforms: Uniforms = { total: 'u32' };
-  for (const c of rule.coeffs) uniforms[c] = 'f32';
-  if (checked) uniforms.code = 'i32';
-  // NOTE: every thread of one dispatch writes the same code, so the unsynchronised min cannot mix two values.
-  const check = !checked ? '' : vec4
-    ? '  if (any((bitcast<vec4<u32>>(g) & vec4<u32>(0x7fffffffu)) >= vec4<u32>(0x7f800000u)) && u.code < health[0]) { health[0] = u.code; }'
-    : '  if ((bitcast<u32>(g) & 0x7fffffffu) >= 0x7f800000u && u.code < health[0]) { health[0] = u.code; }';
-  return kernel({
-    name: `${rule.key}Update${vec4 ? 'Vec4' : ''}${checked ? 'Checked' : ''}`,
-    inputs: { grad: type }, outputs, uniforms, workgroup: WG,
-    helpers: `alias T = ${vec4 ? 'vec4<f32>' : 'f32'};`,
-    body: `
-${flatThread()}
-  let g = grad[i];
-${check}
-  var p = param[i];
-${rule.slots.map((s) => `  var ${s} = slot_${s}[i];`).join('\n')}
-  ${rule.wgsl.trim()}
-  param[i] = p;
-${rule.slots.map((s) => `  slot_${s}[i] = ${s};`).join('\n')}`,
-  });
-});
-
 /** One parameter of a fusedUpdates call: its gradient, its slots (in the rule's order) and its health code. */
 export interface UpdateItem {
   p: Tensor;
@@ -84,26 +56,9 @@ function checkItem(rule: UpdateRule, p: Tensor, g: Tensor, slots: readonly Tenso
   }
 }
 
-/** Applies `rule` to one parameter in place: p and its slots are overwritten; `health` flags a non-finite gradient. */
-export function fusedUpdate(rule: UpdateRule, p: Tensor, g: Tensor, slots: readonly Tensor[], coeffs: Readonly<Record<string, number>>,
-  health?: GradHealth): void {
-  checkItem(rule, p, g, slots, coeffs);
-  if (p.size === 0) return;
-  if (p.device === 'cpu') {
-    const h = health?.flags.storage.data;
-    if (h && health!.code < h[0]! && g.storage.data.some((v) => !Number.isFinite(v))) h[0] = health!.code;
-    rule.cpu(p.storage.data, g.storage.data, slots.map((s) => s.storage.data), coeffs);
-    return;
-  }
-  const vec4 = p.size % 4 === 0;
-  const total = vec4 ? p.size / 4 : p.size;
-  const args: Record<string, Tensor> = { param: p };
-  rule.slots.forEach((s, i) => (args[`slot_${s}`] = slots[i]!));
-  if (health) args.health = health.flags;
-  updateKernel({ rule, vec4, checked: !!health }).run({ grad: g, ...args }, { total, ...coeffs, ...(health ? { code: health.code } : {}) }, grid1d(total));
-}
-
-const groupKernel = variants((p: { rule: UpdateRule; vec4: boolean; checked: boolean; count: number }) => {
+// One kernel per (rule, vec4, checked, count): member k owns threads [end(k-1), end(k)) and its own bindings. The
+// health flag is an atomicMin: members carry different codes.
+const updateKernel = variants((p: { rule: UpdateRule; vec4: boolean; checked: boolean; count: number }) => {
   const { rule, vec4, checked, count } = p;
   const type = vec4 ? 'vec4f' : 'f32';
   const inputs: Bindings = {};
@@ -118,31 +73,59 @@ const groupKernel = variants((p: { rule: UpdateRule; vec4: boolean; checked: boo
   }
   if (checked) outputs.health = 'atomicI32';
   for (const c of rule.coeffs) uniforms[c] = 'f32';
-  const member = (k: number): string => {
-    const check = !checked ? '' : vec4
-      ? `    if (any((bitcast<vec4<u32>>(g) & vec4<u32>(0x7fffffffu)) >= vec4<u32>(0x7f800000u))) { atomicMin(&health[0], u.code${k}); }`
-      : `    if ((bitcast<u32>(g) & 0x7fffffffu) >= 0x7f800000u) { atomicMin(&health[0], u.code${k}); }`;
-    return `${k ? ' else ' : '  '}if (t < u.end${k}) {
+  const nonFinite = vec4 ? 'any((bitcast<vec4<u32>>(g) & vec4<u32>(0x7fffffffu)) >= vec4<u32>(0x7f800000u))' : '(bitcast<u32>(g) & 0x7fffffffu) >= 0x7f800000u';
+  const member = (k: number): string => `${k ? ' else ' : '  '}if (t < u.end${k}) {
     let i = t${k ? ` - u.end${k - 1}` : ''};
     let g = grad${k}[i];
-${check}
+${checked ? `    if (${nonFinite}) { atomicMin(&health[0], u.code${k}); }` : ''}
     var p = param${k}[i];
 ${rule.slots.map((s) => `    var ${s} = slot_${s}${k}[i];`).join('\n')}
     ${rule.wgsl.trim()}
     param${k}[i] = p;
 ${rule.slots.map((s) => `    slot_${s}${k}[i] = ${s};`).join('\n')}
   }`;
-  };
   return kernel({
-    name: `${rule.key}Update${vec4 ? 'Vec4' : ''}${checked ? 'Checked' : ''}_x${count}`,
+    name: `${rule.key}Update${vec4 ? 'Vec4' : ''}${checked ? 'Checked' : ''}${count > 1 ? `_x${count}` : ''}`,
     inputs, outputs, uniforms, workgroup: WG,
     helpers: `alias T = ${vec4 ? 'vec4<f32>' : 'f32'};`,
-    // Members carry different codes, so the flag is an atomicMin (one dispatch per parameter needs none).
     body: `
 ${flatThread('t')}
 ${[...Array(count).keys()].map(member).join('')}`,
   });
 });
+
+/** Records one dispatch updating every item of `group` (GPU parameters of one vec4-ness, no buffer twice). */
+function dispatchGroup(rule: UpdateRule, group: readonly UpdateItem[], coeffs: Readonly<Record<string, number>>, health?: Tensor): void {
+  const vec4 = group[0]!.p.size % 4 === 0;
+  const args: Record<string, Tensor> = {};
+  const uniforms: Record<string, number> = { ...coeffs };
+  let end = 0;
+  group.forEach((it, k) => {
+    args[`grad${k}`] = it.g;
+    args[`param${k}`] = it.p;
+    rule.slots.forEach((s, j) => (args[`slot_${s}${k}`] = it.slots[j]!));
+    end += vec4 ? it.p.size / 4 : it.p.size;
+    uniforms[`end${k}`] = end;
+    if (health) uniforms[`code${k}`] = it.code!;
+  });
+  if (health) args.health = health;
+  uniforms.total = end;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  updateKernel({ rule, vec4, checked: !!health, count: group.length }).run(args as any, uniforms as any, grid1d(end));
+}
+
+/** The Float64 twin of one item's update, flagging a non-finite gradient as the kernel does. */
+function cpuUpdate(rule: UpdateRule, it: UpdateItem, coeffs: Readonly<Record<string, number>>, health?: Tensor): void {
+  const h = health?.storage.data;
+  if (h && it.code! < h[0]! && it.g.storage.data.some((v) => !Number.isFinite(v))) h[0] = it.code!;
+  rule.cpu(it.p.storage.data, it.g.storage.data, it.slots.map((s) => s.storage.data), coeffs);
+}
+
+/** Applies `rule` to one parameter in place: p and its slots are overwritten; `health` flags a non-finite gradient. */
+export function fusedUpdate(rule: UpdateRule, p: Tensor, g: Tensor, slots: readonly Tensor[], coeffs: Readonly<Record<string, number>>,
+  health?: GradHealth): void {
+  fusedUpdates(rule, [{ p, g, slots, code: health?.code }], coeffs, health?.flags);
+}
 
 /**
  * Parameters per grouped dispatch: (grad, param, slots) per member plus the health flags, within the adapter's limit.
@@ -162,38 +145,18 @@ const MAX_GROUP = 4;
 export function fusedUpdates(rule: UpdateRule, items: readonly UpdateItem[], coeffs: Readonly<Record<string, number>>, health?: Tensor): void {
   for (const it of items) checkItem(rule, it.p, it.g, it.slots, coeffs);
   const live = items.filter((it) => it.p.size > 0);
-  const one = (it: UpdateItem): void =>
-    fusedUpdate(rule, it.p, it.g, it.slots, coeffs, health && it.code !== undefined ? { flags: health, code: it.code } : undefined);
-  const checked = !!health;
-  if (checked && live.some((it) => it.code === undefined)) throw new Error(`${rule.key} update: every parameter needs a health code when health flags are given`);
+  if (health && live.some((it) => it.code === undefined)) throw new Error(`${rule.key} update: every parameter needs a health code when health flags are given`);
+  for (const it of live) if (it.p.device === 'cpu') cpuUpdate(rule, it, coeffs, health);
   const gpuItems = live.filter((it) => it.p.device !== 'cpu');
-  live.filter((it) => it.p.device === 'cpu').forEach(one);
-  const size = groupSize(rule, checked);
+  const size = groupSize(rule, !!health);
   for (const vec4 of [true, false]) {
     const members = gpuItems.filter((it) => (it.p.size % 4 === 0) === vec4);
     for (let at = 0; at < members.length; at += size) {
       const group = members.slice(at, at + size);
       // One buffer bound twice in a dispatch, once writable, is a validation error: such a group goes one by one.
       const buffers = group.flatMap((it) => [it.p, it.g, ...it.slots].map((t) => t.storage));
-      if (group.length === 1 || new Set(buffers).size < buffers.length) {
-        group.forEach(one);
-        continue;
-      }
-      const args: Record<string, Tensor> = {};
-      const uniforms: Record<string, number> = { ...coeffs };
-      let end = 0;
-      group.forEach((it, k) => {
-        args[`grad${k}`] = it.g;
-        args[`param${k}`] = it.p;
-        rule.slots.forEach((s, j) => (args[`slot_${s}${k}`] = it.slots[j]!));
-        end += vec4 ? it.p.size / 4 : it.p.size;
-        uniforms[`end${k}`] = end;
-        if (checked) uniforms[`code${k}`] = it.code!;
-      });
-      if (health) args.health = health;
-      uniforms.total = end;
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      groupKernel({ rule, vec4, checked, count: group.length }).run(args as any, uniforms as any, grid1d(end));
+      if (new Set(buffers).size < buffers.length) group.forEach((it) => dispatchGroup(rule, [it], coeffs, health));
+      else dispatchGroup(rule, group, coeffs, health);
     }
   }
 }
