@@ -1,5 +1,9 @@
 // Test helpers: seeded host data, GPU/CPU tensor pairs, and closeness checks with tolerances per op.
-import { expect } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { resetTuning } from '../src/kernels/tuning.js';
 import { rand01, randNormal, rngKey } from '../src/kernels/random.js';
 import { isOpen, tensor, type Tensor } from '../src/index.js';
 
@@ -39,4 +43,23 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   if (worstErr > 1) {
     throw new Error(`${what} mismatch at ${worst}: got ${actual[worst]} expected ${expected[worst]} (error ${worstErr.toFixed(2)}x tolerance)`);
   }
+}
+
+/**
+ * Autotuning on for the enclosing describe, with a throwaway cache directory (and any extra environment), restored
+ * and forgotten afterwards (test/setup.ts turns autotuning off for every other test).
+ */
+export function withTuningCache(env: Record<string, string> = {}): void {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'wgnn-tune-'));
+    Object.assign(process.env, { WEBGPU_NN_CACHE: dir, WEBGPU_NN_AUTOTUNE: 'on', ...env });
+    resetTuning();
+  });
+  afterAll(() => {
+    for (const k of ['WEBGPU_NN_CACHE', ...Object.keys(env)]) delete process.env[k];
+    process.env.WEBGPU_NN_AUTOTUNE = 'off';
+    resetTuning();
+    rmSync(dir, { recursive: true, force: true });
+  });
 }

@@ -57,7 +57,6 @@ ${range(KW).map((kw) => `    let wv${kw} = ${read4('w', v.ocVec, `(kh * ${KW}u +
 ${range(v.tw).map((p) => `    acc${p} += xs${p + kw} * wv${kw};`).join('\n')}`).join('\n')}`;
 };
 
-
 // Unit strides and dilations: the TH + KH - 1 input rows of a TH x TW block are loaded once each (TW + KW - 1 pixels)
 // and the KH x KW filter once, so a block costs (TH + KH - 1)(TW + KW - 1) + KH KW loads instead of TH KH (TW + 2KW - 1).
 // lavapipe turns each load into per-lane scalar loads, so this, not the FMAs, sets the speed.

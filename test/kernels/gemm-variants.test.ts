@@ -2,10 +2,8 @@
 // workgroup-memory tiles (the hardware default, and one with fewer A loads than invocations, whose slot is
 // guarded) under matmul's four transpose forms, the fused epilogue, batching, and all
 // three convolutions (aligned and unaligned channels, strided phases); then the pin's errors and the autotuner.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
 import { conv2d } from '../../src/kernels/conv2d.js';
 import { matmul } from '../../src/kernels/matmul.js';
 import {
@@ -13,6 +11,7 @@ import {
 } from '../../src/kernels/tuning.js';
 import * as nn from '../../src/index.js';
 import { checkConv, checkMatmul, shapes } from './gemm-checks.js';
+import { withTuningCache } from '../helpers.js';
 
 const PIN = 'WEBGPU_NN_GEMM_TILES';
 afterEach(() => {
@@ -130,19 +129,7 @@ describe('subgroup-broadcast GEMM tiles (A: sg, B: sgb), pinned', () => {
 });
 
 describe('autotune', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'wgnn-tune-'));
-    process.env.WEBGPU_NN_CACHE = dir;
-    process.env.WEBGPU_NN_AUTOTUNE = 'on';
-    resetTuning();
-  });
-  afterAll(() => {
-    delete process.env.WEBGPU_NN_CACHE;
-    process.env.WEBGPU_NN_AUTOTUNE = 'off';
-    resetTuning();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  withTuningCache();
 
   it('times each candidate of a seen shape class, keeps the fastest, caches it per adapter, and uses it', async () => {
     const a = nn.tensor(new Float32Array(40 * 24).fill(1), [40, 24]), b = nn.tensor(new Float32Array(24 * 16).fill(1), [24, 16]);

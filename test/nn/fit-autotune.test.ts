@@ -1,33 +1,17 @@
 // fit({ autotune: true }) tunes after the first step, again inside an epoch while shape classes remain untuned
 // (every 2 min of training), and after each epoch. A clock that moves 20 s per reading makes every tuning call
 // stop after one class (its 30 s budget) and every step look minutes apart.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as nn from '../../src/index.js';
-import { resetTuning, untunedClasses } from '../../src/kernels/tuning.js';
+import { untunedClasses } from '../../src/kernels/tuning.js';
 import { LambdaCallback } from '../../src/nn/callbacks/index.js';
 import { Dense } from '../../src/nn/layers/core.js';
 import { Input, Sequential } from '../../src/nn/model.js';
 import { SGD } from '../../src/nn/optimizers/index.js';
+import { withTuningCache } from '../helpers.js';
 
 describe('fit with autotune', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'wgnn-fit-tune-'));
-    process.env.WEBGPU_NN_CACHE = dir;
-    process.env.WEBGPU_NN_AUTOTUNE = 'on';
-    process.env.WEBGPU_NN_TUNE_CANDIDATES = '4x4/8x1,4x8/8x1';
-    resetTuning();
-  });
-  afterAll(() => {
-    delete process.env.WEBGPU_NN_CACHE;
-    delete process.env.WEBGPU_NN_TUNE_CANDIDATES;
-    process.env.WEBGPU_NN_AUTOTUNE = 'off';
-    resetTuning();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  withTuningCache({ WEBGPU_NN_TUNE_CANDIDATES: '4x4/8x1,4x8/8x1' });
 
   it('keeps tuning inside the first epoch while classes remain', async () => {
     const x = nn.tensor(Float32Array.from({ length: 96 * 12 }, (_, i) => Math.sin(i)), [96, 12]);
