@@ -8,6 +8,7 @@ import { measureWork, median, type Result } from './measure.js';
 import { printHeader, printJson, printRow, printTable } from './report.js';
 import { loadTfjs } from './systems.js';
 import { trainWorks } from './train.js';
+import { fitWorks } from './fit.js';
 import { runMain } from '../run-main.js';
 import { parseBenchOptions } from '../options.js';
 
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   await ceilings.setup();
   for (let i = 0; i < 3; i++) await ceilings.sample();
   log(`bench:compare on ${info.description}`);
-  const works = [...kernelWorks(), ...trainWorks()].filter((w) => !filter || filter.test(w.name));
+  const works = [...kernelWorks(), ...trainWorks(), ...fitWorks()].filter((w) => !filter || filter.test(w.name));
   for (const w of works) w.reps = Math.min(w.reps, maxReps);
   const results: Result[] = [];
   if (!json) printHeader();

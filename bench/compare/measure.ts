@@ -23,10 +23,10 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-async function timed(r: Runner, n: number): Promise<number> {
+async function timed(r: Runner, n: number, steps = 1): Promise<number> {
   const t0 = performance.now();
   await r.run(n);
-  return (performance.now() - t0) / n;
+  return (performance.now() - t0) / (n * steps);
 }
 
 export async function measureWork(work: Work, ceilings: Ceilings, log: (line: string) => void): Promise<Result> {
@@ -46,7 +46,7 @@ export async function measureWork(work: Work, ceilings: Ceilings, log: (line: st
     }
   }
   for (let rep = 0; rep < work.reps; rep++) {
-    for (const [, v] of runners) v.ms.push(await timed(v.r, v.n));
+    for (const [, v] of runners) v.ms.push(await timed(v.r, v.n, work.stepsPerSample));
   }
   for (const [, v] of runners) v.r.dispose();
   const ms = Object.fromEntries(SYSTEMS.map((s) => [s, runners.has(s) ? median(runners.get(s)!.ms) : null])) as Result['ms'];

@@ -4,6 +4,7 @@ import type { Ceilings } from './ceilings.js';
 import type { Result } from './measure.js';
 import { SYSTEMS, type SystemName } from './systems.js';
 import { stepExtras } from './train.js';
+import { NOT_MEASURED } from './fit.js';
 import { tuningFile } from '../../src/kernels/tuning.js';
 
 /** The ceiling that binds a figure (the larger lower bound on its time) and its share of it at `ms`. */
@@ -16,7 +17,7 @@ const pct = (x: number): string => `${(100 * x).toFixed(0)}%`;
 
 function cell(r: Result, s: SystemName, fma: number, copy: number): string {
   const ms = r.ms[s];
-  if (ms === null) return 'cannot run';
+  if (ms === null) return r.errors[s] === NOT_MEASURED ? '-' : 'cannot run';
   const { bound, share: sh } = share(r, ms, fma, copy);
   const rate = bound === 'FMA' ? `${(r.work.flops / (ms * 1e6)).toFixed(2)} GFLOP/s` : `${(r.work.bytes / (ms * 1e6)).toFixed(2)} GB/s`;
   return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(0)} ms (${rate}, ${pct(sh)})`;

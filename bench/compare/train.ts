@@ -21,14 +21,15 @@ import type { Work } from './work.js';
 
 const BATCH = 64;
 
-interface ModelCase {
+export interface ModelCase {
   name: ModelName;
   make: () => Model;
   input: number[];
   reps: number;
 }
 
-const CASES: ModelCase[] = [
+/** The notebook's networks with their optimisers (the fit figures reuse them). */
+export const CASES: ModelCase[] = [
   { name: 'mlp', make: () => compiled(mnistMlp(), new Adadelta({ learningRate: 0.1 })), input: [784], reps: 9 },
   { name: 'mnist-cnn', make: () => compiled(mnistCnn(), new Adam()), input: [28, 28, 1], reps: 5 },
   { name: 'cifar-cnn', make: () => compiled(cifarShallowCnn(), new Adadelta({ learningRate: 0.5 })), input: [32, 32, 3], reps: 3 },
@@ -52,12 +53,23 @@ export function forwardFlops(model: Model): number {
   return flops;
 }
 
+/** A fresh, seeded model of `c`, with the work's FLOPs set from it. */
+export function freshModel(c: ModelCase, work: Work): Model {
+  setSeed(1);
+  resetNames();
+  const model = c.make();
+  work.flops = 3 * forwardFlops(model);
+  return model;
+}
+
 /** Per-step extras printed beside a training figure: dispatches and peak GPU bytes per system. */
 export interface StepExtras {
   dispatches: Partial<Record<SystemName, number>>;
   peakBytes: Partial<Record<SystemName, number>>;
 }
 export const stepExtras = new Map<string, StepExtras>();
+/** Bytes one training step binds, per model, once its trainOnBatch figure has measured them (the fit figures reuse them). */
+export const stepBytes = new Map<ModelName, number>();
 
 function host(c: ModelCase): { x: Float32Array; y: Int32Array } {
   const per = c.input.reduce((a, b) => a * b, 1);
@@ -73,10 +85,7 @@ function trainWork(c: ModelCase): Work {
     name, flops: 0, bytes: 0, reps: c.reps, step: true,
     make: {
       webgpu_nn: async () => {
-        setSeed(1);
-        resetNames();
-        const model = c.make();
-        work.flops = 3 * forwardFlops(model);
+        const model = freshModel(c, work);
         const x = tensor(data.x, [BATCH, ...c.input]), y = tensor(data.y, [BATCH], { dtype: 'i32' });
         const step = async (): Promise<void> => void (await model.trainOnBatch(x, y));
         await step(); // builds optimiser state, compiles pipelines
@@ -98,6 +107,7 @@ function trainWork(c: ModelCase): Work {
         await sync();
         setDispatchHook(null);
         work.bytes = bytes;
+        stepBytes.set(c.name, bytes);
         extras.dispatches.webgpu_nn = dispatches() - before;
         extras.peakBytes.webgpu_nn = poolStats().peakLiveBytes;
         return { run: async () => { await step(); await sync(); }, dispose: () => { model.dispose(); x.dispose(); y.dispose(); } };

@@ -11,5 +11,7 @@ export interface Work {
   reps: number;
   /** Whether each sample is one training step (no inner repetition). */
   step?: boolean;
+  /** Training steps one sample runs (a fit over several batches): times are reported per step. */
+  stepsPerSample?: number;
   make: Record<SystemName, () => Promise<Runner>>;
 }

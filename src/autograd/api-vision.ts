@@ -1,6 +1,7 @@
 // Public functional API of the vision ops (pooling, batch norm, dropout, padding, resizing, augmentation), kept
 // beside api.ts and re-exported from it. NHWC everywhere. The nn layers and the data loader call these names.
 
+import type { Scalar } from '../tensor/capture.js';
 import { affineDraws, type AffineParams, type RandomAffineOptions } from '../kernels/augment.js';
 import { BATCH_NORM_DEFAULTS, updateMovingAverage, updateMovingAverages } from '../kernels/batchnorm.js';
 import type { Pool2dOptions } from '../kernels/pool.js';
@@ -107,7 +108,7 @@ export function batchNormTraining(
  * the kept ones by 1 / (1 - rate). The mask comes from the counter-based RNG keyed by `seed` (same seed, same mask
  * on GPU and CPU); the backward regenerates it. Identity at inference is the layer's job.
  */
-export const dropout = (x: Tensor, rate: number, seed: number): Tensor => dropoutOp.apply({ x }, { rate, seed });
+export const dropout = (x: Tensor, rate: number, seed: Scalar): Tensor => dropoutOp.apply({ x }, { rate, seed });
 
 /**
  * Pads H and W of NHWC `x` with zeros (Keras ZeroPadding2D): `padding` is p for all sides, [h, w] (symmetric) or

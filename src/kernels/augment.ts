@@ -12,10 +12,11 @@
 // Thread mapping: one thread per output pixel on an (x, y, image) grid, looping over channels (the coordinates are
 // shared).
 
+import { scalarValue, type Scalar } from '../tensor/capture.js';
 import { fmtShape } from '../tensor/shape.js';
 import { Tensor, tensor } from '../tensor/tensor.js';
 import { kernel, pixelThread, variants } from './kernel.js';
-import { RNG_WGSL, rand01, rngKey } from './random.js';
+import { RNG_WGSL, rand01, rngKey, seedKey } from './random.js';
 
 /** Keras/TF fill modes: [abcd] extends as reflect dcba|abcd|dcba, wrap abcd|abcd|abcd, nearest aaaa|abcd|dddd. */
 export type FillMode = 'constant' | 'reflect' | 'wrap' | 'nearest';
@@ -98,7 +99,7 @@ export interface RandomAffineOptions {
   /** How points outside the input are filled; default 'constant' (Keras's layers default to 'reflect'). */
   fillMode?: FillMode;
   /** Seeds the draws; image n of a batch always gets the same draws for the same seed. */
-  seed: number;
+  seed: Scalar;
 }
 
 /** Explicit per-image transforms: angles in radians (counter-clockwise), shifts in pixels (down, right). */
@@ -129,7 +130,7 @@ export interface AffineDraw {
 
 /** The draws randomAffine makes for image n of an H x W batch (the host side of the kernel's RNG). */
 export function affineDraws(n: number, H: number, W: number, o: RandomAffineOptions): AffineDraw {
-  const key = rngKey(o.seed);
+  const key = rngKey(scalarValue(o.seed));
   const [r0, r1] = factorRange(o.rotationFactor, 'rotationFactor');
   const [h0, h1] = factorRange(o.heightFactor, 'heightFactor');
   const [w0, w1] = factorRange(o.widthFactor, 'widthFactor');
@@ -239,7 +240,7 @@ function affineCpu(x: Tensor, y: Tensor, draw: (n: number) => AffineDraw, fill: 
 
 /** The option ranges in radians and pixels for an H x W image; throws naming the op on bad options. */
 function ranges(o: RandomAffineOptions, H: number, W: number) {
-  if (!Number.isFinite(o.seed)) throw new Error(`randomAffine: seed must be a finite number but got ${o.seed}`);
+  if (!Number.isFinite(scalarValue(o.seed))) throw new Error(`randomAffine: seed must be a finite number but got ${scalarValue(o.seed)}`);
   if (!Number.isFinite(o.fillValue ?? 0)) throw new Error(`randomAffine: fillValue must be finite but got ${o.fillValue}`);
   const [r0, r1] = factorRange(o.rotationFactor, 'rotationFactor');
   const [h0, h1] = factorRange(o.heightFactor, 'heightFactor');
@@ -266,7 +267,7 @@ export function randomAffineForward(x: Tensor, o: RandomAffineOptions): Tensor {
     affineCpu(x, y, (n) => affineDraws(n, H, W, o), fill, mode);
     return y;
   }
-  affineKernel({ random: true, u8: x.dtype === 'u8', mode }).run({ x, y }, { H, W, C, fill, key: rngKey(o.seed), ...r }, imageGrid(N, H, W));
+  affineKernel({ random: true, u8: x.dtype === 'u8', mode }).run({ x, y }, { H, W, C, fill, key: seedKey(o.seed), ...r }, imageGrid(N, H, W));
   return y;
 }
 

@@ -2,10 +2,11 @@
 // is a pure function of (seed, i) through the counter-based RNG, so GPU and CPU draw the same mask and the backward
 // regenerates it instead of saving it: with the mask fixed, dropout is linear and dx = dropout(dy, rate, seed).
 
+import { scalarValue, type Scalar } from '../tensor/capture.js';
 import { fmtShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { flatThread, grid1d, kernel, variants, WG } from './kernel.js';
-import { RNG_WGSL, rand01, rngKey } from './random.js';
+import { RNG_WGSL, rand01, seedKey } from './random.js';
 
 const dropoutKernel = variants((p: { vec4: boolean }) =>
   kernel({
@@ -23,19 +24,19 @@ ${flatThread()}
   }));
 
 /** Throws unless rate is in [0, 1) and seed is a finite number. */
-export function checkDropout(rate: number, seed: number, shape: readonly number[]): void {
+export function checkDropout(rate: number, seed: Scalar, shape: readonly number[]): void {
   if (!(rate >= 0 && rate < 1)) throw new Error(`dropout: rate must be in [0, 1) but got ${rate} (input 'x' ${fmtShape(shape)})`);
-  if (!Number.isFinite(seed)) throw new Error(`dropout: seed must be a finite number but got ${seed}`);
+  if (!Number.isFinite(scalarValue(seed))) throw new Error(`dropout: seed must be a finite number but got ${seed}`);
 }
 
 /** x * mask / (1 - rate), mask[i] = rand01(rngKey(seed), i) >= rate. */
-export function dropoutForward(x: Tensor, rate: number, seed: number): Tensor {
+export function dropoutForward(x: Tensor, rate: number, seed: Scalar): Tensor {
   checkDropout(rate, seed, x.shape);
   const y = Tensor.empty(x.shape, 'f32', x.device);
-  const key = rngKey(seed), scale = 1 / (1 - rate);
+  const key = seedKey(seed), scale = 1 / (1 - rate);
   if (x.device === 'cpu') {
-    const xs = x.storage.data, ys = y.storage.data;
-    for (let i = 0; i < xs.length; i++) ys[i] = rand01(key, i) >= rate ? xs[i]! * scale : 0;
+    const xs = x.storage.data, ys = y.storage.data, k = scalarValue(key);
+    for (let i = 0; i < xs.length; i++) ys[i] = rand01(k, i) >= rate ? xs[i]! * scale : 0;
   } else {
     const vec4 = x.size % 4 === 0, total = vec4 ? x.size / 4 : x.size;
     dropoutKernel({ vec4 }).run({ x, y }, { total, key, rate, scale }, grid1d(total));

@@ -3,6 +3,7 @@
 // cached by their final WGSL source; shapes travel in uniforms so one pipeline serves every shape.
 
 import { gpu, onClose, reportError } from '../tensor/device.js';
+import type { Scalar } from '../tensor/capture.js';
 import { dispatch, type BufferBinding } from '../tensor/queue.js';
 import { fmtShape } from '../tensor/shape.js';
 import { Storage } from '../tensor/storage.js';
@@ -32,7 +33,8 @@ export interface KernelSpec<I extends Bindings, O extends Bindings, U extends Un
   subgroups?: boolean;
 }
 
-type UniformValue<T extends UniformType> = T extends 'vec4u' | 'vec4f' | 'shape' ? readonly number[] : number;
+// A Scalar may be a per-step value (capture.ts): a replayed step packs it again.
+type UniformValue<T extends UniformType> = T extends 'vec4u' | 'vec4f' | 'shape' ? readonly Scalar[] : Scalar;
 export type UniformValues<U extends Uniforms> = { [K in keyof U]: UniformValue<U[K]> };
 // Homomorphic in I and O, so a binding declared optional (a fused bias) is an optional argument, and a kernel
 // whose bindings are a union of variants takes the arguments of any one of them.
@@ -203,14 +205,21 @@ export class Kernel<I extends Bindings, O extends Bindings, U extends Uniforms> 
     return compiled;
   }
 
+  /** True when some uniform is a per-step value, so a replayed step must pack them again. */
+  #dynamic(values: UniformValues<U>): boolean {
+    return Object.values(values as Record<string, Scalar | readonly Scalar[]>).some((v) =>
+      typeof v === 'object' && (Array.isArray(v) ? v.some((x) => typeof x !== 'number') : true));
+  }
+
   #pack(values: UniformValues<U>): Uint8Array | null {
     if (!this.#fields.length) return null;
     const buf = new ArrayBuffer(this.#uniformBytes);
     const dv = new DataView(buf);
     for (const f of this.#fields) {
-      const v = (values as Record<string, number | readonly number[]>)[f.name];
+      const v = (values as Record<string, Scalar | readonly Scalar[]>)[f.name];
       if (v === undefined) throw new Error(`kernel ${this.name}: uniform '${f.name}' was not given`);
-      const put = (off: number, x: number, type: 'u32' | 'i32' | 'f32'): void => {
+      const put = (off: number, s: Scalar, type: 'u32' | 'i32' | 'f32'): void => {
+        const x = typeof s === 'number' ? s : s.value;
         if (type === 'f32') dv.setFloat32(off, x, true);
         else if (type === 'i32') dv.setInt32(off, x, true);
         else {
@@ -218,7 +227,7 @@ export class Kernel<I extends Bindings, O extends Bindings, U extends Uniforms> 
           dv.setUint32(off, x, true);
         }
       };
-      if (typeof v === 'number') put(f.offset, v, f.type as 'u32' | 'i32' | 'f32');
+      if (!Array.isArray(v)) put(f.offset, v as Scalar, f.type as 'u32' | 'i32' | 'f32');
       else {
         const max = f.type === 'shape' ? 8 : 4;
         if (v.length > max) throw new Error(`kernel ${this.name}: uniform '${f.name}' has ${v.length} values, at most ${max} fit`);
@@ -255,7 +264,8 @@ export class Kernel<I extends Bindings, O extends Bindings, U extends Uniforms> 
       } else storage.push(arg);
     }
     const { pipeline, layout } = this.#compile();
-    dispatch({ label: this.name, pipeline, layout, storage, uniforms: this.#pack(uniforms), groups: g });
+    const repack = this.#dynamic(uniforms) ? () => this.#pack(uniforms)! : undefined;
+    dispatch({ label: this.name, pipeline, layout, storage, uniforms: this.#pack(uniforms), repack, groups: g });
   }
 }
 

@@ -5,6 +5,7 @@
 // With a health buffer (i32 [4], see HEALTH) the same pass records the first step whose loss is not finite and the
 // first step holding a sparse label outside [0, C), with the batch's first such label: checks without a readback.
 
+import { scalarValue, type Scalar } from '../tensor/capture.js';
 import { fmtShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { kernel, variants, WG } from './kernel.js';
@@ -64,7 +65,7 @@ fn rowArgmax(base: u32, C: u32, fromTruth: bool) -> u32 {
  * acc (f32 [2], in place) += [loss * weight, correct predictions]. `pred` is [N, C]; `target` is i32 labels [N]
  * (or [N, 1]) or f32 one-hot/probabilities [N, C].
  */
-export function accumulateMetrics(acc: Tensor, loss: Tensor, pred: Tensor, target: Tensor, weight: number, health?: { flags: Tensor; step: number }): void {
+export function accumulateMetrics(acc: Tensor, loss: Tensor, pred: Tensor, target: Tensor, weight: number, health?: { flags: Tensor; step: Scalar }): void {
   const sparse = target.dtype === 'i32';
   const N = pred.shape[0] ?? 1, C = pred.size / Math.max(1, N);
   if (pred.rank !== 2 || acc.size !== 2 || loss.size !== 1 || (sparse ? target.size !== N : target.size !== pred.size)) {
@@ -82,7 +83,7 @@ export function accumulateMetrics(acc: Tensor, loss: Tensor, pred: Tensor, targe
     for (let r = 0; r < N; r++) if (argmax(ps, r * C) === (sparse ? ts[r] : argmax(ts, r * C))) correct++;
     a[0] = a[0]! + loss.storage.data[0]! * weight;
     a[1] = a[1]! + correct;
-    const h = health?.flags.storage.data, step = health?.step ?? 0;
+    const h = health?.flags.storage.data, step = scalarValue(health?.step ?? 0);
     if (h && !Number.isFinite(loss.storage.data[0]!) && step < h[HEALTH.lossStep]!) h[HEALTH.lossStep] = step;
     const bad = sparse ? Array.prototype.find.call(ts, (v: number) => !(v >= 0 && v < C)) as number | undefined : undefined;
     if (h && bad !== undefined && step < h[HEALTH.labelStep]!) [h[HEALTH.labelStep], h[HEALTH.label]] = [step, bad];

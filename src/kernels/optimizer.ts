@@ -7,6 +7,7 @@
 // is the type). With a health buffer the same pass also flags a gradient that is not finite (no extra read, no
 // readback).
 
+import { scalarValue, type Scalar } from '../tensor/capture.js';
 import { fmtShape, sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gpu } from '../tensor/device.js';
@@ -31,19 +32,22 @@ export interface UpdateRule {
 /** Where a fused update flags a non-finite gradient: health[0] = min(health[0], code) (i32). */
 export interface GradHealth {
   flags: Tensor;
-  code: number;
+  code: Scalar;
 }
+
+/** Coefficients by name; per-step values (capture.ts) when a replayed step recomputes them. */
+export type Coefficients = Readonly<Record<string, Scalar>>;
 
 /** One parameter of a fusedUpdates call: its gradient, its slots (in the rule's order) and its health code. */
 export interface UpdateItem {
   p: Tensor;
   g: Tensor;
   slots: readonly Tensor[];
-  code?: number;
+  code?: Scalar;
 }
 
 /** Throws naming the rule when a parameter, its gradient, slots or the coefficients do not fit the update. */
-function checkItem(rule: UpdateRule, p: Tensor, g: Tensor, slots: readonly Tensor[], coeffs: Readonly<Record<string, number>>): void {
+function checkItem(rule: UpdateRule, p: Tensor, g: Tensor, slots: readonly Tensor[], coeffs: Coefficients): void {
   const op = `${rule.key} update`;
   p.assertAlive(op, 'param');
   g.assertAlive(op, 'grad');
@@ -52,7 +56,7 @@ function checkItem(rule: UpdateRule, p: Tensor, g: Tensor, slots: readonly Tenso
   if (g.device !== p.device) throw new Error(`${op}: gradient on '${g.device}' but parameter on '${p.device}'`);
   if (slots.length !== rule.slots.length) throw new Error(`${op}: expects ${rule.slots.length} slots but got ${slots.length}`);
   for (const c of rule.coeffs) {
-    if (typeof coeffs[c] !== 'number') throw new Error(`${op}: coefficient '${c}' was not given`);
+    if (coeffs[c] === undefined) throw new Error(`${op}: coefficient '${c}' was not given`);
   }
 }
 
@@ -95,10 +99,10 @@ ${[...Array(count).keys()].map(member).join('')}`,
 });
 
 /** Records one dispatch updating every item of `group` (GPU parameters of one vec4-ness, no buffer twice). */
-function dispatchGroup(rule: UpdateRule, group: readonly UpdateItem[], coeffs: Readonly<Record<string, number>>, health?: Tensor): void {
+function dispatchGroup(rule: UpdateRule, group: readonly UpdateItem[], coeffs: Coefficients, health?: Tensor): void {
   const vec4 = group[0]!.p.size % 4 === 0;
   const args: Record<string, Tensor> = {};
-  const uniforms: Record<string, number> = { ...coeffs };
+  const uniforms: Record<string, Scalar> = { ...coeffs };
   let end = 0;
   group.forEach((it, k) => {
     args[`grad${k}`] = it.g;
@@ -115,14 +119,15 @@ function dispatchGroup(rule: UpdateRule, group: readonly UpdateItem[], coeffs: R
 }
 
 /** The Float64 twin of one item's update, flagging a non-finite gradient as the kernel does. */
-function cpuUpdate(rule: UpdateRule, it: UpdateItem, coeffs: Readonly<Record<string, number>>, health?: Tensor): void {
-  const h = health?.storage.data;
-  if (h && it.code! < h[0]! && it.g.storage.data.some((v) => !Number.isFinite(v))) h[0] = it.code!;
-  rule.cpu(it.p.storage.data, it.g.storage.data, it.slots.map((s) => s.storage.data), coeffs);
+function cpuUpdate(rule: UpdateRule, it: UpdateItem, coeffs: Coefficients, health?: Tensor): void {
+  const h = health?.storage.data, code = scalarValue(it.code ?? 0);
+  if (h && code < h[0]! && it.g.storage.data.some((v) => !Number.isFinite(v))) h[0] = code;
+  const values = Object.fromEntries(Object.entries(coeffs).map(([k, v]) => [k, scalarValue(v)]));
+  rule.cpu(it.p.storage.data, it.g.storage.data, it.slots.map((s) => s.storage.data), values);
 }
 
 /** Applies `rule` to one parameter in place: p and its slots are overwritten; `health` flags a non-finite gradient. */
-export function fusedUpdate(rule: UpdateRule, p: Tensor, g: Tensor, slots: readonly Tensor[], coeffs: Readonly<Record<string, number>>,
+export function fusedUpdate(rule: UpdateRule, p: Tensor, g: Tensor, slots: readonly Tensor[], coeffs: Coefficients,
   health?: GradHealth): void {
   fusedUpdates(rule, [{ p, g, slots, code: health?.code }], coeffs, health?.flags);
 }
@@ -142,7 +147,7 @@ const MAX_GROUP = 4;
  * Applies `rule` to every item in place, in as few dispatches as the bindings allow (parameters whose sizes are
  * multiples of 4 go together as vec4, the rest together as f32). The same result as fusedUpdate on each in turn.
  */
-export function fusedUpdates(rule: UpdateRule, items: readonly UpdateItem[], coeffs: Readonly<Record<string, number>>, health?: Tensor): void {
+export function fusedUpdates(rule: UpdateRule, items: readonly UpdateItem[], coeffs: Coefficients, health?: Tensor): void {
   for (const it of items) checkItem(rule, it.p, it.g, it.slots, coeffs);
   const live = items.filter((it) => it.p.size > 0);
   if (health && live.some((it) => it.code === undefined)) throw new Error(`${rule.key} update: every parameter needs a health code when health flags are given`);

@@ -2,6 +2,7 @@
 // and on the CPU, so a seeded run gives the same numbers on every device and no RNG state lives on the GPU.
 // The mixer is the 'lowbias32' integer hash applied twice (seed, then counter).
 
+import type { Scalar } from '../tensor/capture.js';
 import { sizeOf, type Shape } from '../tensor/shape.js';
 import type { DeviceKind } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -43,6 +44,8 @@ function hash32(x: number): number {
 export function rngKey(seed: number): number {
   return hash32((Math.trunc(seed) ^ 0x9e3779b9) >>> 0);
 }
+/** rngKey of a seed that may be drawn per step (capture.ts): a replayed step derives the key of each new draw. */
+export const seedKey = (seed: Scalar): Scalar => (typeof seed === 'number' ? rngKey(seed) : seed.map(rngKey));
 export const rand01 = (key: number, i: number): number => (hash32((key + hash32(i)) >>> 0) >>> 8) / 16777216;
 const rand01Open = (key: number, i: number): number => ((hash32((key + hash32(i)) >>> 0) >>> 8) + 1) / 16777216;
 export const randNormal = (key: number, i: number): number =>

@@ -10,6 +10,7 @@ import { flush, whenDone } from '../tensor/queue.js';
 import { formatProfile, profile, type StepProfile } from '../tensor/profiler.js';
 import { autotune, untunedClasses } from '../kernels/tuning.js';
 import { scope, unscoped } from '../tensor/scope.js';
+import { hostEffect, perStep, StepValue, type Scalar } from '../tensor/capture.js';
 import { tensor, type Tensor } from '../tensor/tensor.js';
 import { dirname } from 'node:path';
 import { CallbackList, type Callback, type Logs } from './callbacks/callback.js';
@@ -22,6 +23,7 @@ import type { Constraint } from './constraints.js';
 import { checkFitOptions, checkTargetShape, exclusiveTraining } from './fit_checks.js';
 import { TrainingHealth } from './health.js';
 import { TensorBatches } from './tensor_batches.js';
+import { StepReplay } from './step_replay.js';
 
 export { TensorBatches };
 import {
@@ -84,12 +86,12 @@ class MetricAccumulator {
     this.samples = from?.samples ?? 0;
   }
   /** Adds one batch; with `health`, also flags a non-finite loss or an out-of-range label of batch `step`. */
-  add(loss: Tensor, pred: Tensor, target: Tensor, health?: TrainingHealth, step = 0): void {
+  add(loss: Tensor, pred: Tensor, target: Tensor, health?: TrainingHealth, step: Scalar = 0): void {
     const n = pred.shape[0] ?? 1;
     const pred2 = pred.rank === 2 ? pred : ops.reshape(pred, [n, -1]);
     if (health) health.classes = pred2.shape[1] ?? 0;
     accumulateMetrics(this.acc, loss, pred2, target, n, health && { flags: health.flags, step });
-    this.samples += n;
+    hostEffect(() => (this.samples += n));
   }
   async read(prefix: string, accuracy: boolean): Promise<Logs> {
     const [lossSum, correct] = await this.acc.data();
@@ -126,9 +128,10 @@ function newHealth(model: Model, c: Compiled, what: string, epoch: number | null
 
 /**
  * One optimisation step, recorded in one scope; nothing but updated weights, metric sums and health flags (for
- * batch `step`) survives it.
+ * batch `stepNow()`, read again by a replayed step) survives it.
  */
-function trainStep(model: Model, c: Compiled, batch: XY, metrics: MetricAccumulator, health: TrainingHealth, step: number): void {
+function trainStep(model: Model, c: Compiled, batch: XY, metrics: MetricAccumulator, health: TrainingHealth, stepNow: () => number): void {
+  const step = new StepValue(perStep(stepNow));
   const weights = model.trainableWeights;
   const params = weights.map((w) => w.value);
   const constraints = new Map<Tensor, Constraint>(weights.filter((w) => w.constraint).map((w) => [w.value, w.constraint!]));
@@ -138,7 +141,7 @@ function trainStep(model: Model, c: Compiled, batch: XY, metrics: MetricAccumula
     const loss = c.loss(batch.y, pred);
     backward(loss);
     noGrad(() => {
-      c.optimizer.apply(params, { constraints, health: { flags: health.flags, codeBase: health.gradCodeBase(step) } });
+      c.optimizer.apply(params, { constraints, health: { flags: health.flags, codeBase: step.map((s) => health.gradCodeBase(s)) } });
       metrics.add(loss, pred, batch.y, health, step);
     });
     clearGrads(params);
@@ -172,6 +175,11 @@ export interface FitOptions {
    * experiment set it.
    */
   autotune?: boolean;
+  /**
+   * Replays the training step once it has been recorded twice alike (nn/step_replay.ts): the same result with
+   * almost no host work per step. Default true; WEBGPU_NN_REPLAY=off turns it off everywhere.
+   */
+  replay?: boolean;
 }
 
 /** Autotune time per call (after the first step, after each epoch): a big model's classes are tuned over a few epochs. */
@@ -182,12 +190,13 @@ const TUNE_BUDGET_MS = 30_000;
  */
 const TUNE_EVERY_MS = 4 * TUNE_BUDGET_MS;
 
-/** Autotunes the GEMM shape classes seen and not yet tuned, biggest first (a no-op once they all are). */
-async function tuneSeen(verbose: number): Promise<void> {
-  if (!untunedClasses().length) return;
+/** Autotunes the GEMM shape classes seen and not yet tuned, biggest first (a no-op once they all are); how many were. */
+async function tuneSeen(verbose: number): Promise<number> {
+  if (!untunedClasses().length) return 0;
   const t0 = performance.now();
   const tuned = await autotune({ budgetMs: TUNE_BUDGET_MS });
   if (verbose && tuned.length) console.log(`autotune: ${tuned.length} GEMM shape class(es) tuned in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return tuned.length;
 }
 
 /** Keras fit; one fit() per model at a time. */
@@ -231,6 +240,9 @@ async function fitLoop(model: Model, data: Data, o: FitOptions): Promise<History
   };
   model.stopTraining = false;
   let lastTune = performance.now();
+  const replay = new StepReplay(o.replay ?? process.env.WEBGPU_NN_REPLAY !== 'off', (why) => {
+    if (verbose) console.log(`step replay off: ${why}`);
+  });
   await list.onTrainBegin({});
   for (let epoch = from?.epoch ?? o.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
     const fromStep = from && epoch === from.epoch ? from.step : 0;
@@ -247,12 +259,12 @@ async function fitLoop(model: Model, data: Data, o: FitOptions): Promise<History
       for await (const batch of pinned ? source.epoch(epoch, fromStep) : source.epoch()) {
         await list.onBatchBegin(step, {});
         if (o.profile === step && epoch === (o.initialEpoch ?? 0)) {
-          const p = await profile(() => trainStep(model, c, batch, metrics, health, step));
+          const p = await profile(() => trainStep(model, c, batch, metrics, health, () => step));
           (o.onProfile ?? ((r) => console.log(formatProfile(r, `${model.name} step ${step}`))))(p);
-        } else trainStep(model, c, batch, metrics, health, step);
+        } else replay.run(batch, (b) => trainStep(model, c, b, metrics, health, () => step));
         flush();
         if (o.autotune && device === 'webgpu' && (step === 0 || performance.now() - lastTune >= TUNE_EVERY_MS)) {
-          await tuneSeen(verbose);
+          if (await tuneSeen(verbose)) replay.reset();
           lastTune = performance.now();
         }
         // Backpressure: wait for the previous step while this one runs; the loader fills the next batch meanwhile.
@@ -289,6 +301,7 @@ async function fitLoop(model: Model, data: Data, o: FitOptions): Promise<History
       await list.onEpochEnd(epoch, logs);
       if (Object.entries(logs).every(([k, v]) => !k.endsWith('loss') || Number.isFinite(v))) await saveAt(epoch + 1, 0, metrics);
     } finally {
+      replay.reset();
       metrics.dispose();
       health.dispose();
     }
@@ -307,7 +320,7 @@ async function trainOnBatchAlone(model: Model, batch: XY): Promise<Logs> {
   const metrics = new MetricAccumulator(batch.x.device);
   const health = newHealth(model, c, 'trainOnBatch');
   try {
-    trainStep(model, c, batch, metrics, health, 0);
+    trainStep(model, c, batch, metrics, health, () => 0);
     return await readChecked(metrics, health, '', c.accuracy);
   } finally {
     metrics.dispose();

@@ -77,6 +77,28 @@ export function releaseBuffer(buffer: GPUBuffer): void {
   pooledBuffers++;
 }
 
+/** True for a buffer handed out and not yet released. */
+export function isLive(buffer: GPUBuffer): boolean {
+  return live.has(buffer);
+}
+
+/**
+ * Takes a pooled (released) buffer out of the pool and counts it live again, for a recorded step that goes on
+ * using it (capture.ts); false when the pool no longer has it.
+ */
+export function claimFree(buffer: GPUBuffer): boolean {
+  const bucket = free.get(buffer.size);
+  const at = bucket?.indexOf(buffer) ?? -1;
+  if (at < 0) return false;
+  bucket!.splice(at, 1);
+  pooledBytes -= buffer.size;
+  pooledBuffers--;
+  live.add(buffer);
+  liveBytes += buffer.size;
+  if (liveBytes > peakLiveBytes) peakLiveBytes = liveBytes;
+  return true;
+}
+
 /** Destroys every pooled (not live) buffer, returning their memory to the driver. */
 export function trimPool(): void {
   for (const bucket of free.values()) for (const b of bucket) b.destroy();

@@ -2,6 +2,7 @@
 // training step) or every `maxPendingDispatches`. Uniforms go into a CPU arena that is written to GPU chunks just
 // before the submit, so a step costs a handful of writeBuffer calls rather than one per dispatch.
 
+import { recordCommand, recordFailure } from './capture.js';
 import { gpu, onClose, takeUncapturedErrors } from './device.js';
 
 const UNIFORM_CHUNK_BYTES = 65536;
@@ -21,6 +22,8 @@ export interface DispatchCall {
   /** Storage bindings in declaration order; the uniform block (if any) is bound after them. */
   storage: BufferBinding[];
   uniforms: Uint8Array | null;
+  /** Packs the uniforms again from per-step values (capture.ts StepValue): what a replayed step calls. */
+  repack?: () => Uint8Array;
   groups: readonly [number, number, number];
 }
 
@@ -47,7 +50,7 @@ let pass: GPUComputePassEncoder | null = null;
 let pending = 0;
 const chunks: UniformChunk[] = [];
 let chunkIndex = 0;
-const stats = { dispatches: 0, submits: 0 };
+const stats = { dispatches: 0, submits: 0, replayed: 0 };
 let hook: DispatchHook | null = null;
 
 /** Installs (or with null removes) the dispatch observer; what was recorded before is submitted first. */
@@ -117,6 +120,7 @@ export function dispatch(call: DispatchCall): void {
   p.dispatchWorkgroups(call.groups[0], call.groups[1], call.groups[2]);
   if (timestampWrites) endPass();
   hook?.recorded(call, performance.now() - t0);
+  recordCommand({ kind: 'dispatch', call });
   pending++;
   stats.dispatches++;
   if (pending >= maxPendingDispatches) flush();
@@ -126,6 +130,7 @@ export function dispatch(call: DispatchCall): void {
 export function copyBuffer(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
   endPass();
   ensureEncoder().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+  recordCommand({ kind: 'copy', src, srcOffset, dst, dstOffset, bytes });
   pending++;
 }
 
@@ -180,6 +185,7 @@ export function writeBuffer(buffer: GPUBuffer, offset: number, data: ArrayBuffer
     bytes = padded;
   }
   gpu().device.queue.writeBuffer(buffer, offset, bytes);
+  recordCommand({ kind: 'write', buffer, offset, data: bytes.slice() });
 }
 
 const staging = new Map<number, GPUBuffer[]>();
@@ -203,6 +209,7 @@ export function addReadbackProbe(p: ReadbackProbe): void {
 }
 
 async function readRaw(buffer: GPUBuffer, offset: number, bytes: number, afterCopy: () => Promise<ArrayBuffer[]> = async () => []): Promise<[ArrayBuffer, ArrayBuffer[]]> {
+  recordFailure('the step reads data back (a host sync inside the step)');
   const size = Math.max(4, Math.ceil(bytes / 4) * 4);
   const bucket = 2 ** Math.ceil(Math.log2(Math.max(256, size)));
   const readBack = staging.get(bucket)?.pop() ??
@@ -235,7 +242,15 @@ export async function readBuffer(buffer: GPUBuffer, offset: number, bytes: numbe
   return out;
 }
 
-export function recorderStats(): { dispatches: number; submits: number; pending: number } {
+/** Counts a replayed step's dispatches and its one submit (capture.ts encodes them itself). */
+export function countReplayed(dispatches: number): void {
+  stats.dispatches += dispatches;
+  stats.submits++;
+  stats.replayed++;
+}
+
+/** Dispatches and submits so far, replayed steps among them (`replayed`), and dispatches not yet submitted. */
+export function recorderStats(): { dispatches: number; submits: number; replayed: number; pending: number } {
   return { ...stats, pending };
 }
 

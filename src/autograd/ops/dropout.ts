@@ -2,13 +2,14 @@
 // masked, scaled map is linear, dx is the same dropout applied to dy.
 
 import { checkDropout, dropoutForward } from '../../kernels/dropout.js';
+import type { Scalar } from '../../tensor/capture.js';
 import { defineOp } from '../op.js';
 
 export interface DropoutAttrs {
   /** Fraction of elements zeroed, in [0, 1). */
   rate: number;
   /** Mask seed: the same seed gives the same mask on every device. */
-  seed: number;
+  seed: Scalar;
 }
 
 export const dropoutOp = defineOp({

@@ -2,6 +2,7 @@
 // pair), and the per-layer seed stream stochastic layers draw from, so a seeded run repeats its dropout masks and
 // augmentations (unseeded layers take their seed from the global sequence, see setSeed).
 
+import { perStep, StepValue } from '../../tensor/capture.js';
 import * as ops from '../../autograd/api.js';
 import { nextSeed } from '../../kernels/random.js';
 import type { Shape } from '../../tensor/shape.js';
@@ -69,6 +70,10 @@ export class SeedStream {
   }
   next(): number {
     return (Math.imul(this.#seed ^ 0x27d4eb2f, 0x165667b1) + Math.imul(++this.#calls, 0x9e3779b1)) >>> 0;
+  }
+  /** The next seed, drawn again for each replayed step when the step is recorded (capture.ts). */
+  nextPerStep(): StepValue {
+    return new StepValue(perStep(() => this.next()));
   }
   /** The stream's whole state, [seed, draws so far], which a resumed training run puts back. */
   get state(): [number, number] {

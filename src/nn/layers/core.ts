@@ -92,7 +92,7 @@ export class Dropout extends Layer {
     return s;
   }
   override call(x: Tensor, ctx: CallContext): Tensor {
-    return ctx.training && this.rate > 0 ? ops.dropout(x, this.rate, this.#seeds.next()) : x;
+    return ctx.training && this.rate > 0 ? ops.dropout(x, this.rate, this.#seeds.nextPerStep()) : x;
   }
   override getRandomState(): number[] {
     return this.#seeds.state;

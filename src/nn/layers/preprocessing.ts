@@ -84,7 +84,7 @@ abstract class RandomAffineLayer extends Layer {
     const p = this.params();
     return ops.randomAffine(x, {
       rotationFactor: p.rotation, heightFactor: p.height, widthFactor: p.width,
-      fillMode: this.fillMode, fillValue: this.fillValue, seed: this.seeds.next(),
+      fillMode: this.fillMode, fillValue: this.fillValue, seed: this.seeds.nextPerStep(),
     });
   }
 }

@@ -3,6 +3,7 @@
 // Keras-style weight names for checkpoints. Subclasses give the update rule and its per-step coefficients.
 
 import { fill } from '../../kernels/fill.js';
+import { addScalar, hostEffect, perStep, StepValue, type Scalar } from '../../tensor/capture.js';
 import { fusedUpdates, type UpdateRule } from '../../kernels/optimizer.js';
 import { unscoped } from '../../tensor/scope.js';
 import { fmtShape, sameShape } from '../../tensor/shape.js';
@@ -19,7 +20,7 @@ export interface ApplyOptions {
    * Flags a non-finite gradient on the GPU, in the update pass itself: health[0] = min(health[0], codeBase + i)
    * for the i-th parameter (of `params`, or of the pairs) whose gradient holds a NaN or an infinity.
    */
-  health?: { flags: Tensor; codeBase: number };
+  health?: { flags: Tensor; codeBase: Scalar };
 }
 
 /** Disposes and clears each parameter's `.grad` (backward accumulates into an existing grad, so clear between steps). */
@@ -119,13 +120,15 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
   #update(pairs: ReadonlyArray<readonly [Tensor, Tensor, number]>, opts: ApplyOptions): void {
     if (this.#disposed) throw new Error(`${this.name}: apply() after dispose()`);
     const rule = this.rule();
-    const coeffs = this.coefficients(this.learningRate);
+    // Per-step values: a replayed step (tensor/capture.ts) evaluates the schedule and the coefficients again.
+    const current = perStep(() => this.coefficients(this.learningRate));
+    const coeffs = Object.fromEntries(Object.keys(current()).map((k) => [k, new StepValue(() => current()[k]!)]));
     const h = opts.health;
     // One dispatch per few parameters (fusedUpdates packs them), then each constraint on its updated parameter.
-    const items = pairs.map(([g, p, i]) => ({ p, g, slots: this.#slotsFor(p, rule), code: h ? h.codeBase + i : undefined }));
+    const items = pairs.map(([g, p, i]) => ({ p, g, slots: this.#slotsFor(p, rule), code: h ? addScalar(h.codeBase, i) : undefined }));
     fusedUpdates(rule, items, coeffs, h?.flags);
     for (const [, p] of pairs) opts.constraints?.get(p)?.apply(p);
-    this.iterations++;
+    hostEffect(() => this.iterations++);
   }
 
   #slotsFor(p: Tensor, rule: UpdateRule): Tensor[] {

@@ -1,0 +1,64 @@
+// fit's training step, captured once and replayed (tensor/capture.ts). The first step of an epoch runs as usual
+// (it builds layers and the optimiser's slots), the next two are recorded, and once their recordings agree every
+// further step with the same batch shapes is a replay: one copy of the batch in, the recorded dispatches out,
+// almost no JavaScript. When the two recordings disagree the step reads host state that a replay cannot see; the
+// fit then runs every step as usual and says why once. WEBGPU_NN_REPLAY=off (or fit's `replay: false`) turns it off.
+
+import { captureStep, type StepRecording } from '../tensor/capture.js';
+import type { XY } from './training.js';
+
+export class StepReplay {
+  #ready: StepRecording | null = null;
+  #candidate: StepRecording | null = null;
+  #warm = 0;
+  #off: string | null;
+  /** Steps replayed so far. */
+  replayed = 0;
+
+  constructor(enabled: boolean, private readonly onOff: (why: string) => void = () => {}) {
+    this.#off = enabled ? null : 'turned off';
+  }
+
+  /** Why steps are not replayed (null while they are, or may soon be). */
+  get off(): string | null {
+    return this.#off;
+  }
+
+  /** Runs one training step on `batch`: replayed when a recording fits it, else `step` (recorded when due). */
+  run(batch: XY, step: (batch: XY) => void): void {
+    const inputs = [batch.x, batch.y];
+    if (this.#off !== null || batch.x.device !== 'webgpu' || batch.y.device !== 'webgpu') return step(batch);
+    if (this.#ready?.accepts(inputs)) {
+      this.#ready.replay(inputs);
+      this.replayed++;
+      return;
+    }
+    // Another batch shape (a short last batch) runs as usual; so does the epoch's first step.
+    if (this.#ready || this.#warm++ < 1) return step(batch);
+    const rec = captureStep(inputs, ([x, y]) => step({ x: x!, y: y! }));
+    const first = this.#candidate;
+    if (!first || !first.accepts(inputs)) {
+      first?.dispose();
+      this.#candidate = rec;
+      return;
+    }
+    this.#candidate = null;
+    const why = first.differsFrom(rec);
+    first.dispose();
+    if (why === null) {
+      this.#ready = rec;
+      return;
+    }
+    rec.dispose();
+    this.#off = why;
+    this.onOff(why);
+  }
+
+  /** Forgets the recordings: at the end of an epoch (its metric buffers go), or after autotuning changed kernels. */
+  reset(): void {
+    this.#ready?.dispose();
+    this.#candidate?.dispose();
+    this.#ready = this.#candidate = null;
+    this.#warm = 0;
+  }
+}
