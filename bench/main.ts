@@ -9,6 +9,7 @@ import * as optimizers from './optimizers.js';
 import * as vision from './vision.js';
 import * as train from './train.js';
 import * as loader from './loader.js';
+import * as replay from './replay.js';
 import { runMain } from './run-main.js';
 
 const suites: Array<{ name: string; run: () => Promise<void> }> = [
@@ -20,6 +21,7 @@ const suites: Array<{ name: string; run: () => Promise<void> }> = [
   { name: 'vision', run: vision.run },
   { name: 'train', run: train.run },
   { name: 'loader', run: loader.run },
+  { name: 'replay', run: replay.run },
 ];
 
 async function main(): Promise<void> {

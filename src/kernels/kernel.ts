@@ -3,7 +3,7 @@
 // cached by their final WGSL source; shapes travel in uniforms so one pipeline serves every shape.
 
 import { gpu, onClose, reportError } from '../tensor/device.js';
-import type { Scalar } from '../tensor/capture.js';
+import { StepValue, type Scalar } from '../tensor/capture.js';
 import { dispatch, type BufferBinding } from '../tensor/queue.js';
 import { fmtShape } from '../tensor/shape.js';
 import { Storage } from '../tensor/storage.js';
@@ -207,19 +207,20 @@ export class Kernel<I extends Bindings, O extends Bindings, U extends Uniforms> 
 
   /** True when some uniform is a per-step value, so a replayed step must pack them again. */
   #dynamic(values: UniformValues<U>): boolean {
-    return Object.values(values as Record<string, Scalar | readonly Scalar[]>).some((v) =>
-      typeof v === 'object' && (Array.isArray(v) ? v.some((x) => typeof x !== 'number') : true));
+    return Object.values(values as Record<string, Scalar | ArrayLike<Scalar>>).some((v) =>
+      v instanceof StepValue || (typeof v === 'object' && Array.prototype.some.call(v, (x: Scalar) => x instanceof StepValue)));
   }
 
-  #pack(values: UniformValues<U>): Uint8Array | null {
+  /** The uniform block; with `fixedOnly`, per-step values packed as 0 (what two recordings must agree on). */
+  #pack(values: UniformValues<U>, fixedOnly = false): Uint8Array | null {
     if (!this.#fields.length) return null;
     const buf = new ArrayBuffer(this.#uniformBytes);
     const dv = new DataView(buf);
     for (const f of this.#fields) {
-      const v = (values as Record<string, Scalar | readonly Scalar[]>)[f.name];
+      const v = (values as Record<string, Scalar | ArrayLike<Scalar>>)[f.name];
       if (v === undefined) throw new Error(`kernel ${this.name}: uniform '${f.name}' was not given`);
       const put = (off: number, s: Scalar, type: 'u32' | 'i32' | 'f32'): void => {
-        const x = typeof s === 'number' ? s : s.value;
+        const x = typeof s === 'number' ? s : fixedOnly ? 0 : s.value;
         if (type === 'f32') dv.setFloat32(off, x, true);
         else if (type === 'i32') dv.setInt32(off, x, true);
         else {
@@ -227,11 +228,11 @@ export class Kernel<I extends Bindings, O extends Bindings, U extends Uniforms> 
           dv.setUint32(off, x, true);
         }
       };
-      if (!Array.isArray(v)) put(f.offset, v as Scalar, f.type as 'u32' | 'i32' | 'f32');
+      if (typeof v === 'number' || v instanceof StepValue) put(f.offset, v, f.type as 'u32' | 'i32' | 'f32');
       else {
         const max = f.type === 'shape' ? 8 : 4;
         if (v.length > max) throw new Error(`kernel ${this.name}: uniform '${f.name}' has ${v.length} values, at most ${max} fit`);
-        v.forEach((x, i) => put(f.offset + 4 * i, x, f.type === 'vec4f' ? 'f32' : 'u32'));
+        Array.prototype.forEach.call(v, (x: Scalar, i: number) => put(f.offset + 4 * i, x, f.type === 'vec4f' ? 'f32' : 'u32'));
       }
     }
     return new Uint8Array(buf);
@@ -264,8 +265,10 @@ export class Kernel<I extends Bindings, O extends Bindings, U extends Uniforms> 
       } else storage.push(arg);
     }
     const { pipeline, layout } = this.#compile();
-    const repack = this.#dynamic(uniforms) ? () => this.#pack(uniforms)! : undefined;
-    dispatch({ label: this.name, pipeline, layout, storage, uniforms: this.#pack(uniforms), repack, groups: g });
+    const dynamic = this.#dynamic(uniforms);
+    const repack = dynamic ? () => this.#pack(uniforms)! : undefined;
+    dispatch({ label: this.name, pipeline, layout, storage, uniforms: this.#pack(uniforms), repack,
+      fixedUniforms: dynamic ? this.#pack(uniforms, true)! : undefined, groups: g });
   }
 }
 

@@ -2,7 +2,10 @@
 // (it builds layers and the optimiser's slots), the next two are recorded, and once their recordings agree every
 // further step with the same batch shapes is a replay: one copy of the batch in, the recorded dispatches out,
 // almost no JavaScript. When the two recordings disagree the step reads host state that a replay cannot see; the
-// fit then runs every step as usual and says why once. WEBGPU_NN_REPLAY=off (or fit's `replay: false`) turns it off.
+// fit then runs every step as usual and says why once. A recording is dropped when a batch of another shape comes
+// (a short last batch runs as usual), and when the model's compile config or trainable weights are no longer those
+// it was recorded with (a callback that recompiles or freezes layers mid-epoch); other layer settings changed
+// between batches take effect at the next epoch. WEBGPU_NN_REPLAY=off (or fit's `replay: false`) turns it off.
 
 import { captureStep, type StepRecording } from '../tensor/capture.js';
 import type { XY } from './training.js';
@@ -15,7 +18,10 @@ export class StepReplay {
   /** Steps replayed so far. */
   replayed = 0;
 
-  constructor(enabled: boolean, private readonly onOff: (why: string) => void = () => {}) {
+  #key: readonly unknown[] = [];
+
+  /** `key` lists what a recording depends on by identity (the compile config, the trainable weights). */
+  constructor(enabled: boolean, private readonly key: () => readonly unknown[] = () => [], private readonly onOff: (why: string) => void = () => {}) {
     this.#off = enabled ? null : 'turned off';
   }
 
@@ -28,13 +34,23 @@ export class StepReplay {
   run(batch: XY, step: (batch: XY) => void): void {
     const inputs = [batch.x, batch.y];
     if (this.#off !== null || batch.x.device !== 'webgpu' || batch.y.device !== 'webgpu') return step(batch);
+    const key = this.key();
+    if (key.length !== this.#key.length || key.some((k, i) => k !== this.#key[i])) {
+      this.reset();
+      this.#key = key;
+    }
     if (this.#ready?.accepts(inputs)) {
       this.#ready.replay(inputs);
       this.replayed++;
       return;
     }
-    // Another batch shape (a short last batch) runs as usual; so does the epoch's first step.
-    if (this.#ready || this.#warm++ < 1) return step(batch);
+    // Another batch shape (a short last batch) runs as usual, its buffers no longer held; so does the first step.
+    if (this.#ready) {
+      this.#ready.dispose();
+      this.#ready = null;
+      return step(batch);
+    }
+    if (this.#warm++ < 1) return step(batch);
     const rec = captureStep(inputs, ([x, y]) => step({ x: x!, y: y! }));
     const first = this.#candidate;
     if (!first || !first.accepts(inputs)) {

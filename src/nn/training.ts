@@ -240,7 +240,7 @@ async function fitLoop(model: Model, data: Data, o: FitOptions): Promise<History
   };
   model.stopTraining = false;
   let lastTune = performance.now();
-  const replay = new StepReplay(o.replay ?? process.env.WEBGPU_NN_REPLAY !== 'off', (why) => {
+  const replay = new StepReplay(o.replay ?? process.env.WEBGPU_NN_REPLAY !== 'off', () => [model.compiled, ...model.trainableWeights.map((w) => w.value)], (why) => {
     if (verbose) console.log(`step replay off: ${why}`);
   });
   await list.onTrainBegin({});

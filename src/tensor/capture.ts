@@ -6,7 +6,7 @@
 // host state the recording cannot see, and it is not replayed (`differsFrom` says where).
 
 import { gpu } from './device.js';
-import { claimFree, isLive, releaseBuffer } from './pool.js';
+import { claimFree, handOut, isLive, liveBuffers, releaseBuffer } from './pool.js';
 import { countReplayed, flush, type DispatchCall } from './queue.js';
 import { sameShape } from './shape.js';
 import { Tensor } from './tensor.js';
@@ -34,6 +34,8 @@ export type Command =
   | { kind: 'write'; buffer: GPUBuffer; offset: number; data: Uint8Array };
 
 interface Recorder {
+  /** The buffers live when the step began. */
+  before: ReadonlySet<GPUBuffer>;
   commands: Command[];
   effects: Array<() => void>;
   /** Why the step cannot be replayed, found while recording (a readback inside it). */
@@ -84,8 +86,8 @@ export class StepRecording {
   readonly commands: readonly Command[];
   readonly failure: string | null;
   readonly #effects: ReadonlyArray<() => void>;
-  /** Buffers that outlive the step (weights, optimiser slots, metric sums): the same ones on every replay. */
-  readonly #external: ReadonlySet<GPUBuffer>;
+  /** Buffers that outlive the step (weights, optimiser slots, metric sums), with their pool hand-out: the same on every replay. */
+  readonly #external: ReadonlyMap<GPUBuffer, number | undefined>;
   /** Buffers only the step uses, taken out of the pool while this recording lives. */
   readonly #owned: GPUBuffer[];
   #built: Built | null = null;
@@ -103,13 +105,16 @@ export class StepRecording {
         buffers.add(c.dst);
       } else buffers.add(c.buffer);
     }
-    const external = new Set<GPUBuffer>(), owned: GPUBuffer[] = [];
+    const external = new Map<GPUBuffer, number | undefined>(), owned: GPUBuffer[] = [];
     let failure = rec.failure;
     for (const b of buffers) {
-      if (isLive(b)) external.add(b);
+      if (isLive(b)) external.set(b, handOut(b));
+      else if (rec.before.has(b)) failure ??= 'a buffer that existed before the step was released inside it (state replaced rather than updated in place?)';
       else if (claimFree(b)) owned.push(b);
-      else failure ??= 'a buffer the step used was destroyed before the step ended';
+      else failure ??= `buffer '${b.label}' of the step is not the pool's (a kernel's own buffer) or was destroyed`;
     }
+    // What the step owns goes back to the pool if the recording cannot be replayed.
+    if (failure) for (const b of owned.splice(0)) releaseBuffer(b);
     this.#external = external;
     this.#owned = owned;
     this.failure = failure;
@@ -148,7 +153,9 @@ export class StepRecording {
           return `${where}: bound to other buffers (state that is replaced rather than updated in place?)`;
         }
         if (!!x.repack !== !!y.repack) return `${where}: per-step uniforms in one step only`;
-        if (!x.repack && !sameBytes(x.uniforms, y.uniforms)) return `${where}: its uniforms changed between steps but are not declared per step (StepValue)`;
+        if (!sameBytes(x.fixedUniforms ?? x.uniforms, y.fixedUniforms ?? y.uniforms)) {
+          return `${where}: its uniforms changed between steps but are not declared per step (StepValue)`;
+        }
       } else if (a.kind === 'copy' && b.kind === 'copy') {
         if (a.input !== b.input || a.srcOffset !== b.srcOffset || a.dstOffset !== b.dstOffset || a.bytes !== b.bytes ||
           (a.input === undefined && !same(a.src, b.src)) || !same(a.dst, b.dst)) return `${where}: another copy`;
@@ -167,8 +174,8 @@ export class StepRecording {
       throw new Error(`StepRecording: replay() got inputs ${inputs.map((t) => `${t.dtype}[${t.shape.join(', ')}]`).join(', ')} but the step was recorded with ` +
         this.inputs.map((t) => `${t.dtype}[${t.shape.join(', ')}]`).join(', '));
     }
-    for (const b of this.#external) {
-      if (!isLive(b)) throw new Error('StepRecording: a buffer the step updates (a weight, slot or metric sum) was released since it was recorded');
+    for (const [b, n] of this.#external) {
+      if (handOut(b) !== n) throw new Error('StepRecording: a buffer the step updates (a weight, slot or metric sum) was released since it was recorded');
     }
     const built = (this.#built ??= build(this.commands));
     for (const e of this.#effects) e();
@@ -288,7 +295,7 @@ export function captureStep(inputs: readonly Tensor[], step: (inputs: Tensor[]) 
   if (recorder) throw new Error('captureStep: a step is already being recorded');
   for (const t of inputs) if (t.device !== 'webgpu') throw new Error(`captureStep: inputs must live on the webgpu device, not '${t.device}'`);
   flush();
-  const rec: Recorder = { commands: [], effects: [], failure: null };
+  const rec: Recorder = { before: liveBuffers(), commands: [], effects: [], failure: null };
   recorder = rec;
   const locals: Tensor[] = [];
   try {

@@ -18,6 +18,9 @@ export interface PoolStats {
 
 const free = new Map<number, GPUBuffer[]>();
 const live = new Set<GPUBuffer>();
+/** Counts hand-outs per buffer, so a holder can tell its buffer from the same buffer handed out again. */
+const handOuts = new WeakMap<GPUBuffer, number>();
+let handOutCount = 0;
 let liveBytes = 0;
 let pooledBytes = 0;
 let pooledBuffers = 0;
@@ -61,6 +64,7 @@ export function acquireBuffer(bytes: number, label?: string): GPUBuffer {
     created++;
   }
   live.add(buffer);
+  handOuts.set(buffer, ++handOutCount);
   liveBytes += size;
   if (liveBytes > peakLiveBytes) peakLiveBytes = liveBytes;
   return buffer;
@@ -80,6 +84,16 @@ export function releaseBuffer(buffer: GPUBuffer): void {
 /** True for a buffer handed out and not yet released. */
 export function isLive(buffer: GPUBuffer): boolean {
   return live.has(buffer);
+}
+
+/** Which hand-out of the pool a live buffer is (a different number once released and handed out again). */
+export function handOut(buffer: GPUBuffer): number | undefined {
+  return live.has(buffer) ? handOuts.get(buffer) : undefined;
+}
+
+/** The buffers handed out now. */
+export function liveBuffers(): ReadonlySet<GPUBuffer> {
+  return new Set(live);
 }
 
 /**

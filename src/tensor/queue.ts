@@ -24,6 +24,8 @@ export interface DispatchCall {
   uniforms: Uint8Array | null;
   /** Packs the uniforms again from per-step values (capture.ts StepValue): what a replayed step calls. */
   repack?: () => Uint8Array;
+  /** With `repack`: the uniforms with the per-step values packed as 0 (two recordings must agree on them). */
+  fixedUniforms?: Uint8Array;
   groups: readonly [number, number, number];
 }
 

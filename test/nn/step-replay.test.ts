@@ -77,6 +77,51 @@ describe('fit replays its training step', () => {
     y.dispose();
   });
 
+  it('replays the notebook\'s ResNet18 (BatchNorm + ReLU fusion, residual adds) and MNIST CNN bit for bit', async () => {
+    for (const [make, input] of [[() => nn.zoo.resnet18Cifar(), [32, 32, 3]], [() => nn.zoo.mnistCnn(), [28, 28, 1]]] as const) {
+      const per = (input as readonly number[]).reduce((a, b) => a * b, 1);
+      const x = nn.tensor(randomData(20 * per, 6, 0.5), [20, ...input]), y = labels(20, 10);
+      const compiled = (): Model => {
+        const m = make();
+        m.compile({ optimizer: new Adadelta({ learningRate: 0.5 }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+        return m;
+      };
+      const plain = await run(compiled, x, y, false, 1, 4);
+      const replayed = await run(compiled, x, y, true, 1, 4);
+      expect(replayed.replayed).toBe(2);
+      expect(replayed.history).toEqual(plain.history);
+      replayed.weights.forEach((w, i) => expect(w, `weight ${i}`).toEqual(plain.weights[i]));
+      x.dispose();
+      y.dispose();
+    }
+  }, 300_000);
+
+  it('records again when a callback freezes a layer mid-epoch, and ends as the encoded fit', async () => {
+    const x = nn.tensor(randomData(128 * 10, 8), [128, 10]), y = labels(128, 4);
+    const fitFrozen = async (replay: boolean): Promise<{ weights: number[][]; replayed: number }> => {
+      nn.setSeed(3);
+      nn.resetNames();
+      const first = new Dense(12, { activation: 'relu' });
+      const model = new Sequential([Input([10]), first, new Dense(4)]);
+      model.compile({ optimizer: new Adam({ learningRate: 1e-2 }), loss: 'sparse_categorical_crossentropy' });
+      const freeze = new nn.callbacks.LambdaCallback({ onBatchEnd: (step: number) => void (step === 4 && (first.trainable = false)) });
+      const r0 = nn.recorderStats().replayed;
+      await model.fit({ x, y }, { epochs: 1, batchSize: 8, shuffle: false, verbose: 0, replay, callbacks: [freeze] });
+      const copies = model.getWeights();
+      const weights = await Promise.all(copies.map(async (w) => Array.from(await w.tensor.data())));
+      nn.disposeNamed(copies);
+      model.optimizer.dispose();
+      model.dispose();
+      return { weights, replayed: nn.recorderStats().replayed - r0 };
+    };
+    const plain = await fitFrozen(false), replayed = await fitFrozen(true);
+    // 16 steps: 1 plain, 2 recorded, 2 replayed; frozen after step 5: 1 plain, 2 recorded, 8 replayed.
+    expect(replayed.replayed).toBe(10);
+    replayed.weights.forEach((w, i) => expect(w, `weight ${i}`).toEqual(plain.weights[i]));
+    x.dispose();
+    y.dispose();
+  });
+
   it('costs the same dispatches and leaves no buffer behind', async () => {
     const x = nn.tensor(randomData(64 * 12, 9), [64, 12]), y = labels(64, 4);
     const make = (): Model => {
