@@ -26,7 +26,7 @@ ${flatThread()}
 /** Throws unless rate is in [0, 1) and seed is a finite number. */
 export function checkDropout(rate: number, seed: Scalar, shape: readonly number[]): void {
   if (!(rate >= 0 && rate < 1)) throw new Error(`dropout: rate must be in [0, 1) but got ${rate} (input 'x' ${fmtShape(shape)})`);
-  if (!Number.isFinite(scalarValue(seed))) throw new Error(`dropout: seed must be a finite number but got ${seed}`);
+  if (!Number.isFinite(scalarValue(seed))) throw new Error(`dropout: seed must be a finite number but got ${scalarValue(seed)}`);
 }
 
 /** x * mask / (1 - rate), mask[i] = rand01(rngKey(seed), i) >= rate. */

@@ -3,7 +3,7 @@
 // cached by their final WGSL source; shapes travel in uniforms so one pipeline serves every shape.
 
 import { gpu, onClose, reportError } from '../tensor/device.js';
-import { StepValue, type Scalar } from '../tensor/capture.js';
+import { capturing, StepValue, type Scalar } from '../tensor/capture.js';
 import { dispatch, type BufferBinding } from '../tensor/queue.js';
 import { fmtShape } from '../tensor/shape.js';
 import { Storage } from '../tensor/storage.js';
@@ -265,7 +265,8 @@ export class Kernel<I extends Bindings, O extends Bindings, U extends Uniforms> 
       } else storage.push(arg);
     }
     const { pipeline, layout } = this.#compile();
-    const dynamic = this.#dynamic(uniforms);
+    // Only a recorded step keeps the means to pack its per-step uniforms again.
+    const dynamic = capturing() && this.#dynamic(uniforms);
     const repack = dynamic ? () => this.#pack(uniforms)! : undefined;
     dispatch({ label: this.name, pipeline, layout, storage, uniforms: this.#pack(uniforms), repack,
       fixedUniforms: dynamic ? this.#pack(uniforms, true)! : undefined, groups: g });

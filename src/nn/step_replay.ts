@@ -15,19 +15,11 @@ export class StepReplay {
   #candidate: StepRecording | null = null;
   #warm = 0;
   #off: string | null;
-  /** Steps replayed so far. */
-  replayed = 0;
-
   #key: readonly unknown[] = [];
 
   /** `key` lists what a recording depends on by identity (the compile config, the trainable weights). */
   constructor(enabled: boolean, private readonly key: () => readonly unknown[] = () => [], private readonly onOff: (why: string) => void = () => {}) {
     this.#off = enabled ? null : 'turned off';
-  }
-
-  /** Why steps are not replayed (null while they are, or may soon be). */
-  get off(): string | null {
-    return this.#off;
   }
 
   /** Runs one training step on `batch`: replayed when a recording fits it, else `step` (recorded when due). */
@@ -41,7 +33,6 @@ export class StepReplay {
     }
     if (this.#ready?.accepts(inputs)) {
       this.#ready.replay(inputs);
-      this.replayed++;
       return;
     }
     // Another batch shape (a short last batch) runs as usual, its buffers no longer held; so does the first step.

@@ -10,7 +10,7 @@ import { flush, whenDone } from '../tensor/queue.js';
 import { formatProfile, profile, type StepProfile } from '../tensor/profiler.js';
 import { autotune, untunedClasses } from '../kernels/tuning.js';
 import { scope, unscoped } from '../tensor/scope.js';
-import { hostEffect, perStep, StepValue, type Scalar } from '../tensor/capture.js';
+import { hostEffect, perStepValue, type Scalar } from '../tensor/capture.js';
 import { tensor, type Tensor } from '../tensor/tensor.js';
 import { dirname } from 'node:path';
 import { CallbackList, type Callback, type Logs } from './callbacks/callback.js';
@@ -131,7 +131,7 @@ function newHealth(model: Model, c: Compiled, what: string, epoch: number | null
  * batch `stepNow()`, read again by a replayed step) survives it.
  */
 function trainStep(model: Model, c: Compiled, batch: XY, metrics: MetricAccumulator, health: TrainingHealth, stepNow: () => number): void {
-  const step = new StepValue(perStep(stepNow));
+  const step = perStepValue(stepNow);
   const weights = model.trainableWeights;
   const params = weights.map((w) => w.value);
   const constraints = new Map<Tensor, Constraint>(weights.filter((w) => w.constraint).map((w) => [w.value, w.constraint!]));

@@ -75,6 +75,9 @@ export function perStep<T>(produce: () => T): () => T {
   return () => v;
 }
 
+/** A per-step number (perStep) as a StepValue, for uniforms and op attributes. */
+export const perStepValue = (produce: () => number): StepValue => new StepValue(perStep(produce));
+
 interface InputSpec {
   shape: readonly number[];
   dtype: Tensor['dtype'];

@@ -2,7 +2,7 @@
 // pair), and the per-layer seed stream stochastic layers draw from, so a seeded run repeats its dropout masks and
 // augmentations (unseeded layers take their seed from the global sequence, see setSeed).
 
-import { perStep, StepValue } from '../../tensor/capture.js';
+import { perStepValue, type StepValue } from '../../tensor/capture.js';
 import * as ops from '../../autograd/api.js';
 import { nextSeed } from '../../kernels/random.js';
 import type { Shape } from '../../tensor/shape.js';
@@ -73,7 +73,7 @@ export class SeedStream {
   }
   /** The next seed, drawn again for each replayed step when the step is recorded (capture.ts). */
   nextPerStep(): StepValue {
-    return new StepValue(perStep(() => this.next()));
+    return perStepValue(() => this.next());
   }
   /** The stream's whole state, [seed, draws so far], which a resumed training run puts back. */
   get state(): [number, number] {
