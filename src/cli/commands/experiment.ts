@@ -21,11 +21,12 @@ interface ExperimentCliOptions {
   epochs?: number;
   dataset?: string;
   resume?: string;
+  seed?: number;
 }
 
 /** DIR/experiment.json: the options an experiment was started with, which `--resume DIR` reads back. */
 const SETTINGS_FILE = 'experiment.json';
-const SAVED_OPTIONS = ['quick', 'subset', 'subsetAll', 'epochs', 'dataset', 'timeLimit'] as const;
+const SAVED_OPTIONS = ['quick', 'subset', 'subsetAll', 'epochs', 'dataset', 'seed', 'timeLimit'] as const;
 
 function resumedOptions(name: string, dir: string, o: ExperimentCliOptions, cmd: Command): ExperimentCliOptions {
   if (o.out && o.out !== dir) throw new UsageError(`--resume ${dir} and --out ${o.out} name different directories; give one`);
@@ -55,12 +56,15 @@ export function register(program: Command): void {
     .option('--subset-all', 'with --subset: shrink every run, also those that keep the full data (mnist-transfer\'s frozen run)')
     .option('--epochs <n>', 'at most n epochs per run', intArg())
     .option('--dataset <path>', 'another copy of the experiment\'s dataset', asParser(checkDataset))
+    .option('--seed <n>', 'seed of the split, shuffles, initialisers, dropout and augmentation of every run (default: the notebook\'s 42)', intArg(0))
     .option('--resume <dir>', 'continue the experiment in DIR (as --out DIR, which must exist): finished runs kept, the cut run resumed')
     .addHelpText('after', () => `\nExperiments:\n${listing()}`)
     .action(async (name: string, given: ExperimentCliOptions, cmd: Command) => {
-      const exp = EXPERIMENTS[name];
-      if (!exp) throw new UsageError(`unknown experiment '${name}' (expected one of: ${Object.keys(EXPERIMENTS).join(', ')})`);
+      const table = EXPERIMENTS[name];
+      if (!table) throw new UsageError(`unknown experiment '${name}' (expected one of: ${Object.keys(EXPERIMENTS).join(', ')})`);
       const o = given.resume ? resumedOptions(name, given.resume, given, cmd) : given;
+      // Another seed repeats the experiment as a new draw: the notebook's figures are one draw each.
+      const exp = o.seed === undefined ? table : { ...table, runs: table.runs.map((r) => ({ ...r, seed: o.seed! })) };
       const q = o.quick ? exp.quick : undefined;
       const cap = (a?: number, b?: number): number | undefined => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
       const sub = o.subset, quarter = sub === undefined ? undefined : Math.ceil(sub / 4);

@@ -16,7 +16,10 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 export const SCHEDULES = ['constant', 'time-decay', 'cyclical', 'exponential', 'cosine'] as const;
 export type ScheduleName = (typeof SCHEDULES)[number];
 
-/** Keras RandomRotation(rotation) + RandomTranslation(translate, fill_mode='constant'), on the GPU or the CPU. */
+/**
+ * Rotation and translation: on the GPU Keras's RandomRotation(rotation) then RandomTranslation(translate,
+ * fill_mode='constant'), on the CPU ImageDataGenerator's single warp with constant fill.
+ */
 export interface AugmentSpec {
   /** Fraction of a full turn (Keras's factor; ImageDataGenerator's rotation_range=5 is 5/360). */
   rotation: number;
@@ -120,14 +123,24 @@ export function makeOptimizer(spec: RunSpec, stepsPerEpoch: number): Optimizer {
   return new make({ learningRate: learningRateValue });
 }
 
-/** The GPU augmentation of a spec (the notebook's data_augmentation Sequential), or undefined. */
+/**
+ * The GPU augmentation of a spec, or undefined: the notebook's data_augmentation Sequential, two Keras layers and
+ * so two warps, RandomRotation with its default fill_mode 'reflect', then RandomTranslation with 'constant' fill.
+ */
 export function gpuAugment(spec: RunSpec): ((x: Tensor, step: number) => Tensor) | undefined {
   const a = spec.augment;
   if (!a || a.on !== 'gpu') return undefined;
-  return (x, step) => randomAffine(x, {
-    rotationFactor: a.rotation, heightFactor: a.translate[0], widthFactor: a.translate[1], fillMode: 'constant', seed: augmentSeed(spec.seed, step),
-  });
+  return (x, step) => {
+    const rotated = randomAffine(x, { rotationFactor: a.rotation, fillMode: 'reflect', seed: augmentSeed(spec.seed, step) });
+    const shifted = randomAffine(rotated, {
+      heightFactor: a.translate[0], widthFactor: a.translate[1], fillMode: 'constant', seed: augmentSeed(spec.seed ^ TRANSLATION_SEED, step),
+    });
+    rotated.dispose();
+    return shifted;
+  };
 }
+/** Decorrelates the translation's draws from the rotation's. */
+const TRANSLATION_SEED = 0x5bd1e995;
 
 /** The CPU augmentation (ImageDataGenerator's path), or undefined. */
 export function cpuAugment(spec: RunSpec): CpuTransform | undefined {
@@ -139,5 +152,7 @@ export function cpuAugment(spec: RunSpec): CpuTransform | undefined {
 export function describeAugment(a: AugmentSpec | null): string {
   if (!a) return 'none';
   const deg = (a.rotation * 360).toFixed(a.rotation * 360 < 10 ? 1 : 0);
-  return `rotation ±${deg}°, shift ${a.translate[0]}/${a.translate[1]} (${a.on.toUpperCase()})`;
+  // The GPU path is two Keras layers (rotation fills by reflection); the CPU path one ImageDataGenerator warp.
+  const rotationFill = a.on === 'gpu' ? ' reflect' : '';
+  return `rotation ±${deg}°${rotationFill}, shift ${a.translate[0]}/${a.translate[1]} constant (${a.on.toUpperCase()})`;
 }
