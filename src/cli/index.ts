@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { close } from '../tensor/device.js';
 import { register as bench } from './commands/bench.js';
 import { register as classify } from './commands/classify.js';
+import { register as compare } from './commands/compare.js';
 import { register as data } from './commands/data.js';
 import { register as demo } from './commands/demo.js';
 import { register as evaluate } from './commands/evaluate.js';
@@ -22,7 +23,7 @@ import { setArgv } from './commands/common.js';
 import './experiments/mnist_transfer.js';   // registers the mnist-transfer experiment and its models
 import { UsageError } from './options.js';
 
-const COMMANDS: Array<(program: Command) => void> = [info, demo, train, evaluate, experiment, summary, classify, data, bench, profile, tune];
+const COMMANDS: Array<(program: Command) => void> = [info, demo, train, evaluate, experiment, compare, summary, classify, data, bench, profile, tune];
 
 /** Every command and sub-command, for configuring them alike. */
 function* allCommands(c: Command): Generator<Command> {

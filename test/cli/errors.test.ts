@@ -59,7 +59,7 @@ describe('webgpu-nn usage errors exit 2 with one line', () => {
 });
 
 describe('webgpu-nn --help', () => {
-  for (const cmd of [[], ['info'], ['demo'], ['train'], ['experiment'], ['summary'], ['data'], ['data', 'cifar10'], ['data', 'folder'], ['bench']]) {
+  for (const cmd of [[], ['info'], ['demo'], ['train'], ['experiment'], ['compare'], ['summary'], ['data'], ['data', 'cifar10'], ['data', 'folder'], ['bench']]) {
     it(`${['webgpu-nn', ...cmd].join(' ')} --help exits 0 and prints usage`, () => {
       const r = run(...cmd, '--help');
       expect(r.status).toBe(0);
