@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../options.js';
+import { alignedRows, pct } from './markdown.js';
 import type { RunResult } from './record.js';
 
 export interface ComparedRun {
@@ -82,8 +83,6 @@ export function groupRuns(runs: readonly ComparedRun[]): Group[] {
   });
 }
 
-const pct = (v: number | null | undefined, digits = 2): string => (v === null || v === undefined ? '-' : `${(100 * v).toFixed(digits)}%`);
-
 /** '98.66% ± 0.04 (n = 3, 98.62-98.71%)': mean ± sample std in points. */
 export function fmtSpread(s: Spread | null): string {
   if (!s) return 'no finished run';
@@ -118,9 +117,8 @@ export function compareMarkdown(groups: readonly Group[]): string {
 export function compareText(groups: readonly Group[]): string {
   const out: string[] = [];
   for (const g of groups) {
-    const cells = [ROW.map(([h]) => h), ...g.runs.map((r) => ROW.map(([, f]) => f(r)))];
-    const widths = ROW.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-    out.push(g.config, ...cells.map((row) => `  ${row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}`));
+    const lines = alignedRows([ROW.map(([h]) => h), ...g.runs.map((r) => ROW.map(([, f]) => f(r)))]);
+    out.push(g.config, ...lines.map((line) => `  ${line}`));
     out.push(`  test accuracy ${fmtSpread(g.test)}; val accuracy ${fmtSpread(g.val)}`, '');
   }
   return out.join('\n').trimEnd();

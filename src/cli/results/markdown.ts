@@ -4,7 +4,7 @@
 import type { RunResult } from './record.js';
 
 const f4 = (v: number | null): string => (v === null ? '-' : v.toFixed(4));
-const pct = (v: number | null): string => (v === null ? '-' : `${(100 * v).toFixed(2)}%`);
+export const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : `${(100 * v).toFixed(2)}%`);
 export const fmtSeconds = (s: number): string => (s < 120 ? `${s.toFixed(0)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(2)} h`);
 
 const COLUMNS: Array<[string, (r: RunResult) => string]> = [
@@ -36,9 +36,13 @@ export function markdownTable(rows: readonly RunResult[]): string {
 
 /** The table as aligned plain text, for the end of `train` and `experiment`. */
 export function textTable(rows: readonly RunResult[]): string {
-  const cells = [COLUMNS.map(([h]) => h), ...sortByValAccuracy(rows).map((r) => COLUMNS.map(([, f]) => f(r)))];
-  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  return cells.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return alignedRows([COLUMNS.map(([h]) => h), ...sortByValAccuracy(rows).map((r) => COLUMNS.map(([, f]) => f(r)))]).join('\n');
+}
+
+/** Rows of cells as lines with each column padded to its widest cell. */
+export function alignedRows(cells: readonly string[][]): string[] {
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  return cells.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
 }
 
 export interface MarkdownHeader {
