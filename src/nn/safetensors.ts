@@ -1,7 +1,8 @@
 // Weights on disk in the safetensors format: an 8-byte little-endian header length N, N bytes of JSON
 // {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__"?: {string: string}} padded with spaces to a
 // multiple of 8, then the raw little-endian tensor bytes, which must tile the data region with no hole or overlap.
-// Files are written to a temporary sibling, fsynced and renamed, so a crash never leaves a half-written file.
+// Files are written to a temporary sibling, fsynced and renamed, so a crash never leaves a half-written file, and
+// carry a SHA-256 in their metadata (safetensors_checksum.ts), so a damaged one is refused instead of loaded.
 
 import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { fmtShape, sameShape, type DType } from '../tensor/shape.js';
 import { writeInto, type HostArray } from '../tensor/tensor.js';
 import type { NamedTensor } from './weights.js';
+import { CHECKSUM_KEY, CHECKSUM_PLACEHOLDER, digestOffset, newChecksum, verifyChecksum } from './safetensors_checksum.js';
 
 export type SafetensorsDType =
   'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U64' | 'U32' | 'U16' | 'U8' | 'BOOL' | 'F8_E4M3' | 'F8_E5M2';
@@ -30,7 +32,10 @@ export interface SafetensorsEntry {
 }
 
 export interface SafetensorsFile {
+  /** The file's metadata, less the checksum field. */
   metadata: Record<string, string> | null;
+  /** Whether the file carried a checksum (it matched, or decoding would have thrown). */
+  checksummed: boolean;
   /** Tensors in data order. */
   tensors: Map<string, SafetensorsEntry>;
 }
@@ -71,10 +76,16 @@ export function encodeHeader(entries: readonly EncodeEntry[], metadata?: Record<
   return out;
 }
 
-/** A complete file in memory (header + data), for tests and small payloads. */
+/** The caller's metadata plus the checksum field's placeholder, which is patched once the data is hashed. */
+function withChecksumField(metadata: Record<string, string> | null | undefined): Record<string, string> {
+  if (metadata && CHECKSUM_KEY in metadata) throw new Error(`safetensors: metadata '${CHECKSUM_KEY}' is reserved for the file's checksum`);
+  return { ...metadata, [CHECKSUM_KEY]: CHECKSUM_PLACEHOLDER };
+}
+
+/** A complete file in memory (header + data, checksummed as saves are), for tests and small payloads. */
 export function encodeSafetensors(entries: ReadonlyArray<{ name: string; dtype: SafetensorsDType; shape: readonly number[]; bytes: Uint8Array }>,
   metadata?: Record<string, string> | null): Uint8Array {
-  const head = encodeHeader(entries.map((e) => ({ name: e.name, dtype: e.dtype, shape: e.shape, byteLength: e.bytes.length })), metadata);
+  const head = encodeHeader(entries.map((e) => ({ name: e.name, dtype: e.dtype, shape: e.shape, byteLength: e.bytes.length })), withChecksumField(metadata));
   const out = new Uint8Array(head.length + entries.reduce((a, e) => a + e.bytes.length, 0));
   out.set(head);
   let at = head.length;
@@ -82,6 +93,7 @@ export function encodeSafetensors(entries: ReadonlyArray<{ name: string; dtype: 
     out.set(e.bytes, at);
     at += e.bytes.length;
   }
+  out.set(Buffer.from(newChecksum().update(out).digest('hex')), digestOffset(head, CHECKSUM_PLACEHOLDER));
   return out;
 }
 
@@ -149,9 +161,15 @@ export function decodeSafetensors(buf: Uint8Array, source = 'safetensors'): Safe
     at = s.end;
   }
   if (at !== data.length) fail(`${data.length - at} trailing bytes after the last tensor belong to no tensor`);
+  const digest = metadata?.[CHECKSUM_KEY];
+  if (digest !== undefined) {
+    verifyChecksum(buf, 8 + headerBytes, digest, fail);
+    const { [CHECKSUM_KEY]: _, ...rest } = metadata!;
+    metadata = Object.keys(rest).length ? rest : null;
+  }
   const tensors = new Map<string, SafetensorsEntry>();
   for (const s of spans) tensors.set(s.name, { dtype: s.dtype, shape: s.shape, bytes: data.subarray(s.begin, s.end) });
-  return { metadata, tensors };
+  return { metadata, checksummed: digest !== undefined, tensors };
 }
 
 /** The values of an F32, I32, U8 or F64 entry as a typed array (copied, so alignment never matters). */
@@ -208,7 +226,8 @@ export async function saveSafetensors(path: string, tensors: readonly NamedTenso
     tensor.assertAlive('saveSafetensors', name);
     return { name, dtype: FROM_DTYPE[tensor.dtype], shape: tensor.shape, byteLength: tensor.size * DTYPE_BYTES[FROM_DTYPE[tensor.dtype]] };
   });
-  const head = encodeHeader(entries, opts.metadata);
+  const head = encodeHeader(entries, withChecksumField(opts.metadata));
+  const hash = newChecksum();
   const chunk = Math.max(1, opts.chunkBytes ?? 16 << 20);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fh = await open(tmp, 'wx');
@@ -217,6 +236,7 @@ export async function saveSafetensors(path: string, tensors: readonly NamedTenso
     for (let at = 0; at < bytes.length; at += chunk) {
       const part = bytes.subarray(at, Math.min(bytes.length, at + chunk));
       await fh.write(part, 0, part.length);
+      hash.update(part);
       written += part.length;
       opts.afterChunk?.(written);
     }
@@ -224,6 +244,8 @@ export async function saveSafetensors(path: string, tensors: readonly NamedTenso
   try {
     await write(head);
     for (const { tensor } of tensors) await write(hostBytes(await tensor.data()));
+    const digest = Buffer.from(hash.digest('hex'));
+    await fh.write(digest, 0, digest.length, digestOffset(head, CHECKSUM_PLACEHOLDER));
     await fh.sync();
     await fh.close();
   } catch (err) {

@@ -1,5 +1,6 @@
 // safetensors: byte layout, round trips from the GPU and CPU, validation of corrupt files, mismatch reports,
 // and atomic replacement when a write fails midway.
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,8 +51,14 @@ describe('safetensors', () => {
     const text = new TextDecoder().decode(buf.subarray(8, 8 + n));
     expect(text.trimEnd().length).toBeGreaterThan(0);
     expect(text.slice(text.trimEnd().length)).toMatch(/^ *$/);
-    expect(JSON.parse(text)).toEqual({
-      __metadata__: { format: 'pt' },
+    const header = JSON.parse(text) as { __metadata__: Record<string, string> };
+    // The checksum is the SHA-256 of the file with its own 64 characters read as zeros.
+    const digest = header.__metadata__['webgpu-nn.sha256']!;
+    const zeroed = Buffer.from(buf);
+    zeroed.fill('0', zeroed.indexOf(digest), zeroed.indexOf(digest) + 64);
+    expect(digest).toBe(createHash('sha256').update(zeroed).digest('hex'));
+    expect(header).toEqual({
+      __metadata__: { format: 'pt', 'webgpu-nn.sha256': digest },
       'dense/kernel': { dtype: 'F32', shape: [2, 3], data_offsets: [0, 24] },
       step: { dtype: 'I32', shape: [], data_offsets: [24, 28] },
       mask: { dtype: 'U8', shape: [3], data_offsets: [28, 31] },
@@ -103,7 +110,7 @@ describe('safetensors', () => {
     new DataView(huge.buffer).setBigUint64(0, 1n << 40n, true);
     expect(() => decodeSafetensors(huge, 'f')).toThrow(/over the 100000000-byte limit/);
     const badJson = good.slice();
-    badJson[12] = 0x7d; // '}' in the middle of the header
+    badJson[9] = 0x7d; // '}' right after the opening brace, then text that is no JSON
     expect(() => decodeSafetensors(badJson, 'f')).toThrow(/header is not valid JSON/);
     expect(() => decodeSafetensors(rawFile([1, 2], new Uint8Array(0)), 'f')).toThrow(/does not start with '\{'|not a JSON object/);
     const f32 = (name: string, begin: number, end: number, shape = [(end - begin) / 4]) => ({ [name]: { dtype: 'F32', shape, data_offsets: [begin, end] } });
@@ -170,6 +177,32 @@ describe('safetensors', () => {
     await loadSafetensors(path, back);
     expect(Array.from(await back[0]!.tensor.data())).toEqual(Array.from(await v2[0]!.tensor.data()));
     disposeAll([...v1, ...v2, ...back]);
+  });
+
+  it('refuses a file whose data or header changed after it was written, by its checksum', async () => {
+    const w = [{ name: 'dense/kernel', tensor: nn.tensor([1, 2, 3, 4, 5, 6], [2, 3]) }, { name: 'b', tensor: nn.tensor([0.5], [1]) }];
+    const path = join(dir, 'sum.safetensors');
+    await saveSafetensors(path, w, { metadata: { format: 'pt' } });
+    const good = new Uint8Array(await readFile(path));
+    const file = decodeSafetensors(good, 'sum');
+    expect(file.checksummed).toBe(true);
+    expect(file.metadata).toEqual({ format: 'pt' });
+    // One flipped bit in a float (still a valid float, so only the checksum can tell) is refused by name.
+    const flipped = good.slice();
+    flipped[flipped.length - 2]! ^= 0x01;
+    expect(() => decodeSafetensors(flipped, 'sum')).toThrow(/^sum: checksum mismatch: the file's SHA-256 is [0-9a-f]{64} but its header records [0-9a-f]{64}; the file is damaged$/);
+    // So is a header change that still parses: a shape digit swapped for another that fits the same bytes.
+    const text = Buffer.from(good).toString('latin1').replace('"shape":[2,3]', '"shape":[3,2]');
+    expect(() => decodeSafetensors(new Uint8Array(Buffer.from(text, 'latin1')), 'sum')).toThrow(/^sum: checksum mismatch/);
+    await writeFile(path, flipped);
+    await expect(loadSafetensors(path, w)).rejects.toThrow(/sum\.safetensors: checksum mismatch/);
+    // A digest that is not hex, and files of other writers (no field) that load unchecked.
+    const notHex = Buffer.from(good).toString('latin1').replace(/"webgpu-nn\.sha256":"[0-9a-f]{8}/, '"webgpu-nn.sha256":"zzzzzzzz');
+    expect(() => decodeSafetensors(new Uint8Array(Buffer.from(notHex, 'latin1')), 'sum')).toThrow(/metadata 'webgpu-nn\.sha256' is "zzzz.*", not a SHA-256 hex digest/);
+    const foreign = decodeSafetensors(rawFile({ __metadata__: { format: 'pt' }, a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4)), 'f');
+    expect([foreign.checksummed, foreign.metadata]).toEqual([false, { format: 'pt' }]);
+    await expect(saveSafetensors(path, w, { metadata: { 'webgpu-nn.sha256': 'x' } })).rejects.toThrow(/metadata 'webgpu-nn\.sha256' is reserved for the file's checksum/);
+    disposeAll(w);
   });
 
   it('refuses duplicate and reserved names when saving', async () => {
