@@ -6,13 +6,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { evaluateSaved } from '../../src/cli/commands/evaluate.js';
-import { grayscaleToRgb, resizeBilinear } from '../../src/autograd/api.js';
+import { grayscaleToRgb, mul, resizeBilinear } from '../../src/autograd/api.js';
+import { registerModel } from '../../src/cli/registry/models.js';
 import { DataLoader } from '../../src/data/loader.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { resetNames } from '../../src/nn/layer.js';
 import { Conv2D, Dense, GlobalAveragePooling2D } from '../../src/nn/layers/index.js';
 import { Input, Sequential, type Model } from '../../src/nn/model.js';
 import { mnistMlp } from '../../src/nn/models/index.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { gpuError } from '../setup.js';
 
 const root = mkdtempSync(join(tmpdir(), 'webgpu-nn-evaluate-'));
@@ -55,6 +57,26 @@ describe.skipIf(gpuError !== null)('webgpu-nn evaluate', () => {
     expect(r.samples).toBe(10000);
     expect(r.loss).toBe(direct.loss);
     expect(r.accuracy).toBe(direct.accuracy);
+  });
+
+  it('a run directory of a model with its own preprocessing (ResNet50\'s caffe input): applied as in training', async () => {
+    resetNames();
+    const build = () => new Sequential([Input([28, 28, 3]), new Conv2D(4, 3, { activation: 'relu' }), new GlobalAveragePooling2D(), new Dense(10, { activation: 'softmax' })]);
+    const preprocess = (x: Tensor) => mul(x, 255);
+    registerModel('test-preprocessed', { description: 'test', inputShape: [28, 28, 3], build, preprocess });
+    const model = build();
+    const dir = join(root, 'pre');
+    await saved(model, dir);
+    writeFileSync(join(dir, 'results.json'), JSON.stringify({ dataset: 'mnist', model: 'test-preprocessed', checkpoint: 'best.safetensors' }));
+    const { test } = await loadMnist();
+    const score = (transform: (x: Tensor) => Tensor) =>
+      model.evaluate(new DataLoader(test, { batchSize: 500, shuffle: false, transform }));
+    const withPre = await score((x) => preprocess(grayscaleToRgb(x))), without = await score((x) => grayscaleToRgb(x));
+    model.dispose();
+    expect(withPre.loss).not.toBe(without.loss);   // the check below can tell the two apart
+    const r = await evaluateSaved(dir);
+    expect(r.loss).toBe(withPre.loss);
+    expect(r.accuracy).toBe(withPre.accuracy);
   });
 
   it('bad targets: one usage line, exit 2', async () => {

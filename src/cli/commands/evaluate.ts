@@ -1,7 +1,8 @@
 // `webgpu-nn evaluate RUN_DIR_OR_MODEL_FILE [--dataset NAME]`: loads a saved model with no code (loadModel) and
 // prints its loss and accuracy on the dataset's test set. A run directory (from train or experiment) gives its
 // best checkpoint and, by default, its dataset; the images are fitted to the model's input (resize, grayscale ->
-// RGB, flatten) from the model's own input shape.
+// RGB, flatten) from the model's own input shape, then given the run's model's own preprocessing (ResNet50's caffe
+// input, as in training).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Argument, Option, type Command } from 'commander';
@@ -11,7 +12,7 @@ import { loadModelFile } from '../../nn/io/model_file.js';
 import type { Model } from '../../nn/model.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkDataset, DATASET_HELP, imageShape, loadDataset } from '../registry/datasets.js';
-import type { ImageShape } from '../registry/models.js';
+import { modelEntry, type ImageShape } from '../registry/models.js';
 import { CHECKPOINT_FILE } from '../results/run-dir.js';
 import { intArg, UsageError } from '../options.js';
 import { asParser, openDevice } from './common.js';
@@ -19,7 +20,7 @@ import { asParser, openDevice } from './common.js';
 interface Target {
   modelFile: string;
   /** results.json of the run directory, when one was given. */
-  run: { dataset?: string; test_loss?: number | null; test_accuracy?: number | null; test_samples?: number } | null;
+  run: { dataset?: string; model?: string; test_loss?: number | null; test_accuracy?: number | null; test_samples?: number } | null;
 }
 
 /** A run directory (results.json + its checkpoint) or a model file. */
@@ -74,7 +75,10 @@ export async function evaluateSaved(path: string, datasetSpec?: string, batchSiz
     model.compile({ optimizer: 'sgd', loss: typeof loss === 'string' ? loss as 'sparse_categorical_crossentropy' : 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     const { test } = await loadDataset(spec);
     const fit = fitToModel(model, imageShape(test));
-    const loader = new DataLoader(test, { batchSize, shuffle: false, sampleShape: fit.sampleShape, transform: fit.transform });
+    // A model file alone does not say how its inputs were preprocessed; a run directory names its zoo model, which does.
+    const pre = target.run?.model === undefined ? undefined : modelEntry(target.run.model).preprocess;
+    const transform = pre === undefined || fit.sampleShape === 'flat' ? fit.transform : (x: Tensor): Tensor => pre(fit.transform ? fit.transform(x) : x);
+    const loader = new DataLoader(test, { batchSize, shuffle: false, sampleShape: fit.sampleShape, transform });
     const logs = await model.evaluate(loader);
     return { loss: logs.loss!, accuracy: logs.accuracy, samples: test.shape[0]!, run: target.run };
   } finally {
