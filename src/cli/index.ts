@@ -15,6 +15,7 @@ import { register as demo } from './commands/demo.js';
 import { register as evaluate } from './commands/evaluate.js';
 import { register as experiment } from './commands/experiment.js';
 import { register as info } from './commands/info.js';
+import { register as predict } from './commands/predict.js';
 import { register as profile } from './commands/profile.js';
 import { register as summary } from './commands/summary.js';
 import { register as train } from './commands/train.js';
@@ -23,7 +24,7 @@ import { setArgv } from './commands/common.js';
 import './experiments/mnist_transfer.js';   // registers the mnist-transfer experiment and its models
 import { UsageError } from './options.js';
 
-const COMMANDS: Array<(program: Command) => void> = [info, demo, train, evaluate, experiment, compare, summary, classify, data, bench, profile, tune];
+const COMMANDS: Array<(program: Command) => void> = [info, demo, train, evaluate, predict, experiment, compare, summary, classify, data, bench, profile, tune];
 
 /** Every command and sub-command, for configuring them alike. */
 function* allCommands(c: Command): Generator<Command> {

@@ -16,6 +16,11 @@ export function rememberLogits(probs: Tensor, logits: Tensor): void {
   cachedLogits.set(probs, logits);
 }
 
+/** The pre-activation a sigmoid or softmax output was computed from, if it is still cached. */
+export function logitsOf(probs: Tensor): Tensor | undefined {
+  return cachedLogits.get(probs);
+}
+
 export interface CrossentropyOptions {
   /** y_pred already holds logits. */
   fromLogits?: boolean;

@@ -39,6 +39,7 @@ describe('webgpu-nn usage errors exit 2 with one line', () => {
     usageError(['train', '--model', 'mlp', '--dataset', 'mnist', '--lr', 'abc'], /option '--lr <x>' argument 'abc' is invalid\. Expected a number > 0/);
     usageError(['train', '--model', 'mlp', '--dataset', 'mnist', '--epochs', '2.5'], /option '--epochs <n>' argument '2\.5' is invalid\. Expected a whole number >= 1/);
     usageError(['train', '--model', 'mlp', '--dataset', 'mnist', '--val-split', '1.5'], /'--val-split <f>' argument '1\.5' is invalid\. Expected a number between 0 and 1/);
+    usageError(['predict', 'runs/x', 'a.png', '--top', '0'], /option '--top <k>' argument '0' is invalid\. Option '--top' must be an integer from 1 to 1000, got '0'/);
     usageError(['experiment', 'mnist-cnn', '--time-limit', 'soon'], /'--time-limit <duration>' argument 'soon' is invalid\. Expected a duration such as 90s, 30m or 1\.5h/);
   });
   it('unknown model, dataset, optimizer and schedule list the choices', () => {
@@ -59,7 +60,7 @@ describe('webgpu-nn usage errors exit 2 with one line', () => {
 });
 
 describe('webgpu-nn --help', () => {
-  for (const cmd of [[], ['info'], ['demo'], ['train'], ['experiment'], ['compare'], ['summary'], ['data'], ['data', 'cifar10'], ['data', 'folder'], ['bench']]) {
+  for (const cmd of [[], ['info'], ['demo'], ['train'], ['experiment'], ['compare'], ['predict'], ['summary'], ['data'], ['data', 'cifar10'], ['data', 'folder'], ['bench']]) {
     it(`${['webgpu-nn', ...cmd].join(' ')} --help exits 0 and prints usage`, () => {
       const r = run(...cmd, '--help');
       expect(r.status).toBe(0);

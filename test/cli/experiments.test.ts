@@ -81,7 +81,9 @@ describe.skipIf(gpuError !== null)('webgpu-nn experiment --quick', () => {
 
   it('mnist-cnn, and the augmentation pair reporting ms/step and input-wait share by loader', async () => {
     // --seed draws the experiment again: split, initialisers, shuffles and augmentation.
-    expect(checkRunDir(await experiment('mnist-cnn', '--subset', '256', '--seed', '7'), 1).seed).toBe(7);
+    const cnn = checkRunDir(await experiment('mnist-cnn', '--subset', '256', '--seed', '7'), 1);
+    expect(cnn.seed).toBe(7);
+    expect(cnn.class_names).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);   // for `predict`
     const cpu = checkRunDir(await experiment('mnist-cnn-aug-cpu', '--subset', '256'), 1);
     const gpu = checkRunDir(await experiment('mnist-cnn-aug', '--subset', '256'), 1);
     expect([cpu.loader_mode, cpu.optimizer, cpu.augmentation]).toEqual(['sync', 'adadelta', 'rotation ±5.0°, shift 0.05/0.05 constant (CPU)']);

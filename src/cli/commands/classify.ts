@@ -12,7 +12,7 @@ import { UsageError } from '../options.js';
 
 const SIZE = 224;
 
-function parseTop(raw: string): number {
+export function parseTop(raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError(`option '--top' must be an integer from 1 to 1000, got '${raw}'`);
   return n;

@@ -207,6 +207,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
       started = performance.now() - saved.wall_seconds * 1000;
       if (ctx.verbose > 0) console.log(`resuming ${spec.id} from ${join(ctx.dir, RESUME_FILE)} after ${saved.epochs_run} epoch(s)`);
     }
+    result.class_names = [...train.classNames];
     if (inputs.measurements) result.measurements = inputs.measurements;   // the inputs may update it as epochs go
     const writer = new RunWriter(ctx.dir, result, ctx.notebook, ctx.parent);
     ctx.parent?.runs.push(writer);

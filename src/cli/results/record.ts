@@ -68,6 +68,8 @@ export interface RunResult {
   early_stopping: { monitor: string; min_delta: number; patience: number } | null;
   /** Figures a run's inputs measured (mnist-transfer: the base's ms/image, the feature cache's speed-up). */
   measurements?: Record<string, number | string>;
+  /** The dataset's class names, by label (for `webgpu-nn predict`). */
+  class_names?: string[];
   /** Wall seconds spent autotuning GEMM tiles (kept out of ms_per_step and input_wait_share). */
   autotune_seconds?: number;
   history: EpochRow[];
